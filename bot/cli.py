@@ -1,0 +1,62 @@
+"""The `eerstestap` command: chat in the terminal, run on Telegram, manage the directory and more."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from storage.occurrences import DEFAULT_ZONE, zone
+
+# Modules that add subcommands; each has register(subparsers, common) -> None.
+SUBCOMMAND_MODULES: tuple[str, ...] = ("bot.cli_chat", "bot.cli_maintenance")
+
+
+def parse_local_time(text: str) -> datetime:
+    """'2026-03-27T12:00' as Europe/Amsterdam local time (an explicit offset is respected)."""
+    dt = datetime.fromisoformat(text)
+    return dt if dt.tzinfo else dt.replace(tzinfo=zone(DEFAULT_ZONE))
+
+
+def common_parser() -> argparse.ArgumentParser:
+    """Options every subcommand takes."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", type=Path, default=None, help="SQLite file (default: $EERSTESTAP_DB, then the data directory)"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eerstestap", description="Eerste Stap: a first step to self-help groups."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = common_parser()
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        result = args.func(args)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+        return int(result or 0)
+    except KeyboardInterrupt:
+        return 130

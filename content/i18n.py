@@ -1,0 +1,113 @@
+"""Gettext catalogs (Babel), compiled in memory at load time, and locale-aware formatting.
+
+Message ids are stable keys such as ``menu.welcome``; every key has a Dutch and an English text.
+Each feature keeps its own catalog file (a gettext domain) under ``locale/<lang>/LC_MESSAGES``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from content import CONTENT_DIR, DEFAULT_LANGUAGE, LANGUAGES
+
+log = logging.getLogger(__name__)
+LOCALE_DIR = CONTENT_DIR / "locale"
+
+
+def normalise_language(code: str | None) -> str:
+    """Map a Telegram language_code (e.g. 'en-GB', 'nl', 'de') to a supported language."""
+    if not code:
+        return DEFAULT_LANGUAGE
+    base = code.lower().replace("_", "-").split("-", 1)[0]
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def catalog_files(lang: str) -> list[Path]:
+    """The .po files of one language, one per domain."""
+    return sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalog(path: Path, lang: str):  # -> babel Catalog
+    """Parse one .po file."""
+    with path.open("rb") as fh:
+        return read_po(fh, locale=lang, domain=path.stem)
+
+
+@cache
+def translations(lang: str) -> Translations:
+    """All domains of a language, compiled to .mo in memory and merged."""
+    merged: Translations | None = None
+    for path in catalog_files(lang):
+        buf = io.BytesIO()
+        write_mo(buf, read_catalog(path, lang), use_fuzzy=False)
+        buf.seek(0)
+        part = Translations(fp=buf, domain=path.stem)
+        merged = part if merged is None else merged.merge(part)
+    return merged or Translations()
+
+
+@cache
+def messages(lang: str) -> dict[str, str]:
+    """Key → text for one language (for completeness checks)."""
+    out: dict[str, str] = {}
+    for path in catalog_files(lang):
+        for msg in read_catalog(path, lang):
+            if msg.id and isinstance(msg.id, str):
+                out[msg.id] = msg.string if isinstance(msg.string, str) else ""
+    return out
+
+
+class Translator:
+    """Texts and formatting in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = normalise_language(lang)
+        self._tr = translations(self.lang)
+        self.locale = Locale.parse(self.lang)
+
+    def t(self, key: str, **params: object) -> str:
+        """The text for a key, with {placeholders} filled in."""
+        text = self._tr.gettext(key)
+        if text == key:
+            log.warning("missing text key %s for %s", key, self.lang)
+        return text.format(**params) if params else text
+
+    def has(self, key: str) -> bool:
+        """Whether a key exists in this language."""
+        return self._tr.gettext(key) != key
+
+    def weekday(self, dt: datetime | date) -> str:
+        """Full weekday name, e.g. 'dinsdag'."""
+        return format_date(dt, "EEEE", locale=self.locale)
+
+    def day_time(self, dt: datetime) -> str:
+        """Weekday and wall-clock time, e.g. 'dinsdag 19:30'."""
+        return format_datetime(dt, "EEEE HH:mm", tzinfo=dt.tzinfo, locale=self.locale)
+
+    def time(self, dt: datetime) -> str:
+        """Wall-clock time, e.g. '19:30'."""
+        return format_time(dt, "HH:mm", tzinfo=dt.tzinfo, locale=self.locale)
+
+    def date(self, d: date | datetime) -> str:
+        """A readable date, e.g. 'dinsdag 24 maart'."""
+        return format_date(d, "EEEE d MMMM", locale=self.locale)
+
+    def short_date(self, d: date | datetime) -> str:
+        """A short date, e.g. '24 mrt. 2026'."""
+        return format_date(d, "medium", locale=self.locale)
+
+
+@cache
+def translator(lang: str) -> Translator:
+    """A cached translator per language."""
+    return Translator(lang)

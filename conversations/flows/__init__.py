@@ -1,0 +1,41 @@
+"""The registry of flows. Each module defines FLOW; importing this package registers them all."""
+
+from __future__ import annotations
+
+from conversations.flows import card, learn, menu, near, settings, support, trial, urgent, which
+from conversations.flows.base import Flow
+
+FLOWS: tuple[Flow, ...] = (
+    menu.FLOW,
+    settings.FLOW,
+    urgent.FLOW,
+    learn.FLOW,
+    which.FLOW,
+    near.FLOW,
+    card.FLOW,
+    trial.FLOW,
+    support.FLOW,
+)
+
+# Deep-link payloads (t.me/<bot>?start=<payload>) that open a flow: payload or prefix → (flow, argument).
+DEEP_LINKS: dict[str, tuple[str, str]] = {
+    "menu": ("menu", ""),
+    "hulp": ("urgent", ""),
+    "wat": ("learn", ""),
+    "wachtlijst": ("learn", "waitlist"),
+    "naasten": ("learn", "relatives"),
+    "welke": ("which", ""),
+    "buurt": ("near", ""),
+    "proef": ("trial", ""),
+}
+DEEP_LINK_PREFIXES: dict[str, str] = {"meeting_": "card"}
+
+
+def resolve_deep_link(payload: str) -> tuple[str, str] | None:
+    """The flow and argument a deep-link payload opens, or None if it is only a referral tag."""
+    if payload in DEEP_LINKS:
+        return DEEP_LINKS[payload]
+    for prefix, flow in DEEP_LINK_PREFIXES.items():
+        if payload.startswith(prefix) and len(payload) > len(prefix):
+            return flow, payload[len(prefix) :]
+    return None

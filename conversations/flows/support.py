@@ -1,0 +1,21 @@
+"""Support workers under /beheer (issue 7). Placeholder until its issue lands."""
+
+from __future__ import annotations
+
+from conversations.context import Context
+from conversations.flows.base import Flow
+from conversations.types import Reply
+
+
+class SupportFlow(Flow):
+    """Not built yet."""
+
+    name = "support"
+    commands = ("beheer",)
+    prefix = "b"
+
+    async def start(self, ctx: Context, arg: str = "") -> Reply:
+        return Reply().add(ctx.t.t("common.not_yet"))
+
+
+FLOW = SupportFlow()

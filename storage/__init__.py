@@ -1,0 +1,1 @@
+"""Every SQL statement of Eerste Stap: schema, directory, pseudonymous user state, queues."""

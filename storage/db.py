@@ -1,0 +1,163 @@
+"""The SQLite database: connection, pragmas, versioned migrations and transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",
+    "PRAGMA busy_timeout=10000",
+)
+
+
+class Tx:
+    """Statements inside one transaction (the database lock is held)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        """Run one statement; return the number of changed rows."""
+        cur = await self.conn.execute(sql, params)
+        count = cur.rowcount
+        await cur.close()
+        return count
+
+    async def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        """Run an INSERT and return the new rowid."""
+        cur = await self.conn.execute(sql, params)
+        rowid = cur.lastrowid or 0
+        await cur.close()
+        return rowid
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for many rows."""
+        await self.conn.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        """All rows of a query."""
+        async with self.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+        """The first row of a query, or None."""
+        async with self.conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+
+class Database:
+    """One aiosqlite connection; every statement goes through a lock so transactions never interleave."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> Database:
+        """Connect, set pragmas and apply pending migrations."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        self._conn.row_factory = aiosqlite.Row
+        for pragma in PRAGMAS:
+            await self._conn.execute(pragma)
+        await self.migrate()
+        return self
+
+    async def close(self) -> None:
+        """Checkpoint the WAL and close."""
+        if self._conn is not None:
+            try:
+                await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                await self._conn.close()
+                self._conn = None
+
+    async def __aenter__(self) -> Database:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        return self._conn
+
+    @asynccontextmanager
+    async def tx(self, immediate: bool = True) -> AsyncIterator[Tx]:
+        """A transaction: committed on success, rolled back on any error."""
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            try:
+                yield Tx(self.conn)
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        """One statement in its own transaction."""
+        async with self.tx() as tx:
+            return await tx.execute(sql, params)
+
+    async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        """All rows of a read query."""
+        async with self._lock:
+            return await Tx(self.conn).fetchall(sql, params)
+
+    async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+        """The first row of a read query."""
+        async with self._lock:
+            return await Tx(self.conn).fetchone(sql, params)
+
+    async def checkpoint(self) -> None:
+        """Fold the WAL into the database file and truncate it (used after erasing)."""
+        async with self._lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def migrate(self) -> list[str]:
+        """Apply every migration file not applied yet, each in its own transaction."""
+        conn = self.conn
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        async with conn.execute("SELECT name FROM schema_migrations") as cur:
+            done = {row[0] for row in await cur.fetchall()}
+        applied = []
+        for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+            if path.stem in done:
+                continue
+            script = path.read_text(encoding="utf-8")
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            await conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\n"
+                f"INSERT INTO schema_migrations(name, applied_at) VALUES ('{path.stem}', '{stamp}');\nCOMMIT;"
+            )
+            applied.append(path.stem)
+            log.info("applied migration %s", path.stem)
+        return applied
+
+    async def tables_with_column(self, column: str) -> list[str]:
+        """Names of the tables that have a given column (used to erase a user everywhere)."""
+        rows = await self.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+        out = []
+        for row in rows:
+            cols = await self.fetchall(f"PRAGMA table_info('{row[0]}')")
+            if any(c[1] == column for c in cols):
+                out.append(row[0])
+        return out

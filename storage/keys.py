@@ -1,0 +1,92 @@
+"""Pseudonyms (keyed HMAC of the chat id) and sealed chat ids (AEAD), with keys from outside the database."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+ENV_SECRET = "EERSTESTAP_SECRET_KEY"
+ENV_KEY_FILE = "EERSTESTAP_KEY_FILE"
+MIN_SECRET_BYTES = 32
+
+
+class KeyError_(ValueError):
+    """The secret key is missing or malformed."""
+
+
+def _derive(secret: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"eerstestap-v1", info=purpose).derive(secret)
+
+
+class KeyRing:
+    """Derives a pseudonym key and an encryption key from one secret."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < MIN_SECRET_BYTES:
+            raise KeyError_(f"the secret key must be at least {MIN_SECRET_BYTES} bytes")
+        self._hmac_key = _derive(secret, b"pseudonym")
+        self._aead = AESGCM(_derive(secret, b"chat-id-seal"))
+
+    def pseudonym(self, chat_id: int) -> str:
+        """The stable pseudonym of a chat: hex HMAC-SHA256 of its id."""
+        return hmac.new(self._hmac_key, str(int(chat_id)).encode(), hashlib.sha256).hexdigest()
+
+    def tag(self, purpose: str, value: str) -> str:
+        """A keyed digest for other values that must not be stored in the clear (e.g. invite codes)."""
+        return hmac.new(self._hmac_key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, chat_id: int, user_key: str) -> bytes:
+        """Encrypt a chat id, bound to its pseudonym."""
+        nonce = secrets.token_bytes(12)
+        return nonce + self._aead.encrypt(nonce, str(int(chat_id)).encode(), user_key.encode())
+
+    def unseal(self, box: bytes, user_key: str) -> int:
+        """Decrypt a sealed chat id (raises if it was tampered with or sealed for another pseudonym)."""
+        return int(self._aead.decrypt(box[:12], box[12:], user_key.encode()).decode())
+
+
+def parse_secret(text: str) -> bytes:
+    """A secret given as base64 or hex of at least 32 bytes, or as a passphrase of at least 32 characters."""
+    text = text.strip()
+    for decode in (bytes.fromhex, lambda s: base64.b64decode(s, validate=True)):
+        try:
+            raw = decode(text)
+        except ValueError:
+            continue
+        if len(raw) >= MIN_SECRET_BYTES:
+            return raw
+    if len(text.encode()) >= MIN_SECRET_BYTES:
+        return text.encode()
+    raise KeyError_(
+        f"{ENV_SECRET} is too short: give at least 32 random bytes as hex or base64 "
+        "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+    )
+
+
+def key_file_for(db_path: Path) -> Path:
+    """The key file that sits beside (never inside) a database file."""
+    return db_path.with_name(db_path.name + ".key")
+
+
+def load_keyring(db_path: Path, *, create: bool = True) -> KeyRing:
+    """Keys from EERSTESTAP_SECRET_KEY, else EERSTESTAP_KEY_FILE, else a key file beside the database."""
+    env = os.environ.get(ENV_SECRET)
+    if env:
+        return KeyRing(parse_secret(env))
+    path = Path(os.environ.get(ENV_KEY_FILE) or key_file_for(db_path))
+    if not path.exists():
+        if not create:
+            raise KeyError_(f"no secret key: set {ENV_SECRET} or create {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+    return KeyRing(parse_secret(path.read_text()))

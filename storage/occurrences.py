@@ -1,0 +1,109 @@
+"""Turn a weekly meeting (ISO weekday + wall-clock time + IANA zone) into concrete dated occurrences.
+
+A 19:30 meeting stays 19:30 local time across DST; an end at or before the start means past midnight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_ZONE = "Europe/Amsterdam"
+DEFAULT_DURATION = timedelta(minutes=90)
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """A ZoneInfo, falling back to Europe/Amsterdam for missing or unknown names."""
+    try:
+        return ZoneInfo(name or DEFAULT_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_ZONE)
+
+
+def parse_hhmm(value: str) -> time:
+    """'19:30' → time(19, 30); '24:00' → 00:00."""
+    hh, mm = value.split(":")[:2]
+    return time(int(hh) % 24, int(mm))
+
+
+def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """Wall-clock time on a date in a zone; a time in a DST gap moves forward to a real instant."""
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=tz)
+    return aware.astimezone(UTC).astimezone(tz)
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One dated occurrence of a weekly meeting, in the meeting's own zone."""
+
+    local_date: date
+    start: datetime
+    end: datetime
+
+    @property
+    def start_utc(self) -> datetime:
+        return self.start.astimezone(UTC)
+
+    @property
+    def end_utc(self) -> datetime:
+        return self.end.astimezone(UTC)
+
+    def in_progress(self, now: datetime) -> bool:
+        """Whether the meeting is running at this instant."""
+        return self.start <= now < self.end
+
+
+def slot_on(day: date, start: str, end: str | None, tz_name: str | None) -> Slot:
+    """The occurrence on a given local date."""
+    tz = zone(tz_name)
+    begins = local_instant(day, parse_hhmm(start), tz)
+    if end:
+        end_t = parse_hhmm(end)
+        end_day = day + timedelta(days=1) if end_t <= parse_hhmm(start) else day
+        ends = local_instant(end_day, end_t, tz)
+    else:
+        ends = (begins.astimezone(UTC) + DEFAULT_DURATION).astimezone(tz)
+    return Slot(day, begins, ends)
+
+
+def iter_slots(
+    weekday: int,
+    start: str,
+    end: str | None,
+    tz_name: str | None,
+    after: datetime,
+    *,
+    include_running: bool = True,
+) -> Iterator[Slot]:
+    """Occurrences in time order from `after` on (those still running at `after` too, if asked)."""
+    tz = zone(tz_name)
+    local_now = after.astimezone(tz)
+    day = local_now.date() - timedelta(days=1)
+    day += timedelta(days=(weekday - day.isoweekday()) % 7)
+    while True:
+        slot = slot_on(day, start, end, tz_name)
+        if slot.start >= after or (include_running and slot.end > after):
+            yield slot
+        day += timedelta(days=7)
+
+
+def next_slots(
+    weekday: int,
+    start: str,
+    end: str | None,
+    tz_name: str | None,
+    after: datetime,
+    count: int,
+    *,
+    include_running: bool = True,
+) -> list[Slot]:
+    """The next `count` occurrences from `after` on."""
+    out: list[Slot] = []
+    for slot in iter_slots(weekday, start, end, tz_name, after, include_running=include_running):
+        out.append(slot)
+        if len(out) >= count:
+            break
+    return out

@@ -1,0 +1,89 @@
+"""Pseudonymous user rows: language, flow state, sealed chat id, expiry; erasing and purging."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage.db import Database
+from storage.keys import KeyRing
+
+DEFAULT_RETENTION = timedelta(days=90)
+USER_KEY_COLUMN = "user_key"
+
+
+@dataclass(slots=True)
+class UserRow:
+    """What is stored about one pseudonym."""
+
+    user_key: str
+    lang: str
+    state: dict[str, Any] = field(default_factory=dict)
+    has_chat: bool = False
+
+
+class UserStore:
+    """Reads and writes the users table; erases a pseudonym from every table."""
+
+    def __init__(self, db: Database, keys: KeyRing, retention: timedelta = DEFAULT_RETENTION) -> None:
+        self.db = db
+        self.keys = keys
+        self.retention = retention
+
+    async def get(self, user_key: str) -> UserRow | None:
+        """The stored row of a pseudonym, or None."""
+        row = await self.db.fetchone(
+            "SELECT user_key, lang, state, chat_box IS NOT NULL FROM users WHERE user_key = ?", (user_key,)
+        )
+        if row is None:
+            return None
+        return UserRow(row[0], row[1], json.loads(row[2] or "{}"), bool(row[3]))
+
+    async def save(self, user_key: str, lang: str, state: dict[str, Any], now: datetime) -> None:
+        """Insert or update a pseudonym's language and state, pushing its expiry forward."""
+        await self.db.execute(
+            "INSERT INTO users(user_key, lang, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(user_key) DO UPDATE SET lang = excluded.lang, state = excluded.state, "
+            "updated_at = excluded.updated_at, expires_at = excluded.expires_at",
+            (user_key, lang, json.dumps(state, separators=(",", ":")), _iso(now), _iso(now + self.retention)),
+        )
+
+    async def remember_chat(self, user_key: str, chat_id: int) -> None:
+        """Keep the sealed chat id, so the bot can send reminders or changes later."""
+        await self.db.execute(
+            "UPDATE users SET chat_box = ? WHERE user_key = ?", (self.keys.seal(chat_id, user_key), user_key)
+        )
+
+    async def forget_chat(self, user_key: str) -> None:
+        """Drop the sealed chat id once nothing has to be sent any more."""
+        await self.db.execute("UPDATE users SET chat_box = NULL WHERE user_key = ?", (user_key,))
+
+    async def chat_id(self, user_key: str) -> int | None:
+        """Unseal the chat id of a pseudonym, if one is kept."""
+        row = await self.db.fetchone("SELECT chat_box FROM users WHERE user_key = ?", (user_key,))
+        if row is None or row[0] is None:
+            return None
+        return self.keys.unseal(bytes(row[0]), user_key)
+
+    async def erase(self, user_key: str) -> int:
+        """Delete every row of every table that carries this pseudonym, then flush the WAL."""
+        tables = await self.db.tables_with_column(USER_KEY_COLUMN)
+        removed = 0
+        async with self.db.tx() as tx:
+            for table in tables:
+                removed += await tx.execute(f"DELETE FROM {table} WHERE {USER_KEY_COLUMN} = ?", (user_key,))
+        await self.db.checkpoint()
+        return removed
+
+    async def purge_expired(self, now: datetime) -> int:
+        """Erase every pseudonym whose expiry has passed; return how many."""
+        rows = await self.db.fetchall("SELECT user_key FROM users WHERE expires_at <= ?", (_iso(now),))
+        for row in rows:
+            await self.erase(row[0])
+        return len(rows)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.isoformat(timespec="seconds")
