@@ -107,3 +107,69 @@ def next_slots(
         if len(out) >= count:
             break
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class DateChange:
+    """A one-off change of one date of a meeting: cancelled, or moved (time and/or place)."""
+
+    kind: str  # 'cancel' | 'move'
+    on_date: date
+    new_start: str | None = None
+    new_end: str | None = None
+    new_location: str | None = None
+    new_address: str | None = None
+    new_lat: float | None = None
+    new_lon: float | None = None
+    new_url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A dated occurrence after one-off changes: scheduled, cancelled or moved."""
+
+    slot: Slot
+    status: str = "scheduled"  # 'scheduled' | 'cancelled' | 'moved'
+    start: datetime | None = None
+    end: datetime | None = None
+    change: DateChange | None = None
+
+    @property
+    def begins(self) -> datetime:
+        return self.start or self.slot.start
+
+    @property
+    def ends(self) -> datetime:
+        return self.end or self.slot.end
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+def apply_change(slot: Slot, change: DateChange | None, tz_name: str | None) -> Occurrence:
+    """The occurrence of a slot once its date's change (the latest one) is applied."""
+    if change is None or change.on_date != slot.local_date:
+        return Occurrence(slot)
+    if change.kind == "cancel":
+        return Occurrence(slot, "cancelled", change=change)
+    if change.kind == "move":
+        start_hhmm = change.new_start or slot.start.strftime("%H:%M")
+        if change.new_end:
+            end_hhmm: str | None = change.new_end
+        elif change.new_start:
+            duration = slot.end - slot.start
+            moved = slot_on(slot.local_date, start_hhmm, None, tz_name)
+            return Occurrence(
+                slot,
+                "moved",
+                moved.start,
+                (moved.start_utc + duration).astimezone(moved.start.tzinfo),
+                change,
+            )
+        else:
+            end_hhmm = slot.end.strftime("%H:%M")
+        moved = slot_on(slot.local_date, start_hhmm, end_hhmm, tz_name)
+        return Occurrence(slot, "moved", moved.start, moved.end, change)
+    return Occurrence(slot)

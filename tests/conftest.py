@@ -1,0 +1,70 @@
+"""Shared fixtures: real SQLite files in a temp dir, a fixed clock, the engine, the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conversations.clock import FixedClock
+from conversations.context import Services, Settings
+from conversations.engine import Engine
+from storage.db import Database
+from storage.keys import KeyRing
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+TEST_SECRET = "7f" * 32
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """Environment for running `python -m bot` from the checkout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EERSTESTAP_", "TELEGRAM_"))}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run `eerstestap ARGS` as a subprocess and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env or cli_env(),
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "eerstestap.db"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 23, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def services(db_path: Path, clock: FixedClock) -> AsyncIterator[Services]:
+    db = Database(db_path)
+    await db.open()
+    try:
+        yield Services(db=db, keys=KeyRing(bytes.fromhex(TEST_SECRET)), clock=clock, settings=Settings())
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+def engine(services: Services) -> Engine:
+    return Engine(services)
