@@ -8,7 +8,8 @@ from datetime import date
 from storage.db import Database
 from storage.occurrences import DateChange
 
-_COLUMNS = "meeting_id, kind, on_date, new_start, new_end, new_location, new_address, new_lat, new_lon, new_url, note"
+_COLUMNS = """meeting_id, kind, on_date, new_start, new_end, new_location, new_address,
+    new_lat, new_lon, new_url, note"""
 
 
 async def date_changes(
