@@ -119,11 +119,10 @@ class BroadcastSource:
         if item.kind != KIND:
             return  # a summary is sent at most once; the progress screen shows the same figures
         outbox_id, _, broadcast_id = item.ref.partition(":")
-        status = await store.settle(
+        # On "blocked" the sender erases the person afterwards (their outbox rows go with them).
+        await store.settle(
             services.db, int(outbox_id), int(broadcast_id), outcome, services.clock.now(), retry_at=retry_at
         )
-        if outcome == "blocked" and status:
-            await services.users.erase(item.user_key)
 
 
 SOURCE = register_source(BroadcastSource())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -14,8 +13,6 @@ from storage.edits import MeetingInfo
 from storage.support import write_audit
 
 KINDS = ("cancel", "move", "edit", "close", "reopen", "note", "announce")
-# Async callables (services) run after a broadcast is written, e.g. to wake the Telegram sender at once.
-WAKE_HOOKS: list[Callable[[Services], Awaitable[None]]] = []
 
 
 def split_place(text: str) -> tuple[str | None, str]:
@@ -73,7 +70,10 @@ async def publish(
     text: str | None,
     audience: bstore.Audience,
 ) -> bstore.Broadcast:
-    """Apply a change, write its broadcast and all outbox rows in one transaction, log it, wake senders."""
+    """Apply a change, write its broadcast and all outbox rows and the audit line in one transaction.
+
+    The Telegram side pokes its sender after every update, so the outbox starts draining at once.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown change {kind!r}")
     now = services.clock.now()
@@ -85,6 +85,4 @@ async def publish(
             tx, now, audience, kind, params=params, text=text, created_by=role_id
         )
         await write_audit(tx, now, role_id, kind, m.id if m else None, audit_summary(kind, params, cast))
-    for hook in WAKE_HOOKS:
-        await hook(services)
     return cast
