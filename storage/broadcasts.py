@@ -19,6 +19,7 @@ ENV_LEASE = "EERSTESTAP_OUTBOX_LEASE"
 DEFAULT_LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 OUTCOMES = ("sent", "blocked", "failed", "retry")
+OPEN_TRIAL = "('active', 'paused', 'done', 'ongoing')"
 
 
 def lease_time() -> timedelta:
@@ -91,24 +92,15 @@ def _broadcast(row: Any) -> Broadcast:
     return Broadcast(*r)
 
 
-async def _has_trials(tx: Tx) -> bool:
-    row = await tx.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trials'")
-    if row is None:
-        return False
-    cols = {c[1] for c in await tx.fetchall("PRAGMA table_info('trials')")}
-    return {"user_key", "meeting_id"} <= cols
-
-
 async def _recipients_sql(tx: Tx, audience: Audience) -> tuple[str, list[Any]]:
     """A query of distinct recipient pseudonyms (with or without a sealed chat id)."""
     if audience.meeting_id is not None:
-        sql = "SELECT user_key FROM follows WHERE meeting_id = ?"
-        params: list[Any] = [audience.meeting_id]
-        if await _has_trials(tx):
-            # Every trial row that is still stored: trials are erased 14 days after they end.
-            sql += " UNION SELECT user_key FROM trials WHERE meeting_id = ?"
-            params.append(audience.meeting_id)
-        return sql, params
+        # Followers, and everyone whose trial with this meeting is still open.
+        return (
+            "SELECT user_key FROM follows WHERE meeting_id = ? UNION SELECT user_key FROM trials "
+            f"WHERE meeting_id = ? AND status IN {OPEN_TRIAL}",
+            [audience.meeting_id, audience.meeting_id],
+        )
     if audience.program and audience.region:
         return (
             "SELECT DISTINCT f.user_key FROM follows f JOIN meetings m ON m.id = f.meeting_id "

@@ -211,29 +211,17 @@ def small(n: int) -> str:
     return "<5" if 0 < n < 5 else str(n)
 
 
-async def _table_columns(db: Database, table: str) -> set[str]:
-    rows = await db.fetchall(f"PRAGMA table_info('{table}')")
-    return {r[1] for r in rows}
-
-
-async def figures(db: Database) -> dict[str, list[str]]:
-    """Anonymous monthly figures per fellowship (trials) and per referral tag, small counts masked.
-
-    Reads the counters the trial and Telegram parts keep, whichever of them exist in this database.
-    """
-    out: dict[str, list[str]] = {"trials": [], "referrals": []}
-    cols = await _table_columns(db, "trial_counts")
-    if {"month", "program", "metric", "count"} <= cols:
-        rows = await db.fetchall(
-            "SELECT month, program, metric, SUM(count) FROM trial_counts GROUP BY month, program, metric "
-            "ORDER BY month DESC, program, metric LIMIT 60"
-        )
-        out["trials"] = [f"{r[0]} {r[1]} {r[2]}: {small(int(r[3]))}" for r in rows]
-    cols = await _table_columns(db, "referral_counts")
-    if {"day", "tag", "count"} <= cols:
-        rows = await db.fetchall(
-            "SELECT substr(day, 1, 7), tag, SUM(count) FROM referral_counts GROUP BY 1, 2 "
-            "ORDER BY 1 DESC, 2 LIMIT 60"
-        )
-        out["referrals"] = [f"{r[0]} {r[1]}: {small(int(r[2]))}" for r in rows]
-    return out
+async def figures(db: Database, months: int = 12) -> dict[str, list[str]]:
+    """Anonymous figures per month: trials per fellowship, referrals per poster tag; small counts masked."""
+    rows = await db.fetchall(
+        "SELECT month, program, started, first_attended, six_reached FROM trial_counters "
+        "ORDER BY month DESC, program LIMIT ?",
+        (months * 12,),
+    )
+    trials = [f"{r[0]} {r[1]}: {small(r[2])} / {small(r[3])} / {small(r[4])}" for r in rows]
+    rows = await db.fetchall(
+        "SELECT substr(day, 1, 7) AS month, tag, SUM(count) FROM referrals GROUP BY month, tag "
+        "ORDER BY month DESC, tag LIMIT ?",
+        (months * 50,),
+    )
+    return {"trials": trials, "referrals": [f"{r[0]} {r[1]}: {small(int(r[2]))}" for r in rows]}
