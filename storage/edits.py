@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from storage.db import Database, Tx
+from storage.geo import cell_of
 from storage.support import iso
 
-SUPPORT_SOURCE = "beheer"  # source name of meetings added in the chat; a feed import never touches it
+SUPPORT_SOURCE = (
+    "beheer-chat"  # source of meetings added in the chat; imports of other sources never touch it
+)
 EDITABLE = ("start_time", "end_time", "location", "address", "city", "conference_url")
 
 
@@ -58,23 +61,22 @@ async def get_meeting(db: Database | Tx, meeting_id: int) -> MeetingInfo | None:
 
 
 async def search_meetings(db: Database, query: str, limit: int = 8) -> list[MeetingInfo]:
-    """Meetings whose name, place, city, region or fellowship matches every word of the query."""
-    words = [w for w in query.lower().split() if w][:5]
+    """Meetings where every typed word starts a word of the name, place, city, region or fellowship."""
+    words = [w for w in query.lower().replace(",", " ").split() if w][:5]
     if not words:
         return []
-    where = []
+    text = (
+        "(' ' || lower(name || ' ' || coalesce(location, '') || ' ' || coalesce(address, '') || ' ' || "
+        "coalesce(city, '') || ' ' || coalesce(region, '') || ' ' || program))"
+    )
+    where = " AND ".join(f"({text} LIKE ? OR {text} LIKE ?)" for _ in words)
     params: list[object] = []
     for w in words:
-        like = f"%{w}%"
-        where.append(
-            "(lower(name) LIKE ? OR lower(coalesce(location, '')) LIKE ? "
-            "OR lower(coalesce(city, '')) LIKE ? OR lower(coalesce(region, '')) LIKE ? "
-            "OR lower(coalesce(address, '')) LIKE ? OR lower(program) = ?)"
-        )
-        params += [like, like, like, like, like, w]
+        esc = w.replace("%", "").replace("_", "")
+        params += [f"% {esc}%", f"%-{esc}%"]
     rows = await db.fetchall(
-        f"SELECT {_COLS} FROM meetings WHERE {' AND '.join(where)} "
-        "ORDER BY name, weekday, start_time LIMIT ?",
+        f"SELECT {_COLS} FROM meetings WHERE {where} ORDER BY attendance = 'inactive', name, weekday, "
+        "start_time LIMIT ?",
         (*params, limit),
     )
     return [_info(r) for r in rows]
@@ -176,7 +178,7 @@ async def close_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str) -> i
     if old is None:
         raise ValueError("unknown meeting")
     await tx.execute(
-        "UPDATE meetings SET attendance = 'inactive', updated = ? WHERE id = ?",
+        "UPDATE meetings SET attendance = 'inactive', cell = NULL, updated = ? WHERE id = ?",
         (now.date().isoformat(), meeting_id),
     )
     return await _change(
@@ -197,9 +199,13 @@ async def reopen_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str) -> 
     before = json.loads(row[0]).get("attendance") if row and row[0] else None
     if before in (None, "inactive"):
         before = "online" if old.conference_url and not old.address else "in_person"
+    coords = await tx.fetchone("SELECT lat, lon FROM meetings WHERE id = ?", (meeting_id,))
+    cell = None
+    if coords and coords[0] is not None and coords[1] is not None and before in ("in_person", "hybrid"):
+        cell = cell_of(coords[0], coords[1])
     await tx.execute(
-        "UPDATE meetings SET attendance = ?, updated = ? WHERE id = ?",
-        (before, now.date().isoformat(), meeting_id),
+        "UPDATE meetings SET attendance = ?, cell = ?, updated = ? WHERE id = ?",
+        (before, cell, now.date().isoformat(), meeting_id),
     )
     return await _change(tx, meeting_id, "reopen", now, actor)
 
@@ -244,7 +250,7 @@ async def add_meeting(
         attendance = "online"
     else:
         attendance = "in_person"
-    slug = f"{SUPPORT_SOURCE}-{secrets.token_hex(4)}"
+    slug = f"beheer-{secrets.token_hex(5)}"
     return await tx.insert(
         "INSERT INTO meetings(source, slug, program, name, weekday, start_time, end_time, attendance, "
         "location, address, city, region, lat, lon, conference_url, updated, last_seen) "

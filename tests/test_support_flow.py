@@ -179,4 +179,4 @@ async def test_add_a_meeting_in_chat(engine: Engine, services: Services) -> None
     row = await services.db.fetchone(
         "SELECT source, program, weekday, start_time, end_time, location, city FROM meetings"
     )
-    assert tuple(row) == ("beheer", "ALANON", 4, "20:00", "21:30", "Kerkzaal", "Zeist")
+    assert tuple(row) == ("beheer-chat", "ALANON", 4, "20:00", "21:30", "Kerkzaal", "Zeist")
