@@ -101,8 +101,7 @@ class BroadcastSource:
                 continue
             if b.meeting_id is not None and b.meeting_id not in meetings:
                 meetings[b.meeting_id] = await get_meeting(services.db, b.meeting_id)
-            row = await services.users.get(c.user_key)
-            t = translator(row.lang if row else "nl")
+            t = translator(c.lang)
             m = meetings.get(b.meeting_id) if b.meeting_id is not None else None
             out.append(Outgoing(c.user_key, render(t, b, m), KIND, f"{c.outbox_id}:{c.broadcast_id}"))
         for b, creator in await store.finish_ready(services.db, now, creator_key=user_key):

@@ -72,12 +72,13 @@ class Broadcast:
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    """One outbox row claimed for sending."""
+    """One outbox row claimed for sending, with the recipient's language."""
 
     outbox_id: int
     broadcast_id: int
     user_key: str
     attempts: int
+    lang: str = "nl"
 
 
 _BCOLS = (
@@ -207,7 +208,16 @@ async def claim(
             "RETURNING id, broadcast_id, user_key, attempts",
             (until, at, *extra, limit, at, *extra, limit, limit),
         )
-    return sorted((Claimed(r[0], r[1], r[2], r[3]) for r in rows), key=lambda c: c.outbox_id)
+        langs: dict[str, str] = {}
+        keys = sorted({r[2] for r in rows})
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            got = await tx.fetchall(
+                f"SELECT user_key, lang FROM users WHERE user_key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            langs.update({g[0]: g[1] for g in got})
+    claimed = (Claimed(r[0], r[1], r[2], r[3], langs.get(r[2], "nl")) for r in rows)
+    return sorted(claimed, key=lambda c: c.outbox_id)
 
 
 async def settle(
@@ -221,38 +231,37 @@ async def settle(
 ) -> str:
     """Record a send: sent / blocked / failed are final; retry reschedules (failed after MAX_ATTEMPTS).
 
-    Returns the status the row ended in ('' if the row was already settled or erased).
+    One statement; a trigger counts final outcomes on the broadcast. Returns the status the row ended in
+    ('' if it was already settled or erased).
     """
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
-    async with db.tx() as tx:
-        row = await tx.fetchone("SELECT status, attempts FROM outbox WHERE id = ?", (outbox_id,))
-        if row is None:
-            # The recipient was erased already (e.g. the sender erased a blocked user first): still count it.
-            if outcome == "blocked":
-                await tx.execute("UPDATE broadcasts SET blocked = blocked + 1 WHERE id = ?", (broadcast_id,))
-                return "blocked"
-            return ""
-        if row[0] not in ("claimed", "pending"):
-            return ""
-        status = outcome
-        if outcome == "retry":
-            if row[1] >= MAX_ATTEMPTS:
-                status = "failed"
-            else:
-                when = retry_at or now + backoff(int(row[1]))
-                await tx.execute(
-                    "UPDATE outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ? "
-                    "WHERE id = ?",
-                    (iso(when), outbox_id),
-                )
-                return "pending"
-        await tx.execute(
-            "UPDATE outbox SET status = ?, lease_until = NULL, sent_at = ? WHERE id = ?",
-            (status, iso(now) if status == "sent" else None, outbox_id),
+    # One statement is atomic on its own (autocommit): no BEGIN/COMMIT round trips per message.
+    rows = await db.fetchall(
+        "UPDATE outbox SET "
+        "status = CASE WHEN :outcome != 'retry' THEN :outcome WHEN attempts >= :max THEN 'failed' "
+        "ELSE 'pending' END, "
+        "next_attempt_at = CASE WHEN :outcome = 'retry' THEN coalesce(:retry_at, :now) "
+        "ELSE next_attempt_at END, "
+        "lease_until = NULL, sent_at = CASE WHEN :outcome = 'sent' THEN :now END "
+        "WHERE id = :id AND status IN ('claimed', 'pending') RETURNING status, attempts",
+        {
+            "outcome": outcome,
+            "max": MAX_ATTEMPTS,
+            "retry_at": iso(retry_at) if retry_at else None,
+            "now": iso(now),
+            "id": outbox_id,
+        },
+    )
+    if not rows:
+        return ""
+    status, attempts = rows[0][0], int(rows[0][1])
+    if status == "pending" and retry_at is None:  # a network error without a time: back off
+        await db.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+            (iso(now + backoff(attempts)), outbox_id),
         )
-        await tx.execute(f"UPDATE broadcasts SET {status} = {status} + 1 WHERE id = ?", (broadcast_id,))
-    return status
+    return str(status)
 
 
 async def next_due_at(db: Database) -> datetime | None:

@@ -74,3 +74,20 @@ def press(reply: Reply, label_part: str) -> Input:
 
 def text_of(reply: Reply) -> str:
     return "\n".join(m.text for m in reply.messages)
+
+
+async def bulk_followers(services: Services, chat_ids: list[int], meeting_id: int) -> dict[int, str]:
+    """Many followers with sealed chat ids at once (one transaction); chat id → pseudonym."""
+    now = services.clock.now().isoformat(timespec="seconds")
+    keys = {chat: services.keys.pseudonym(chat) for chat in chat_ids}
+    async with services.db.tx() as tx:
+        await tx.executemany(
+            "INSERT INTO users(user_key, lang, state, chat_box, updated_at, expires_at) "
+            "VALUES (?, 'nl', '{}', ?, ?, '2999-01-01T00:00:00+00:00')",
+            [(key, services.keys.seal(chat, key), now) for chat, key in keys.items()],
+        )
+        await tx.executemany(
+            "INSERT INTO follows(user_key, meeting_id, created_at) VALUES (?, ?, ?)",
+            [(key, meeting_id, now) for key in keys.values()],
+        )
+    return keys

@@ -148,7 +148,12 @@ async def test_retries_end_as_failed(services: Services) -> None:
 async def test_erased_recipient_loses_outbox_rows(services: Services) -> None:
     mid = await make_meeting(services)
     key = await add_follower(services, 1, mid)
+    await add_follower(services, 2, mid)
     async with services.db.tx() as tx:
-        await b.create_broadcast(tx, services.clock.now(), b.Audience(meeting_id=mid), "note", text="x")
-    await services.users.erase(key)
-    assert tuple(await services.db.fetchone("SELECT COUNT(*) FROM outbox")) == (0,)
+        cast = await b.create_broadcast(
+            tx, services.clock.now(), b.Audience(meeting_id=mid), "note", text="x"
+        )
+    await services.users.erase(key)  # /stop before the message went out
+    assert tuple(await services.db.fetchone("SELECT COUNT(*) FROM outbox")) == (1,)
+    got = await b.get_broadcast(services.db, cast.id)
+    assert got is not None and (got.total, got.skipped, got.pending) == (1, 1, 1)

@@ -82,3 +82,18 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE status = 'pending';
 CREATE INDEX outbox_claimed ON outbox(lease_until) WHERE status = 'claimed';
 CREATE INDEX outbox_user ON outbox(user_key, status);
+
+-- Settling a row counts it on its broadcast in the same statement; a row erased before it was settled
+-- (the person used /stop) no longer counts as queued but as not reachable.
+CREATE TRIGGER outbox_settled AFTER UPDATE OF status ON outbox
+WHEN OLD.status IN ('pending', 'claimed') AND NEW.status IN ('sent', 'blocked', 'failed')
+BEGIN
+    UPDATE broadcasts SET sent = sent + (NEW.status = 'sent'), blocked = blocked + (NEW.status = 'blocked'),
+        failed = failed + (NEW.status = 'failed')
+    WHERE id = NEW.broadcast_id;
+END;
+CREATE TRIGGER outbox_erased AFTER DELETE ON outbox
+WHEN OLD.status IN ('pending', 'claimed')
+BEGIN
+    UPDATE broadcasts SET total = total - 1, skipped = skipped + 1 WHERE id = OLD.broadcast_id;
+END;
