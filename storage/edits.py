@@ -152,12 +152,7 @@ async def edit_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str, **fie
         previous["attendance"] = old.attendance
     else:
         fields_sql = dict(fields)
-    sets = ", ".join(f"{k} = ?" for k in fields_sql)
-    await tx.execute(
-        f"UPDATE meetings SET {sets}, updated = ? WHERE id = ?",
-        (*fields_sql.values(), now.date().isoformat(), meeting_id),
-    )
-    return await _change(
+    change_id = await _change(
         tx,
         meeting_id,
         "edit",
@@ -170,6 +165,12 @@ async def edit_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str, **fie
         new_url=fields.get("conference_url"),
         previous=json.dumps(previous),
     )
+    sets = ", ".join(f"{k} = ?" for k in fields_sql)
+    await tx.execute(
+        f"UPDATE meetings SET {sets}, updated = ? WHERE id = ?",
+        (*fields_sql.values(), now.date().isoformat(), meeting_id),
+    )
+    return change_id
 
 
 async def close_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str) -> int:
@@ -177,13 +178,13 @@ async def close_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str) -> i
     old = await get_meeting(tx, meeting_id)
     if old is None:
         raise ValueError("unknown meeting")
+    previous = json.dumps({"attendance": old.attendance})
+    change_id = await _change(tx, meeting_id, "close", now, actor, previous=previous)
     await tx.execute(
         "UPDATE meetings SET attendance = 'inactive', cell = NULL, updated = ? WHERE id = ?",
         (now.date().isoformat(), meeting_id),
     )
-    return await _change(
-        tx, meeting_id, "close", now, actor, previous=json.dumps({"attendance": old.attendance})
-    )
+    return change_id
 
 
 async def reopen_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str) -> int:
@@ -199,6 +200,7 @@ async def reopen_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str) -> 
     before = json.loads(row[0]).get("attendance") if row and row[0] else None
     if before in (None, "inactive"):
         before = "online" if old.conference_url and not old.address else "in_person"
+    change_id = await _change(tx, meeting_id, "reopen", now, actor)
     coords = await tx.fetchone("SELECT lat, lon FROM meetings WHERE id = ?", (meeting_id,))
     cell = None
     if coords and coords[0] is not None and coords[1] is not None and before in ("in_person", "hybrid"):
@@ -207,7 +209,7 @@ async def reopen_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str) -> 
         "UPDATE meetings SET attendance = ?, cell = ?, updated = ? WHERE id = ?",
         (before, cell, now.date().isoformat(), meeting_id),
     )
-    return await _change(tx, meeting_id, "reopen", now, actor)
+    return change_id
 
 
 async def add_note(tx: Tx, meeting_id: int, now: datetime, actor: str, note: str) -> int:

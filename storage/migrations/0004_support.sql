@@ -97,3 +97,27 @@ WHEN OLD.status IN ('pending', 'claimed')
 BEGIN
     UPDATE broadcasts SET total = total - 1, skipped = skipped + 1 WHERE id = OLD.broadcast_id;
 END;
+
+-- A support worker's permanent edits and closures outlive feed imports: whenever a meeting row is
+-- updated (an import upserts every row of its source), the latest edit of each field and the latest
+-- close/reopen are applied again. Support code writes its meeting_changes row before updating meetings.
+CREATE TRIGGER meetings_keep_support_edits AFTER UPDATE ON meetings
+WHEN EXISTS (SELECT 1 FROM meeting_changes c WHERE c.meeting_id = NEW.id AND c.kind IN ('edit', 'close', 'reopen'))
+BEGIN
+    UPDATE meetings SET
+        start_time = coalesce((SELECT new_start FROM meeting_changes WHERE meeting_id = NEW.id
+            AND kind = 'edit' AND new_start IS NOT NULL ORDER BY id DESC LIMIT 1), start_time),
+        end_time = coalesce((SELECT new_end FROM meeting_changes WHERE meeting_id = NEW.id
+            AND kind = 'edit' AND new_end IS NOT NULL ORDER BY id DESC LIMIT 1), end_time),
+        location = coalesce((SELECT new_location FROM meeting_changes WHERE meeting_id = NEW.id
+            AND kind = 'edit' AND new_location IS NOT NULL ORDER BY id DESC LIMIT 1), location),
+        address = coalesce((SELECT new_address FROM meeting_changes WHERE meeting_id = NEW.id
+            AND kind = 'edit' AND new_address IS NOT NULL ORDER BY id DESC LIMIT 1), address),
+        conference_url = coalesce((SELECT new_url FROM meeting_changes WHERE meeting_id = NEW.id
+            AND kind = 'edit' AND new_url IS NOT NULL ORDER BY id DESC LIMIT 1), conference_url),
+        attendance = CASE WHEN (SELECT kind FROM meeting_changes WHERE meeting_id = NEW.id
+            AND kind IN ('close', 'reopen') ORDER BY id DESC LIMIT 1) = 'close' THEN 'inactive' ELSE attendance END,
+        cell = CASE WHEN (SELECT kind FROM meeting_changes WHERE meeting_id = NEW.id
+            AND kind IN ('close', 'reopen') ORDER BY id DESC LIMIT 1) = 'close' THEN NULL ELSE cell END
+    WHERE id = NEW.id;
+END;
