@@ -120,6 +120,7 @@ class MatchingTable:
     notes: tuple[Note, ...]
     keywords: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
     max_suggestions: int
+    weak: frozenset[str] = frozenset()
 
     def question(self, qid: str) -> Question:
         for q in self.questions:
@@ -298,7 +299,12 @@ def parse_matching(data: dict[str, Any], where: str = "matching.toml") -> Matchi
     ]
 
     keywords: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
-    for qid, table in data.get("keywords", {}).items():
+    raw_keywords = dict(data.get("keywords", {}))
+    weak = raw_keywords.pop("weak", [])
+    for item in weak:
+        qid, _, code = str(item).partition(".")
+        _need(qid in questions and code in questions[qid].options, f"{where} keywords.weak", f"bad {item!r}")
+    for qid, table in raw_keywords.items():
         at = f"{where} keywords.{qid}"
         _need(qid in questions, at, "unknown question")
         for code, words in table.items():
@@ -310,7 +316,9 @@ def parse_matching(data: dict[str, Any], where: str = "matching.toml") -> Matchi
     keys += [n.text for n in notes] + [f"which.q.{q}" for q in questions]
     keys += [f"which.opt.{q.id}.{o}" for q in questions.values() for o in q.options]
     _check_keys(sorted(set(keys)), where)
-    return MatchingTable(tuple(questions.values()), tuple(main), tuple(extras), tuple(notes), keywords, limit)
+    return MatchingTable(
+        tuple(questions.values()), tuple(main), tuple(extras), tuple(notes), keywords, limit, frozenset(weak)
+    )
 
 
 @cache

@@ -76,4 +76,6 @@ def answers_from_text(
             ):
                 found[qid] = code
                 break
+    if all(f"{qid}.{code}" in table.weak for qid, code in found.items()):
+        return {}
     return found
