@@ -1,4 +1,4 @@
-"""Translations: every key in both languages, per catalog; every key the code uses exists; placeholders match."""
+"""Translations: every key in both languages per catalog; keys used in code exist; placeholders match."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The which-group matching table: a table of cases over every fellowship, relatives' paths, skipped answers."""
+"""The which-group matching table: cases over every fellowship, relatives' paths and skipped answers."""
 
 from __future__ import annotations
 
