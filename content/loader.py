@@ -22,7 +22,7 @@ PROGRAMS: tuple[str, ...] = (
 )  # fmt: skip
 SKIP = "skip"
 TEXT_FIELDS = ("name", "short", "for_whom", "approach", "meeting")
-ABSTINENCE = ("yes", "own")
+ABSTINENCE = ("yes", "own", "none")
 _PHONE = re.compile(r"^0[0-9 ]{8,13}$")
 _CODE = re.compile(r"^[a-z_]{1,12}$")
 

@@ -112,8 +112,8 @@ class LearnFlow(Flow):
                 for_whom=fellowship.text(lang, "for_whom"),
             )
         )
-        aim = t.t("learn.profile.aim_yes" if fellowship.abstinence == "yes" else "learn.profile.aim_own")
-        reply.add(f"{fellowship.text(lang, 'approach')} {aim}")
+        aim = {"yes": " " + t.t("learn.profile.aim_yes"), "own": " " + t.t("learn.profile.aim_own")}
+        reply.add(fellowship.text(lang, "approach") + aim.get(fellowship.abstinence, ""))
         reply.add(fellowship.text(lang, "meeting"))
         rows: list[list[Button]] = []
         if fellowship.contact.website:
