@@ -111,3 +111,25 @@ async def test_crisis_in_english(engine: Engine) -> None:
 
 def test_messages_are_not_changed_by_detection() -> None:
     assert is_crisis("ZELFMOOOORD") and not is_crisis("zelfhulpgroep")
+
+
+def test_our_own_texts_are_no_crisis_signal() -> None:
+    """A person who quotes the bot back (topics, profiles, questions) does not get urgent help by mistake."""
+    from content import LANGUAGES
+    from content.i18n import messages
+    from content.loader import fellowships
+
+    flagged = [
+        f"{lang}:{key}"
+        for lang in LANGUAGES
+        for key, text in messages(lang).items()
+        if not key.startswith("urgent.") and is_crisis(text)
+    ]
+    flagged += [
+        f"{pid}.{name}"
+        for pid, f in fellowships().items()
+        for lang in LANGUAGES
+        for name, text in f.texts[lang].items()
+        if is_crisis(text)
+    ]
+    assert not flagged

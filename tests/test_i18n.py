@@ -87,3 +87,13 @@ def test_dates_per_locale() -> None:
     tuesday = datetime(2026, 3, 24, 19, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
     assert Translator("nl").day_time(tuesday) == "dinsdag 19:30"
     assert Translator("en").day_time(tuesday) == "Tuesday 19:30"
+
+
+def test_no_orphan_guidance_texts() -> None:
+    """Every guidance text is used: by code, by content data, or by a key family the flows build."""
+    families = ("topic.", "which.q.", "which.opt.")
+    code = "".join(p.read_text(encoding="utf-8") for d in CODE_DIRS for p in (ROOT / d).rglob("*.py"))
+    data = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "content").glob("*.toml"))
+    keys = [m.id for m in read_catalog(LOCALE_DIR / "nl" / "LC_MESSAGES" / "guidance.po", "nl") if m.id]
+    orphans = [k for k in keys if not k.startswith(families) and f'"{k}"' not in code + data]
+    assert not orphans
