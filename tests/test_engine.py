@@ -116,8 +116,6 @@ async def test_huge_text_gets_a_kind_answer_and_is_not_kept(engine: Engine) -> N
 
 async def test_every_screen_offers_a_way_out(engine: Engine) -> None:
     for state in STATES:
-        if state == "settings":
-            continue  # see test_settings_screens_offer_a_way_out
         await engine.handle(CHAT, Input.of_text("/start"))
         for inp in STATES[state]:
             reply = await engine.handle(CHAT, inp)
