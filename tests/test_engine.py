@@ -138,9 +138,6 @@ async def test_deep_links(engine: Engine) -> None:
     assert NL.t("which.q.who") in texts(reply)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known gap: settings replies keep the menu flow, so no exit row is added"
-)
 async def test_settings_screens_offer_a_way_out(engine: Engine) -> None:
     await engine.handle(CHAT, Input.of_text("/start"))
     for command in ("/taal", "/privacy", "/help"):
