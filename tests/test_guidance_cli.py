@@ -12,25 +12,26 @@ from pathlib import Path
 
 import pytest
 
+from content.i18n import translator
 from content.loader import fellowships
 from tests.conftest import run_cli
 
-NL_WHICH = "Welke groep past bij mij?"
-EN_WHICH = "Which group fits me?"
+NL, EN = translator("nl"), translator("en")
+NL_WHICH, EN_WHICH = NL.t("menu.btn.which"), EN.t("menu.btn.which")
 
 # name, language, lines typed after /start, first suggestion, programs that must also be listed
 CHATS: list[tuple[str, str, list[str], str, list[str]]] = [
     (
         "partner_drinks",
         "nl",
-        [NL_WHICH, "Mijn partner gebruikt", "Alcohol", "Laat mijn suggesties zien"],
+        [NL_WHICH, NL.t("which.opt.who.partner"), "Alcohol", "Laat mijn suggesties zien"],
         "ALANON",
         [],
     ),
     (
         "parent_of_drug_user",
         "nl",
-        [NL_WHICH, "Mijn kind gebruikt", "Drugs", "Laat mijn suggesties zien"],
+        [NL_WHICH, NL.t("which.opt.who.child"), "Drugs", "Laat mijn suggesties zien"],
         "LSOVD",
         [],
     ),
@@ -39,7 +40,7 @@ CHATS: list[tuple[str, str, list[str], str, list[str]]] = [
     (
         "young_parent_drinks",
         "nl",
-        [NL_WHICH, "Mijn vader of moeder gebruikt", "Alcohol", "Ja", "Laat mijn suggesties zien"],
+        [NL_WHICH, NL.t("which.opt.who.parent"), "Alcohol", "Ja", "Laat mijn suggesties zien"],
         "ALATEEN",
         [],
     ),

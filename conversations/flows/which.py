@@ -13,6 +13,7 @@ from conversations.matching import answers_from_text, match, next_question
 from conversations.types import Button, Reply
 
 DONE_AFTER = 2  # offer "show my suggestions" once this many questions are answered
+WIDE_LABEL = 18  # labels longer than this get a row of their own
 
 
 class WhichFlow(Flow):
@@ -79,7 +80,8 @@ class WhichFlow(Flow):
             self.button(t.t(f"which.opt.{question.id}.{code}"), "a", question.id, code)
             for code in question.options
         ]
-        rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
+        width = 1 if max(len(b.label) for b in labels) > WIDE_LABEL else 2
+        rows = [labels[i : i + width] for i in range(0, len(labels), width)]
         rows.append([self.button(t.t("which.skip"), "a", question.id, SKIP)])
         if len(answers) >= DONE_AFTER:
             rows.append([self.button(t.t("which.done"), "done")])
