@@ -2,7 +2,8 @@
 
 Phrases live in content/crisis.toml. Text is normalised first: case, accents, apostrophes, zero-width
 characters, punctuation and repeated letters, so 'ZELFMOOOORD!!', "i'm gonna kill myself" and 'I want to
-diiie' all match. Each text is checked in two forms: letters repeated at most twice, and fully collapsed.
+diiie' all match. Each text is checked in two forms: letters repeated at most twice, and fully collapsed;
+and once more with disguises undone ('zelfm00rd', 'k1ll', 'z e l f m o o r d').
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ MAX_SCAN = 8192
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
 _REPEATS = re.compile(r"([a-z])\1+")
+_SYMBOLS = str.maketrans({"@": "a", "$": "s", "€": "e"})
+_DIGITS = str.maketrans("0134579", "oieastg")
+_MIXED = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b")
+_SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z] ){3,}[a-z](?![a-z0-9])")
 CATEGORIES = ("suicide", "self_harm", "overdose", "danger")
 
 
@@ -30,6 +35,13 @@ def normalise(text: str) -> str:
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = re.sub(r"(.)\1{2,}", r"\1\1", text)
     return f" {text.strip()} "
+
+
+def deobfuscate(text: str) -> str:
+    """Undo common disguises: symbols and digits inside words ('zelfm00rd', 'k1ll'), spaced letters."""
+    norm = normalise(text.translate(_SYMBOLS))
+    norm = _MIXED.sub(lambda m: m.group(0).translate(_DIGITS), norm)
+    return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), norm)
 
 
 def collapse(text: str) -> str:
@@ -63,8 +75,11 @@ class CrisisRules:
 
     def category(self, text: str) -> str | None:
         """The crisis category a text signals, or None."""
-        norm = normalise(text)
-        return self.plain.find(norm) or self.collapsed.find(collapse(norm))
+        for norm in dict.fromkeys((normalise(text), deobfuscate(text))):
+            found = self.plain.find(norm) or self.collapsed.find(collapse(norm))
+            if found:
+                return found
+        return None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

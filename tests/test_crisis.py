@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conversations.crisis import collapse, crisis_category, is_crisis, load_rules, normalise
+from conversations.crisis import collapse, crisis_category, deobfuscate, is_crisis, load_rules, normalise
 from conversations.engine import Engine
 from conversations.types import Input
 from tests.conftest import ROOT
@@ -35,6 +35,9 @@ def test_normalise() -> None:
     assert normalise("m'n leven") == " mn leven "
     assert normalise("zelf\u200bmoord") == " zelfmoord "
     assert collapse(" diiie kill ") == " die kil "
+    assert deobfuscate("zelfm00rd") == " zelfmoord "
+    assert deobfuscate("Z E L F M O O R D") == " zelfmoord "
+    assert deobfuscate("ik ben 40 jaar") == " ik ben 40 jaar "
 
 
 def test_evaluation_set_meets_targets() -> None:
