@@ -6,6 +6,7 @@ Targets: recall 100 %, false positives at most 5 %.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 from conversations.crisis import is_crisis  # noqa: E402
 
 EVAL_SET = ROOT / "tests" / "data" / "crisis_eval.tsv"
+SOURCES = ROOT.parent / "shared" / "sources"
 RECALL_TARGET = 1.0
 FP_TARGET = 0.05
 
@@ -75,6 +77,15 @@ def score(rows: list[tuple[bool, str]]) -> Score:
     return result
 
 
+def corpus_flags(folder: Path) -> tuple[int, list[str]]:
+    """Sentences of the (unlabelled) source documents, and those the detector flags: a false-alarm probe."""
+    sentences = []
+    for path in sorted(folder.glob("*.txt")):
+        text = re.sub(r"\s+", " ", path.read_text(encoding="utf-8"))
+        sentences += [s for s in re.split(r"(?<=[.!?])\s+", text) if 20 < len(s) < 400]
+    return len(sentences), [s for s in sentences if is_crisis(s)]
+
+
 def main(argv: list[str]) -> int:
     path = Path(argv[1]) if len(argv) > 1 else EVAL_SET
     result = score(load(path))
@@ -85,6 +96,11 @@ def main(argv: list[str]) -> int:
         print(f"  missed:      {text}")
     for text in result.alarmed:
         print(f"  false alarm: {text}")
+    if SOURCES.is_dir():
+        total, flagged = corpus_flags(SOURCES)
+        print(f"probe: {len(flagged)} of {total} source-document sentences flagged (texts about addiction)")
+        for sentence in flagged[:10]:
+            print(f"  flagged: {sentence[:120]}")
     print("targets met" if result.meets_targets else "TARGETS MISSED")
     return 0 if result.meets_targets else 1
 
