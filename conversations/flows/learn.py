@@ -6,12 +6,18 @@ Buttons: l:start[:<topic>|groups|<PROGRAM>], l:t:<topic>:<part>, l:f:<PROGRAM>, 
 
 from __future__ import annotations
 
-from content.loader import PROGRAMS, Fellowship, Topic, fellowships, topics
+from content.loader import PROGRAMS, Fellowship, Topic, fellowships, load_all, topics
 from conversations.context import Context
+from conversations.crisis import rules
 from conversations.flows.base import Flow
 from conversations.types import Button, Reply
 
 FIRST_TOPIC = "what"
+
+# Validate the guidance content and crisis phrases when the flows are loaded, so that a bad edit stops the
+# bot at start-up with a clear ContentError instead of failing in the middle of a conversation.
+load_all()
+rules()
 
 
 class LearnFlow(Flow):
