@@ -134,7 +134,10 @@ async def top_up(db: Database, trial_ids: Iterable[int], now: datetime) -> None:
         need = WINDOW - pending
         if need <= 0:
             continue
-        candidates = [d for d in upcoming(meeting, now, need + 1) if last is None or d > last][:need]
+        after = now
+        if last is not None:
+            after = max(now, local_instant(last + timedelta(days=1), time(0, 0), zone(meeting.timezone)))
+        candidates = upcoming(meeting, after, need)
         for occ in await occurrences(db, meeting, candidates):
             new.extend(rows_for(trial, meeting, occ, now))
     if new:

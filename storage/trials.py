@@ -355,7 +355,7 @@ class TrialStore:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             rows = await self.db.fetchall(
-                "SELECT trial_id, MAX(on_date), COUNT(DISTINCT CASE WHEN status IN ('pending', 'claimed') "
+                "SELECT trial_id, MAX(on_date), COUNT(DISTINCT CASE WHEN status = 'pending' "
                 f"THEN on_date END) FROM reminders WHERE trial_id IN ({','.join('?' * len(chunk))}) "
                 "GROUP BY trial_id",
                 chunk,
