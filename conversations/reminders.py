@@ -61,7 +61,8 @@ def place_lines(t: Translator, meeting: MeetingInfo, occ: Occurrence) -> list[st
     if meeting.attendance in ("in_person", "hybrid") or (
         change and (change.new_location or change.new_address)
     ):
-        where = ", ".join(p for p in (location, address, None if address else meeting.city) if p)
+        city = meeting.city if meeting.city and meeting.city not in (address or "") else None
+        where = ", ".join(p for p in (location, address, city) if p)
         if where:
             lines.append(where)
     if meeting.attendance in ("online", "hybrid") or (change and change.new_url):

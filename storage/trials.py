@@ -266,6 +266,15 @@ class TrialStore:
         )
         return _rem(row) if row else None
 
+    async def open_checkin(self, user_key: str) -> int | None:
+        """The latest check-in sent to a pseudonym and not answered yet (for a typed 'ja' / 'nee')."""
+        row = await self.db.fetchone(
+            "SELECT id FROM reminders WHERE user_key = ? AND status = 'sent' AND kind = 'checkin' "
+            "AND answer IS NULL ORDER BY due_at DESC LIMIT 1",
+            (user_key,),
+        )
+        return row[0] if row else None
+
     async def participants(self, meeting_id: int) -> list[str]:
         """Pseudonyms with an open trial on a meeting (for support broadcasts about changes)."""
         rows = await self.db.fetchall(
@@ -283,18 +292,6 @@ class TrialStore:
             (meeting_id,),
         )
         return [_trial(r) for r in rows]
-
-    async def follow(self, user_key: str, meeting_id: int, now: datetime) -> None:
-        """Follow a meeting (to keep hearing about its changes after the trial)."""
-        await self.db.execute(
-            "INSERT OR IGNORE INTO follows(user_key, meeting_id, created_at) VALUES (?, ?, ?)",
-            (user_key, meeting_id, utc_text(now)),
-        )
-
-    async def follows_anything(self, user_key: str) -> bool:
-        """Whether the pseudonym follows any meeting."""
-        row = await self.db.fetchone("SELECT 1 FROM follows WHERE user_key = ? LIMIT 1", (user_key,))
-        return row is not None
 
     async def purge_finished(self, now: datetime, keep: timedelta = KEEP_ENDED) -> int:
         """Erase trials that ended more than `keep` ago (their reminders go with them); return how many.
