@@ -180,6 +180,31 @@ class TrialStore:
         assert row is not None
         return _trial(row)
 
+    async def start_many(self, items: Sequence[tuple[str, int, str, str]], now: datetime) -> list[int]:
+        """Bulk start (user_key, meeting_id, program, remind) trials in one transaction; returns their ids.
+
+        For bulk loads (bench, migrations); the chat uses start().
+        """
+        async with self.db.tx() as tx:
+            row = await tx.fetchone("SELECT COALESCE(MAX(id), 0) FROM trials")
+            first = (row[0] if row else 0) + 1
+            ids = list(range(first, first + len(items)))
+            await tx.executemany(
+                "INSERT INTO trials(id, user_key, meeting_id, program, remind, started_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(i, *item, utc_text(now)) for i, item in zip(ids, items, strict=True)],
+            )
+            per_program: dict[str, int] = {}
+            for item in items:
+                per_program[item[2]] = per_program.get(item[2], 0) + 1
+            for program, n in per_program.items():
+                await tx.execute(
+                    "INSERT INTO trial_counters(program, month, started) VALUES (?, ?, ?) "
+                    "ON CONFLICT(program, month) DO UPDATE SET started = started + excluded.started",
+                    (program, month_of(now), n),
+                )
+        return ids
+
     async def set_remind(self, trial_id: int, remind: str) -> None:
         await self.db.execute("UPDATE trials SET remind = ? WHERE id = ?", (remind, trial_id))
 
