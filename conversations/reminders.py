@@ -163,6 +163,7 @@ class TrialReminders:
         """Claim due rows atomically and turn the ones still valid into replies."""
         store = TrialStore(services.db)
         await sync_changes(services)
+        await store.purge_if_due(now)  # finished trials are erased 14 days after their end
         rows = await store.claim(now, LEASE, limit=limit, user_key=user_key)
         if not rows:
             return []

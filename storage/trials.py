@@ -337,6 +337,16 @@ class TrialStore:
                 await tx.execute("DELETE FROM reminders WHERE status = ? AND due_at <= ?", (status, cutoff))
         return count
 
+    async def purge_if_due(self, now: datetime, every: timedelta = timedelta(days=1)) -> int | None:
+        """Run purge_finished when the last run (by any process) is more than `every` ago; None if not due."""
+        async with self.db.tx() as tx:
+            changed = await tx.execute(
+                "UPDATE trial_sync SET last_purge = ? WHERE id = 1 "
+                "AND (last_purge IS NULL OR last_purge <= ?)",
+                (utc_text(now), utc_text(now - every)),
+            )
+        return await self.purge_finished(now) if changed else None
+
     async def counters(self) -> list[tuple[str, str, int, int, int]]:
         """(program, month, started, first_attended, six_reached), by month then fellowship."""
         rows = await self.db.fetchall(

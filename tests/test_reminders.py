@@ -255,3 +255,15 @@ async def test_paused_trial_gets_nothing_until_resumed(services: Services):
     assert await drain(services, z(2026, 3, 25, 0, 0)) == []
     row = await services.db.fetchone("SELECT COUNT(*) FROM reminders WHERE trial_id = ?", (trial_id,))
     assert row is not None and row[0] == 0
+
+
+async def test_the_sweep_erases_finished_trials_once_a_day(services: Services):
+    trial_id, _ = await start_trial(services)
+    store = TrialStore(services.db)
+    await store.set_status(trial_id, "stopped", z(2026, 3, 23, 12, 0))
+    assert await store.purge_if_due(z(2026, 4, 6, 0, 0)) == 0  # ran: not 14 days yet
+    assert await store.purge_if_due(z(2026, 4, 6, 13, 0)) is None  # not again within a day
+    assert await store.get(trial_id) is not None
+    await drain(services, z(2026, 4, 7, 1, 0))  # the next day's sweep purges
+    assert await store.get(trial_id) is None
+    assert await store.counters() == [("NA", "2026-03", 1, 0, 0)]
