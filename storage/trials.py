@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.occurrences import DEFAULT_ZONE, zone
 
 OPEN_STATUSES = ("active", "paused", "done", "ongoing")
@@ -247,7 +247,7 @@ class TrialStore:
             if row is None:
                 return None
             trial = _trial(row)
-            if answer in ("yes", "nofit") and trial.status == "active":
+            if answer in ("yes", "nofit") and trial.status in ("active", "paused"):
                 attended = trial.attended + 1
                 status = "done" if attended >= GOAL else trial.status
                 await tx.execute(
@@ -513,10 +513,10 @@ class TrialStore:
         )
 
 
-async def _count(tx: object, program: str, now: datetime, column: str) -> None:
+async def _count(tx: Tx, program: str, now: datetime, column: str) -> None:
     """Add one to an anonymous counter (per fellowship per month)."""
     assert column in ("started", "first_attended", "six_reached")
-    await tx.execute(  # type: ignore[attr-defined]
+    await tx.execute(
         f"INSERT INTO trial_counters(program, month, {column}) VALUES (?, ?, 1) "
         f"ON CONFLICT(program, month) DO UPDATE SET {column} = {column} + 1",
         (program, month_of(now)),

@@ -239,3 +239,13 @@ async def test_english_reminder(engine: Engine, services: Services):
     await begin(engine, services)
     [reminder] = await due(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC))
     assert reminder.reply.messages[0].text.splitlines()[0] == "Tonight 19:30 — your meeting"
+
+
+def test_trial_texts_exist_in_dutch_and_english():
+    from content.i18n import messages
+
+    nl = {k: v for k, v in messages("nl").items() if k.startswith("trial.")}
+    en = {k: v for k, v in messages("en").items() if k.startswith("trial.")}
+    assert set(nl) == set(en) and len(nl) > 50
+    assert all(v.strip() for v in (*nl.values(), *en.values()))
+    assert not any("verslaafde" in v.lower() for v in nl.values())  # person-first language
