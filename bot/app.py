@@ -358,6 +358,8 @@ async def serve(
     services: Services,
     config: BotConfig,
     stop: asyncio.Event,
+    *,
+    started: Callable[[TelegramAdapter], object] | None = None,
     **build: Any,
 ) -> TelegramAdapter:
     """Run the bot (polling or webhook) until `stop` is set, then finish in-flight work and shut down."""
@@ -383,6 +385,8 @@ async def serve(
             )
         await application.start()
         log.info("running (%s)", "webhook" if config.webhook else "polling")
+        if started is not None:
+            started(adapter)
         await stop.wait()
         log.info("stopping")
         if updater.running:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from conversations.context import Services
-from conversations.outgoing import Outcome, OutgoingSource, next_due_at, sources
+from conversations.outgoing import Outcome, OutgoingSource, sources
 from conversations.types import Outgoing, Reply
 
 if TYPE_CHECKING:
@@ -129,6 +129,7 @@ class Sender:
         self._again = False
         self.totals = DrainStats()
         self.on_drained: Callable[[], object] | None = None
+        self.source_list: Callable[[], list[OutgoingSource]] = sources  # tests may narrow this
 
     @staticmethod
     def _now() -> float:
@@ -230,6 +231,11 @@ class Sender:
             handled += len(items)
         return handled
 
+    async def next_due_at(self) -> datetime | None:
+        """The earliest due time over this sender's sources."""
+        times = [t for s in self.source_list() if (t := await s.next_due_at(self.services)) is not None]
+        return min(times) if times else None
+
     async def drain(self, now: datetime | None = None) -> int:
         """Deliver everything due from every source; a drain asked for meanwhile runs right after."""
         if self._lock.locked():
@@ -239,7 +245,7 @@ class Sender:
         async with self._lock:
             while True:
                 self._again = False
-                for source in sources():
+                for source in self.source_list():
                     handled += await self.drain_source(source, now)
                 if not self._again or not self.running():
                     break
@@ -293,7 +299,7 @@ class Scheduler:
         """(Re)schedule the wake-up at the earliest due time of any source."""
         assert self.jobs is not None
         try:
-            due = await next_due_at(self.sender.services)
+            due = await self.sender.next_due_at()
         except Exception as exc:
             log.error("could not read the next due time (%s)", type(exc).__name__)
             return
