@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -167,11 +168,9 @@ class Sender:
             except RetryAfter as exc:
                 rate_waits += 1
                 stats.rate_waits += 1
-                wait = _seconds(exc.retry_after)
-                self.pacer.pause(self._now() + wait)
+                self.pacer.pause(self._now() + retry_after_seconds(exc))
                 if rate_waits > self.config.max_rate_waits:
                     return "retry"
-                await self.sleep(wait)
             except Forbidden:
                 return "blocked"
             except BadRequest as exc:
@@ -254,7 +253,11 @@ class Sender:
         return handled
 
 
-def _seconds(value: float | timedelta) -> float:
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """RetryAfter.retry_after in seconds (an int today, a timedelta in a later python-telegram-bot)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
