@@ -120,7 +120,8 @@ async def test_network_errors_back_off_then_fail(services: Services) -> None:
         raise NetworkError("connection reset")
 
     sleeps = Sleeps()
-    sender = Sender(services, send, DeliveryConfig(network_attempts=4, backoff=0.5, global_rate=1e6), sleep=sleeps)
+    config = DeliveryConfig(network_attempts=4, backoff=0.5, global_rate=1e6)
+    sender = Sender(services, send, config, sleep=sleeps)
     sender.source_list = lambda: [source]
     await sender.drain()
     assert source.outcomes == [("n", "failed")]

@@ -16,7 +16,7 @@ async def test_start_sets_profile_and_shows_menu(services: Services) -> None:
         fake.command(CHAT, "start")
         await turn(fake)
         assert fake.calls_of("deleteWebhook"), "polling starts by removing any webhook"
-        assert {k for k in fake.commands} == {"all_private_chats:nl", "all_private_chats:en", "all_private_chats:"}
+        assert set(fake.commands) == {f"all_private_chats:{lang}" for lang in ("nl", "en", "")}
         assert [c["command"] for c in fake.commands["all_private_chats:en"]][:2] == ["start", "menu"]
         assert fake.descriptions["nl"] and fake.short_descriptions["en"]
         texts = fake.texts(CHAT)
@@ -34,7 +34,9 @@ async def test_scenario_menu_learn_which_near_card_trial(services: Services) -> 
         await turn(fake)
         for data in ("l:start", "w:start", "n:start"):
             before = len(fake.sent(CHAT))
-            fake.press(CHAT, data) if any(b["callback_data"] == data for b in fake.buttons(CHAT)) else \
+            if any(b["callback_data"] == data for b in fake.buttons(CHAT)):
+                fake.press(CHAT, data)
+            else:
                 fake.callback(CHAT, data)
             await turn(fake)
             assert fake.calls_of("answerCallbackQuery"), "every press is answered"

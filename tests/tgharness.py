@@ -39,7 +39,10 @@ def bot_config(fake: FakeBotAPI, *, webhook: bool = False, **overrides: Any) -> 
     if webhook:
         port = free_port()
         config = replace(
-            config, webhook_url=f"http://127.0.0.1:{port}/tg-hook", listen="127.0.0.1", port=port,
+            config,
+            webhook_url=f"http://127.0.0.1:{port}/tg-hook",
+            listen="127.0.0.1",
+            port=port,
             webhook_path="tg-hook",
         )
     return replace(config, **overrides)
