@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -56,6 +57,7 @@ MEDIA_FIELDS = (
     "invoice",
 )
 NAV_IDS = {"m:home", "h:show"}
+UNPROMPTED_MEMORY = 20_000  # message ids of recent reminders/broadcasts, kept in memory only
 
 
 async def _count_referral(services: Services, tag: str, now: Any) -> None:
@@ -73,21 +75,20 @@ def _prefixes(ids: list[str]) -> set[str]:
 
 
 def should_edit(reply: Reply, pressed: str, old_ids: list[str]) -> bool:
-    """Edit in place when the reply is one plain message and it stays on the pressed screen's flow.
+    """Edit in place when the reply is one plain message that stays on the pressed screen's flow.
 
-    That is: Reply.edit is set, or the pressed message's own buttons, the pressed button and the reply's
-    buttons all belong to one flow prefix (e.g. changing the language on the language screen). The menu,
-    whose buttons lead to many flows, is never replaced; reminders lose nothing unless a flow asks.
+    That is: Reply.edit is set; or all the pressed message's own buttons and the pressed button belong to
+    one flow prefix, and the reply offers nothing but that flow and the exit row (e.g. picking a language
+    on the language screen). The menu, whose buttons lead to many flows, is never replaced. Unprompted
+    messages (reminders, broadcasts) are never edited: the adapter checks that separately.
     """
     if len(reply.messages) != 1 or reply.request_location or not render.is_plain(reply.messages[0]):
         return False
     if reply.edit:
         return True
-    new_ids = [b.id for b in reply.buttons() if not b.url]
-    old = _prefixes(old_ids)
-    new = _prefixes(new_ids)
     prefix = parse_button(pressed)[0]
-    return old == {prefix} and new == {prefix}
+    new = _prefixes([b.id for b in reply.buttons() if not b.url])
+    return _prefixes(old_ids) == {prefix} and new <= {prefix}
 
 
 class TelegramAdapter:
@@ -99,11 +100,19 @@ class TelegramAdapter:
         self.engine = Engine(services)
         self.scheduler: Scheduler | None = None
         self.sender: Sender | None = None
+        self.handled = 0
+        self.unprompted: OrderedDict[tuple[int, int], None] = OrderedDict()  # recent reminder message ids
 
     # ---- entry ----------------------------------------------------------------------------------------
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Every update comes through here."""
+        """Every update comes through here (`handled` counts them, for tests and benches)."""
+        try:
+            await self._on_update(update, context)
+        finally:
+            self.handled += 1
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.my_chat_member is not None:
             await self.on_member(update.my_chat_member, context)
             return
@@ -206,7 +215,8 @@ class TelegramAdapter:
                 for b in row
                 if isinstance(b.callback_data, str)
             ]
-        if accessible and should_edit(reply, query.data, old_ids):
+        unprompted = accessible and (chat_id, message.message_id) in self.unprompted
+        if accessible and not unprompted and should_edit(reply, query.data, old_ids):
             try:
                 await render.edit_message(context.bot, chat_id, message.message_id, reply.messages[0])
                 return
@@ -304,7 +314,11 @@ class TelegramAdapter:
         bot = application.bot
 
         async def send(chat_id: int, reply: Reply) -> object:
-            return await render.send_reply(bot, chat_id, reply)
+            message_id = await render.send_reply(bot, chat_id, reply)
+            self.unprompted[(chat_id, message_id)] = None
+            while len(self.unprompted) > UNPROMPTED_MEMORY:
+                self.unprompted.popitem(last=False)
+            return message_id
 
         self.sender = Sender(self.services, send, delivery, running=lambda: application.running)
         self.scheduler = Scheduler(application, self.sender)
@@ -324,6 +338,7 @@ def build_application(
     if config.bot_username:
         services.settings.bot_username = config.bot_username
     install_referral_hook()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
     adapter = TelegramAdapter(services, config)
 
     async def post_init(application: Application) -> None:

@@ -61,13 +61,23 @@ async def running_bot(
     if task in done:
         task.result()  # raises what went wrong
     adapter = ready.result()
+    _RUNNING[fake] = (adapter, fake.pushed)
     try:
         yield adapter
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)
+        _RUNNING.pop(fake, None)
 
 
-async def turn(fake: FakeBotAPI, quiet: float = 0.08) -> None:
-    """Wait until the bot has finished answering what was queued."""
-    await fake.wait_idle(quiet=quiet)
+_RUNNING: dict[FakeBotAPI, tuple[TelegramAdapter, int]] = {}
+
+
+async def turn(fake: FakeBotAPI, within: float = 10.0) -> None:
+    """Wait until the running bot has handled every update queued so far (and so sent its answers)."""
+    adapter, baseline = _RUNNING[fake]
+    deadline = asyncio.get_running_loop().time() + within
+    while adapter.handled < fake.pushed - baseline:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"handled {adapter.handled} of {fake.pushed - baseline} updates")
+        await asyncio.sleep(0.005)
