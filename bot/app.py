@@ -26,7 +26,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot import render
-from bot.config import BotConfig
+from bot.config import DEFAULT_BASE_URL, BotConfig
+from bot.lenient import LenientRequest
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from content.i18n import normalise_language, translator
 from conversations.context import Services
@@ -350,6 +351,9 @@ def build_application(
         ApplicationBuilder().token(config.token).base_url(config.base_url).post_init(post_init)
     )
     builder = builder.base_file_url(config.base_url.removesuffix("/bot") + "/file/bot")
+    if request is None and config.base_url != DEFAULT_BASE_URL:
+        request = LenientRequest(connection_pool_size=64)
+        get_updates_request = get_updates_request or LenientRequest(read_timeout=40)
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -396,7 +400,9 @@ async def serve(
             )
         else:
             await updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, drop_pending_updates=config.drop_pending, poll_interval=0.0
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=config.drop_pending,
+                poll_interval=config.poll_interval,
             )
         await application.start()
         log.info("running (%s)", "webhook" if config.webhook else "polling")
