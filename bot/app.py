@@ -27,8 +27,8 @@ from telegram.request import BaseRequest
 
 from bot import render
 from bot.config import DEFAULT_BASE_URL, BotConfig
-from bot.lenient import LenientRequest
 from bot.delivery import DeliveryConfig, Scheduler, Sender
+from bot.lenient import LenientRequest
 from content.i18n import normalise_language, translator
 from conversations.context import Services
 from conversations.crisis import is_crisis
