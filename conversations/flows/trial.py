@@ -198,7 +198,7 @@ class TrialFlow(Flow):
         if meeting is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         trial = await store.start(ctx.user_key, meeting.id, meeting.program, remind, ctx.now)
-        await ctx.remember_chat()
+        await _remember_chat(ctx)
         await top_up(ctx.db, [trial.id], ctx.now)
         return await self.started(ctx, trial, meeting, "trial.started")
 
@@ -276,7 +276,7 @@ class TrialFlow(Flow):
             return await self.mine(ctx)
         await store.set_status(trial.id, "ongoing" if trial.attended >= GOAL else "active", ctx.now)
         await reschedule(ctx.db, trial.id, ctx.now)
-        await ctx.remember_chat()
+        await _remember_chat(ctx)
         return await self.mine(ctx, Reply().add(ctx.t.t("trial.resumed")))
 
     async def on_stop(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
@@ -422,6 +422,12 @@ def _first_start(meeting: MeetingInfo, ctx: Context) -> datetime:
     """The meeting's next start, for 'dinsdag 19:30'."""
     day = upcoming(meeting, ctx.now, 1)[0]
     return slot_on(day, meeting.start_time, meeting.end_time, meeting.timezone).start
+
+
+async def _remember_chat(ctx: Context) -> None:
+    """Keep the sealed chat id; the user row is saved first, since a first-ever input has none yet."""
+    await ctx.services.users.save(ctx.user_key, ctx.lang, ctx.state, ctx.now)
+    await ctx.remember_chat()
 
 
 def _with_demo(ctx: Context, meeting: MeetingInfo, text: str) -> str:
