@@ -493,6 +493,14 @@ class TrialStore:
             out.extend(_rem(r) for r in rows)
         return out
 
+    async def drop(self, ids: Sequence[int]) -> None:
+        """Remove pending rows by id (dates the meeting no longer has)."""
+        if ids:
+            async with self.db.tx() as tx:
+                await tx.executemany(
+                    "DELETE FROM reminders WHERE id = ? AND status = 'pending'", [(i,) for i in ids]
+                )
+
     async def drop_pending(self, trial_id: int) -> None:
         """Remove a trial's pending rows (before rescheduling it)."""
         await self.db.execute("DELETE FROM reminders WHERE trial_id = ? AND status = 'pending'", (trial_id,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from trial_support import add_change, add_meeting
+from trial_support import add_change, add_meeting, edit_meeting
 
 from content.i18n import translator
 from conversations.clock import FixedClock
@@ -267,3 +267,13 @@ async def test_the_sweep_erases_finished_trials_once_a_day(services: Services):
     await drain(services, z(2026, 4, 7, 1, 0))  # the next day's sweep purges
     assert await store.get(trial_id) is None
     assert await store.counters() == [("NA", "2026-03", 1, 0, 0)]
+
+
+async def test_a_permanent_change_of_day_and_time_re_plans_the_queue(services: Services):
+    trial_id, mid = await start_trial(services)
+    await edit_meeting(services.db, mid, weekday=4, start_time="20:00", end_time="21:30")  # Thursdays
+    assert await drain(services, z(2026, 3, 24, 16, 30)) == []  # the old Tuesday is not reminded
+    pending = [r for r in await TrialStore(services.db).queued(trial_id) if r.status == "pending"]
+    assert {r.on_date.isoweekday() for r in pending} == {4}
+    [reminder] = await drain(services, z(2026, 3, 26, 17, 0))  # Thursday 20:00 CET − 2 h
+    assert reminder.reply.messages[0].text.startswith("Vanavond 20:00")
