@@ -37,6 +37,11 @@ def button_id(prefix: str, action: str, *args: object) -> str:
     return ":".join([prefix, action, *(str(a) for a in args)])
 
 
+def exit_row(t: Translator) -> list[Button]:
+    """The way out every screen offers (as flows.common.nav_row; not imported to keep imports acyclic)."""
+    return [Button(t.t("nav.menu"), "m:home"), Button(t.t("nav.urgent"), "h:show")]
+
+
 def when_words(t: Translator, start: datetime, now: datetime) -> str:
     """'Vanavond 19:30', 'Morgen 10:00', 'Vannacht 00:30' or 'dinsdag 19:30': never the group's name."""
     local_now = now.astimezone(start.tzinfo)
@@ -86,6 +91,7 @@ def reminder_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurr
          Button(t.t("trial.btn.not_now"), button_id("t", "skip", row_id))],
         [Button(t.t("trial.btn.pause"), button_id("t", "pause")),
          Button(t.t("trial.btn.stop"), button_id("t", "stop"))],
+        exit_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
@@ -99,6 +105,7 @@ def checkin_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurre
         [Button(t.t("trial.btn.yes"), button_id("t", "yes", row_id)),
          Button(t.t("trial.btn.no"), button_id("t", "no", row_id))],
         [Button(t.t("trial.btn.nofit"), button_id("t", "nofit", row_id))],
+        exit_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 

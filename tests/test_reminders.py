@@ -136,7 +136,14 @@ async def test_reminder_then_checkin_then_window_moves_on(services: Services):
     assert "NA" not in first_line and "Testgroep" not in first_line
     assert second == "Buurthuis De Linde, Lindelaan 1, Utrecht"
     labels = [b.id for b in reminder.reply.buttons()]
-    assert labels == [f"t:go:{reminder.ref}", f"t:skip:{reminder.ref}", "t:pause", "t:stop"]
+    assert labels == [
+        f"t:go:{reminder.ref}",
+        f"t:skip:{reminder.ref}",
+        "t:pause",
+        "t:stop",
+        "m:home",
+        "h:show",
+    ]
     [checkin] = await drain(services, z(2026, 3, 24, 20, 15))
     assert checkin.kind == "trial.checkin"
     assert checkin.reply.messages[0].text.startswith("Ben je gegaan?")
