@@ -14,6 +14,7 @@ from conversations.engine import Engine
 from conversations.flows import resolve_deep_link
 from conversations.reminders import SOURCE
 from conversations.types import Input, Outgoing, Reply
+from storage.directory import MeetingStore
 from storage.trials import TrialStore
 
 CHAT = 4242
@@ -249,3 +250,11 @@ def test_trial_texts_exist_in_dutch_and_english():
     assert set(nl) == set(en) and len(nl) > 50
     assert all(v.strip() for v in (*nl.values(), *en.values()))
     assert not any("verslaafde" in v.lower() for v in nl.values())  # person-first language
+
+
+async def test_a_closed_meeting_offers_another_of_the_same_fellowship(engine: Engine, services: Services):
+    mid = await begin(engine, services)
+    await MeetingStore(services.db).set_attendance(mid, "inactive")
+    reply = await press(engine, "t:start")
+    assert "niet meer door" in text(reply) and "n:start:NA" in ids(reply)
+    assert await due(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC)) == []

@@ -11,7 +11,7 @@ from conversations import reminders  # noqa: F401  (registers the reminder sourc
 from conversations.calendar import ics_filename, ics_for
 from conversations.context import Context
 from conversations.flows.base import Flow
-from conversations.flows.common import MENU_ID
+from conversations.flows.common import nav_row
 from conversations.trial_schedule import REMIND_CHOICES, next_dates, reschedule, top_up, upcoming
 from conversations.types import Button, Document, Reply
 from storage import follows
@@ -53,7 +53,8 @@ class TrialFlow(Flow):
         return await self.mine(ctx)
 
     def home_row(self, ctx: Context) -> list[Button]:
-        return [Button(ctx.t.t("nav.menu"), MENU_ID)]
+        """The way out: menu and urgent help."""
+        return nav_row(ctx.t)
 
     def store(self, ctx: Context) -> TrialStore:
         return TrialStore(ctx.db)
@@ -113,6 +114,15 @@ class TrialFlow(Flow):
             )
         if trial.status == "done":
             return reply.extend(self.six_choice(ctx))
+        if meeting.attendance == "inactive":
+            return reply.add(
+                ctx.t.t("trial.meeting_closed", n=trial.attended, goal=GOAL),
+                [
+                    [Button(ctx.t.t("trial.btn.same_program"), f"n:start:{trial.program}")],
+                    [self.button(ctx.t.t("trial.btn.stop"), "stop")],
+                    self.home_row(ctx),
+                ],
+            )
         lines = [
             ctx.t.t("trial.mine.meeting", name=meeting.name, when=ctx.t.day_time(_first_start(meeting, ctx))),
             ctx.t.t("trial.mine.progress", n=trial.attended, goal=GOAL),
