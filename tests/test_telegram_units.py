@@ -15,7 +15,7 @@ from bot.lenient import fix_payload
 from bot.render import escape, fits_callback, inline_markup, split_text
 from content.i18n import messages
 from conversations.context import Services
-from conversations.types import Button, Message, Reply
+from conversations.types import Button, Reply
 from storage.botmeta import first_group_notice, only_demo
 from storage.referrals import count_referral, referral_counts, referral_totals
 from tests.conftest import cli_env, run_cli
