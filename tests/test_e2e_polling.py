@@ -59,9 +59,10 @@ async def test_restart_keeps_the_conversation(services: Services) -> None:
         async with running_bot(services, fake):
             fake.command(CHAT, "start")
             await turn(fake)
+            before = len(fake.texts(CHAT))
             fake.press(CHAT, "l:start")
             await turn(fake)
-            learn_texts = fake.texts(CHAT)[-2:]
+            learn_texts = fake.texts(CHAT)[before:]
         row = await services.users.get(services.keys.pseudonym(CHAT))
         assert row is not None and row.state["flow"] == "learn"
         fake.reset()
