@@ -21,6 +21,7 @@ from storage.meeting import COLUMNS, Meeting, from_row, to_row
 DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
+_M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
 _SELECT = "SELECT id, " + ", ".join(COLUMNS) + " FROM meetings"
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
 _UPSERT = (
@@ -310,7 +311,7 @@ class MeetingStore:
             "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
             f"FROM r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
             f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?) "
-            f"SELECT {', '.join('m.' + c for c in ('id', *COLUMNS))} FROM best JOIN meetings m ON m.id = best.id"
+            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
         )
         args: list[Any] = [x for pair in ranges for x in pair]
         args += [lat, lat, lon, lon, k * k]
@@ -338,7 +339,7 @@ class MeetingStore:
             "WITH best AS (SELECT m.id AS id, "
             "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 FROM meetings m NOT INDEXED "
             f"WHERE m.cell IS NOT NULL{program_sql} AND d2 <= ?{where} ORDER BY d2 LIMIT ?) "
-            f"SELECT {', '.join('m.' + c for c in ('id', *COLUMNS))} FROM best JOIN meetings m ON m.id = best.id"
+            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
         )
         args: list[Any] = [lat, lat, lon, lon, k * k]
         if filters.program:

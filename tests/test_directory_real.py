@@ -39,7 +39,12 @@ async def test_grid_search_matches_a_full_scan_on_real_data(db_path: Path) -> No
     async with Database(db_path) as db:
         store = MeetingStore(db)
         await store.import_parsed(parsed, source, NOW)
-        for lat, lon, program in [(52.155, 5.3875, "NA"), (53.2, 6.56, "AA"), (51.44, 5.48, None), (52.0, 4.3, "CA")]:
+        for lat, lon, program in [
+            (52.155, 5.3875, "NA"),
+            (53.2, 6.56, "AA"),
+            (51.44, 5.48, None),
+            (52.0, 4.3, "CA"),
+        ]:
             f = Filters(program=program)
             fast = await store.near(lat, lon, f, limit=12)
             slow = await store.near_scan(lat, lon, f, limit=12)

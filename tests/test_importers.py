@@ -121,7 +121,9 @@ def test_invalid_time_zone_falls_back_with_a_warning() -> None:
 
 
 def test_html_in_notes_becomes_plain_text() -> None:
-    m = parse_mg(mg(notes="<p>Bel <b>aan</b> bij de zijdeur.</p><p>Koffie &amp; thee<br/>vanaf 19:00</p>")).meetings[0]
+    m = parse_mg(
+        mg(notes="<p>Bel <b>aan</b> bij de zijdeur.</p><p>Koffie &amp; thee<br/>vanaf 19:00</p>")
+    ).meetings[0]
     assert m.notes == "Bel aan bij de zijdeur.\nKoffie & thee\nvanaf 19:00"
 
 
@@ -133,7 +135,8 @@ def test_onl_and_tc_codes_and_online_without_link() -> None:
         mg(slug="hybrid", conference_url="https://zoom.us/j/2"),
         mg(slug="tc-link", types=["TC", "O"], conference_url="https://zoom.us/j/3"),
         mg(slug="tc-nolink", types=["TC", "O"]),
-        mg(slug="phone-only", address=None, city=None, latitude=None, longitude=None, conference_phone="+31 20 000"),
+        mg(slug="phone-only", address=None, city=None, latitude=None, longitude=None,
+           conference_phone="+31 20 000"),
     )  # fmt: skip
     att = {m.slug: m.attendance for m in parsed.meetings}
     assert att == {
@@ -209,16 +212,27 @@ def test_bmlt_strings_weekdays_durations_venues_and_unpublished() -> None:
         bmlt_record(id_bigint="102", published="0"),
         bmlt_record(id_bigint="103", venue_type="2", virtual_meeting_link="https://meet.example/x",
                     weekday_tinyint="7", start_time="23:30:00", duration_time="01:00:00"),
-        bmlt_record(id_bigint="104", venue_type="3", virtual_meeting_link="https://meet.example/y", formats="VM,O"),
+        bmlt_record(id_bigint="104", venue_type="3", virtual_meeting_link="https://meet.example/y",
+                    formats="VM,O"),
     ]  # fmt: skip
     raw = json.dumps(data).encode()
     assert detect(raw) == "bmlt"
     parsed = parse_bytes(raw, "bmlt", "bmlt-test")
     assert parsed.rejected == [{"record": "102", "reason": "unpublished"}]
     by = {m.slug: m for m in parsed.meetings}
-    assert (by["101"].program, by["101"].weekday, by["101"].start_time, by["101"].end_time) == ("NA", 7, "19:30", "21:00")
+    assert (by["101"].program, by["101"].weekday, by["101"].start_time, by["101"].end_time) == (
+        "NA",
+        7,
+        "19:30",
+        "21:00",
+    )
     assert (by["101"].lat, by["101"].attendance) == (51.9225, "in_person")
-    assert (by["103"].weekday, by["103"].end_time, by["103"].attendance, by["103"].lat) == (6, "00:30", "online", None)
+    assert (by["103"].weekday, by["103"].end_time, by["103"].attendance, by["103"].lat) == (
+        6,
+        "00:30",
+        "online",
+        None,
+    )
     assert by["104"].attendance == "hybrid" and "ONL" in by["104"].types
 
 
@@ -234,7 +248,13 @@ def test_tsml_csv_with_semicolons_bom_day_names_and_type_names(tmp_path: Path) -
     parsed, fmt, source = parse_file(path, source="steunpunt-utrecht")
     assert (fmt, source) == ("tsml-csv", "steunpunt-utrecht")
     fri, sun = parsed.meetings
-    assert (fri.weekday, fri.start_time, fri.end_time, fri.types, fri.lat) == (5, "20:00", "21:30", ("D", "O"), 52.156)
+    assert (fri.weekday, fri.start_time, fri.end_time, fri.types, fri.lat) == (
+        5,
+        "20:00",
+        "21:30",
+        ("D", "O"),
+        52.156,
+    )
     assert (sun.weekday, sun.start_time, sun.notes) == (7, "10:00", "Welkom")
     assert parsed.rejected and "day" in parsed.rejected[0]["reason"]
 
@@ -258,7 +278,13 @@ async def count(db: Database, where: str = "1=1") -> int:
 async def test_reimport_changes_nothing_and_disappeared_become_inactive(db_path: Path) -> None:
     async with Database(db_path) as db:
         first = await import_records(db, mg(), mg(slug="m2"), mg(slug="m3"))
-        assert (first.added, first.updated, first.unchanged, first.deactivated, first.total) == (3, 0, 0, 0, 3)
+        assert (first.added, first.updated, first.unchanged, first.deactivated, first.total) == (
+            3,
+            0,
+            0,
+            0,
+            3,
+        )
         again = await import_records(db, mg(), mg(slug="m2"), mg(slug="m3"))
         assert (again.added, again.updated, again.unchanged, again.deactivated) == (0, 0, 3, 0)
         changed = await import_records(db, mg(time="20:00"), mg(slug="m2"))

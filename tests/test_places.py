@@ -7,7 +7,9 @@ import pytest
 from conversations.places import by_id, normalise, resolve
 
 
-@pytest.mark.parametrize("text", ["den bosch", "Den Bosch", "s-hertogenbosch", "'s-Hertogenbosch", "’s Hertogenbosch"])
+@pytest.mark.parametrize(
+    "text", ["den bosch", "Den Bosch", "s-hertogenbosch", "'s-Hertogenbosch", "’s Hertogenbosch"]
+)
 def test_den_bosch_in_every_spelling(text: str) -> None:
     place = resolve(text).unique
     assert place is not None and place.name == "'s-Hertogenbosch"
