@@ -29,6 +29,7 @@ from bot import render
 from bot.config import DEFAULT_BASE_URL, BotConfig
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
+from bot.ordering import PerChatProcessor
 from content.i18n import normalise_language, translator
 from conversations.context import Services
 from conversations.crisis import is_crisis
@@ -364,7 +365,7 @@ def build_application(
                 overall_max_rate=max(config.global_rate, 1.0), overall_time_period=1, max_retries=1
             )
         )
-    application = builder.concurrent_updates(False).build()
+    application = builder.concurrent_updates(PerChatProcessor(64)).build()
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(adapter.on_error)
     return application, adapter

@@ -275,6 +275,7 @@ class Scheduler:
             raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
         sender.running = lambda: application.running
         self._next_at: datetime | None = None
+        self._soon = False
 
     def start(self, purge: bool = True) -> None:
         """Register the jobs (call once, before or after the application starts)."""
@@ -288,8 +289,13 @@ class Scheduler:
     def poke(self, delay: float = 0.5) -> None:
         """New rows may be due (e.g. a broadcast was confirmed): drain within `delay` seconds."""
         assert self.jobs is not None
-        if not self.jobs.get_jobs_by_name(self.SOON):
-            self.jobs.run_once(self._sweep, when=delay, name=self.SOON)
+        if not self._soon:
+            self._soon = True
+            self.jobs.run_once(self._soon_sweep, when=delay, name=self.SOON)
+
+    async def _soon_sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._soon = False
+        await self._sweep(context)
 
     async def _sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:

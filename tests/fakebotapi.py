@@ -577,6 +577,9 @@ class FakeBotAPI:
                     raw[key] = {"filename": value.filename, "size": len(value.file.read())}
                 else:
                     raw[key] = value
+        for key, value in list(raw.items()):
+            if isinstance(value, str) and value.startswith("attach://") and value[9:] in raw:
+                raw[key] = raw.pop(value[9:])
         return {k: self._decode(k, v) for k, v in raw.items()}
 
     @staticmethod

@@ -59,9 +59,10 @@ async def test_restart_keeps_the_conversation(services: Services) -> None:
         async with running_bot(services, fake):
             fake.command(CHAT, "start")
             await turn(fake)
+            before = len(fake.texts(CHAT))
             fake.press(CHAT, "l:start")
             await turn(fake)
-            learn_texts = fake.texts(CHAT)[-2:]
+            learn_texts = fake.texts(CHAT)[before:]
         row = await services.users.get(services.keys.pseudonym(CHAT))
         assert row is not None and row.state["flow"] == "learn"
         fake.reset()
@@ -101,3 +102,43 @@ async def test_group_is_told_once_and_channel_posts_are_ignored(services: Servic
         assert fake.sent(-100999) == []
         rows = await services.db.fetchall("SELECT group_key FROM group_notices")
         assert len(rows) == 1 and "100123" not in rows[0][0]
+
+
+async def test_near_me_card_pin_calendar_and_trial(services: Services) -> None:
+    from bot.demo_directory import load_demo_directory
+
+    await load_demo_directory(services)
+    async with FakeBotAPI() as fake, running_bot(services, fake):
+        fake.command(CHAT, "start")
+        await turn(fake)
+        fake.press(CHAT, "n:start")
+        await turn(fake)
+        keyboards = [
+            c.params["reply_markup"]
+            for c in fake.sent(CHAT)
+            if "keyboard" in (c.params.get("reply_markup") or {})
+        ]
+        assert keyboards and keyboards[-1]["keyboard"][0][0]["request_location"] is True
+        fake.location(CHAT, 52.0907, 5.1214)
+        await turn(fake)
+        cards = [
+            b["callback_data"] for b in fake.buttons(CHAT) if b.get("callback_data", "").startswith("c:")
+        ]
+        assert cards, "meetings near Utrecht in the demo directory"
+        fake.press(CHAT, cards[0])
+        await turn(fake)
+        venues = fake.calls_of("sendVenue", chat_id=CHAT) + fake.calls_of("sendLocation", chat_id=CHAT)
+        texts = fake.texts(CHAT)
+        assert venues or any("online" in t.lower() for t in texts[-2:])
+        ids = [b["callback_data"] for b in fake.buttons(CHAT) if "callback_data" in b]
+        ics = next(i for i in ids if i.startswith("c:ics:"))
+        trial = next(i for i in ids if i.startswith("t:start:"))
+        fake.press(CHAT, ics)
+        await turn(fake)
+        doc = fake.calls_of("sendDocument", chat_id=CHAT)[-1].params["document"]
+        assert doc["filename"].endswith(".ics") and doc["size"] > 100
+        before = len(fake.sent(CHAT))
+        fake.callback(CHAT, trial)
+        await turn(fake)
+        assert len(fake.sent(CHAT)) > before
+        assert [f"{c.method} {c.status}" for c in fake.calls if c.status >= 400] == []

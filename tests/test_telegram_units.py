@@ -16,7 +16,7 @@ from bot.render import escape, fits_callback, inline_markup, split_text
 from content.i18n import messages
 from conversations.context import Services
 from conversations.types import Button, Reply
-from storage.botmeta import first_group_notice, only_demo
+from storage.botmeta import first_group_notice
 from storage.referrals import count_referral, referral_counts, referral_totals
 from tests.conftest import cli_env, run_cli
 
@@ -135,8 +135,7 @@ async def test_referrals_are_daily_anonymous_counters(services: Services) -> Non
     assert "user_key" not in [c[1] for c in await services.db.fetchall("PRAGMA table_info('referrals')")]
 
 
-async def test_demo_check_and_group_notice(services: Services) -> None:
-    assert await only_demo(services.db)
+async def test_group_notice_once(services: Services) -> None:
     now = services.clock.now()
     assert await first_group_notice(services.db, "abc", now)
     assert not await first_group_notice(services.db, "abc", now)
