@@ -178,7 +178,8 @@ class TrialReminders:
         """Claim due rows atomically and turn the ones still valid into replies."""
         store = TrialStore(services.db)
         await sync_changes(services, now)
-        await store.purge_if_due(now)  # finished trials are erased 14 days after their end
+        if user_key is None:  # the global sweep (not a terminal chat's simulated clock) purges
+            await store.purge_if_due(now)  # finished trials are erased 14 days after their end
         rows = await store.claim(now, LEASE, limit=limit, user_key=user_key)
         if not rows:
             return []

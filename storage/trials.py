@@ -342,8 +342,8 @@ class TrialStore:
         async with self.db.tx() as tx:
             changed = await tx.execute(
                 "UPDATE trial_sync SET last_purge = ? WHERE id = 1 "
-                "AND (last_purge IS NULL OR last_purge <= ?)",
-                (utc_text(now), utc_text(now - every)),
+                "AND (last_purge IS NULL OR last_purge <= ? OR last_purge > ?)",
+                (utc_text(now), utc_text(now - every), utc_text(now)),
             )
         return await self.purge_finished(now) if changed else None
 
