@@ -2,6 +2,10 @@
 
 Times are stored as UTC text 'YYYY-MM-DDTHH:MM:SSZ' so that they sort as time and use the index
 (status, due_at); a sweep therefore costs O(due), not O(pending).
+
+For other features: TrialStore(db).participants(meeting_id) → pseudonyms with an open trial on a meeting;
+trials_for_meeting(meeting_id) → those trials; open_trial(user_key); counters() → the anonymous figures;
+purge_finished(now) → erase trials ended 14+ days ago. Open statuses: OPEN_STATUSES.
 """
 
 from __future__ import annotations
