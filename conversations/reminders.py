@@ -98,7 +98,8 @@ def reminder_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurr
 
 def checkin_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurrence) -> Reply:
     """'Ben je gegaan?' with yes / no / went but it did not fit."""
-    lines = [t.t("trial.checkin.title"), t.t("trial.checkin.which", when=t.day_time(occ.begins))]
+    when = t.t("trial.dates.when", date=t.date(occ.begins), time=t.time(occ.begins))
+    lines = [t.t("trial.checkin.title"), t.t("trial.checkin.which", when=when)]
     if meeting.is_demo:
         lines.append(t.t("trial.demo"))
     buttons = [
