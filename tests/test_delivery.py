@@ -176,3 +176,29 @@ async def test_real_bot_sweeps_the_outbox_and_handles_403_and_429(services: Serv
         assert sum(o == "sent" for o in outcome.values()) == 8
         assert len(fake.calls_of("sendMessage")) == 8, "each message once, the 429 retried"
         assert await services.users.get(keys[3]) is None and await services.users.get(keys[7]) is None
+
+
+async def test_stopping_puts_unsent_items_back_due_at_once(services: Services) -> None:
+    source = ListSource()
+    keys = [await enrol(services, cid) for cid in (51, 52)]
+    for i, key in enumerate(keys):
+        source.pending.append((services.clock.now(), item(key, f"s{i}")))
+    running = True
+    settled_at: list[datetime | None] = []
+
+    async def send(chat_id: int, reply: Reply) -> None:
+        nonlocal running
+        running = False  # SIGTERM arrives while the first message is on its way
+
+    original = source.settle
+
+    async def settle(services: Services, it: Outgoing, outcome: Outcome, *, retry_at: datetime | None = None):
+        settled_at.append(retry_at)
+        await original(services, it, outcome, retry_at=retry_at)
+
+    source.settle = settle  # type: ignore[method-assign]
+    sender = Sender(services, send, DeliveryConfig(chat_interval=0, workers=1), running=lambda: running)
+    sender.source_list = lambda: [source]
+    await sender.drain()
+    assert sorted(source.outcomes) == [("s0", "sent"), ("s1", "retry")]
+    assert services.clock.now() in settled_at, "an item put back on shutdown is due again at once"
