@@ -151,6 +151,8 @@ class TelegramAdapter:
             await self.respond_to_press(context, chat_id, reply, query)
             return
         if update.edited_message is not None:
+            if update.edited_message.location is not None:
+                return  # a live location moving: nothing to say
             text = update.edited_message.text or ""
             if text and is_crisis(text):
                 await self.send(

@@ -325,9 +325,15 @@ class Scheduler:
             self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT)
 
     async def _purge(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.purge_now()
+
+    async def purge_now(self) -> int:
+        """Erase users whose retention ran out (the daily job); return how many."""
         services = self.sender.services
         try:
             count = await services.users.purge_expired(services.clock.now())
-            log.info("purged %d expired users", count)
         except Exception as exc:
             log.error("purge failed (%s)", type(exc).__name__)
+            return 0
+        log.info("purged %d expired users", count)
+        return count

@@ -202,3 +202,14 @@ async def test_stopping_puts_unsent_items_back_due_at_once(services: Services) -
     await sender.drain()
     assert sorted(source.outcomes) == [("s0", "sent"), ("s1", "retry")]
     assert services.clock.now() in settled_at, "an item put back on shutdown is due again at once"
+
+
+async def test_daily_purge_job_is_scheduled_and_erases_the_expired(services: Services) -> None:
+    old = services.keys.pseudonym(61)
+    await services.users.save(old, "nl", {}, services.clock.now() - timedelta(days=200))
+    fresh = await enrol(services, 62)
+    async with FakeBotAPI() as fake, running_bot(services, fake) as adapter:
+        assert adapter.scheduler is not None and adapter.scheduler.jobs is not None
+        assert adapter.scheduler.jobs.get_jobs_by_name("purge-expired")
+        assert await adapter.scheduler.purge_now() == 1
+    assert await services.users.get(old) is None and await services.users.get(fresh) is not None
