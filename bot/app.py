@@ -141,13 +141,18 @@ class TelegramAdapter:
         hint = user.language_code if user else None
         query = update.callback_query
         if query is not None:
-            await self._answer(update)
-            if not query.data:
-                return
-            reply = await self.engine.handle(chat_id, Input.of_button(query.data, hint))
+            answered = asyncio.create_task(self._answer(update))  # stops the spinner while we think
+            try:
+                if not query.data:
+                    return
+                reply = await self.engine.handle(chat_id, Input.of_button(query.data, hint))
+            finally:
+                await answered
             await self.respond_to_press(context, chat_id, reply, query)
             return
         if update.edited_message is not None:
+            if update.edited_message.location is not None:
+                return  # a live location moving: nothing to say
             text = update.edited_message.text or ""
             if text and is_crisis(text):
                 await self.send(

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 SendFn = Callable[[int, Reply], Awaitable[object]]
 SleepFn = Callable[[float], Awaitable[None]]
 PURGE_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+RETRY_LATER = timedelta(minutes=1)
 
 
 @dataclass(slots=True)
@@ -44,7 +45,7 @@ class DeliveryConfig:
     network_attempts: int = 4  # tries per item on network errors before "failed"
     backoff: float = 1.0  # first network-retry wait in seconds, doubled each time
     max_rate_waits: int = 10  # 429 answers tolerated per item before it is put back ("retry")
-    batch: int = 200  # items claimed per round
+    batch: int = 60  # items claimed per round (about two seconds of sending at 30/s)
     workers: int = 32  # sends in flight at once
     sweep_interval: float = 30.0  # seconds between sweeps for anything missed
 
@@ -192,7 +193,9 @@ class Sender:
                 return "failed"
 
     async def _settle(self, source: OutgoingSource, item: Outgoing, outcome: Outcome) -> None:
-        retry_at = self.services.clock.now() + timedelta(minutes=1) if outcome == "retry" else None
+        retry_at = None
+        if outcome == "retry":  # stopping: due again at once; too many 429s: in a minute
+            retry_at = self.services.clock.now() + (timedelta(0) if not self.running() else RETRY_LATER)
         try:
             await source.settle(self.services, item, outcome, retry_at=retry_at)
         except Exception as exc:
@@ -322,9 +325,15 @@ class Scheduler:
             self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT)
 
     async def _purge(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.purge_now()
+
+    async def purge_now(self) -> int:
+        """Erase users whose retention ran out (the daily job); return how many."""
         services = self.sender.services
         try:
             count = await services.users.purge_expired(services.clock.now())
-            log.info("purged %d expired users", count)
         except Exception as exc:
             log.error("purge failed (%s)", type(exc).__name__)
+            return 0
+        log.info("purged %d expired users", count)
+        return count

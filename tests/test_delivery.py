@@ -172,7 +172,44 @@ async def test_real_bot_sweeps_the_outbox_and_handles_403_and_429(services: Serv
                     break
                 await asyncio.sleep(0.02)
         outcome = dict(source.outcomes)
-        assert [r for r, o in outcome.items() if o == "blocked"] == ["b3", "b7"]
+        assert sorted(r for r, o in outcome.items() if o == "blocked") == ["b3", "b7"]
         assert sum(o == "sent" for o in outcome.values()) == 8
         assert len(fake.calls_of("sendMessage")) == 8, "each message once, the 429 retried"
         assert await services.users.get(keys[3]) is None and await services.users.get(keys[7]) is None
+
+
+async def test_stopping_puts_unsent_items_back_due_at_once(services: Services) -> None:
+    source = ListSource()
+    keys = [await enrol(services, cid) for cid in (51, 52)]
+    for i, key in enumerate(keys):
+        source.pending.append((services.clock.now(), item(key, f"s{i}")))
+    running = True
+    settled_at: list[datetime | None] = []
+
+    async def send(chat_id: int, reply: Reply) -> None:
+        nonlocal running
+        running = False  # SIGTERM arrives while the first message is on its way
+
+    original = source.settle
+
+    async def settle(services: Services, it: Outgoing, outcome: Outcome, *, retry_at: datetime | None = None):
+        settled_at.append(retry_at)
+        await original(services, it, outcome, retry_at=retry_at)
+
+    source.settle = settle  # type: ignore[method-assign]
+    sender = Sender(services, send, DeliveryConfig(chat_interval=0, workers=1), running=lambda: running)
+    sender.source_list = lambda: [source]
+    await sender.drain()
+    assert sorted(source.outcomes) == [("s0", "sent"), ("s1", "retry")]
+    assert services.clock.now() in settled_at, "an item put back on shutdown is due again at once"
+
+
+async def test_daily_purge_job_is_scheduled_and_erases_the_expired(services: Services) -> None:
+    old = services.keys.pseudonym(61)
+    await services.users.save(old, "nl", {}, services.clock.now() - timedelta(days=200))
+    fresh = await enrol(services, 62)
+    async with FakeBotAPI() as fake, running_bot(services, fake) as adapter:
+        assert adapter.scheduler is not None and adapter.scheduler.jobs is not None
+        assert adapter.scheduler.jobs.get_jobs_by_name("purge-expired")
+        assert await adapter.scheduler.purge_now() == 1
+    assert await services.users.get(old) is None and await services.users.get(fresh) is not None

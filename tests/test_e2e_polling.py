@@ -104,41 +104,59 @@ async def test_group_is_told_once_and_channel_posts_are_ignored(services: Servic
         assert len(rows) == 1 and "100123" not in rows[0][0]
 
 
-async def test_near_me_card_pin_calendar_and_trial(services: Services) -> None:
+def first_button(fake: FakeBotAPI, chat_id: int, prefix: str) -> str:
+    """The callback data of the first button of the last keyboard that starts with `prefix`."""
+    ids = [b["callback_data"] for b in fake.buttons(chat_id) if "callback_data" in b]
+    return next(i for i in ids if i.startswith(prefix))
+
+
+async def test_which_near_card_pin_calendar_trial_and_its_reminder(services: Services) -> None:
     from bot.demo_directory import load_demo_directory
+    from storage.trials import TrialStore
 
     await load_demo_directory(services)
-    async with FakeBotAPI() as fake, running_bot(services, fake):
+    async with FakeBotAPI() as fake, running_bot(services, fake) as adapter:
         fake.command(CHAT, "start")
         await turn(fake)
-        fake.press(CHAT, "n:start")
+        fake.press(CHAT, "w:start")  # which group fits: answer with the first option until it suggests
         await turn(fake)
-        keyboards = [
-            c.params["reply_markup"]
-            for c in fake.sent(CHAT)
-            if "keyboard" in (c.params.get("reply_markup") or {})
-        ]
+        for _ in range(6):
+            options = [
+                b["callback_data"] for b in fake.buttons(CHAT) if b.get("callback_data", "").startswith("w:")
+            ]
+            if not options:
+                break
+            fake.press(CHAT, options[0])
+            await turn(fake)
+        fake.callback(CHAT, "n:start")
+        await turn(fake)
+        markups = [c.params.get("reply_markup") or {} for c in fake.sent(CHAT)]
+        keyboards = [m for m in markups if "keyboard" in m]
         assert keyboards and keyboards[-1]["keyboard"][0][0]["request_location"] is True
         fake.location(CHAT, 52.0907, 5.1214)
         await turn(fake)
-        cards = [
-            b["callback_data"] for b in fake.buttons(CHAT) if b.get("callback_data", "").startswith("c:")
-        ]
-        assert cards, "meetings near Utrecht in the demo directory"
-        fake.press(CHAT, cards[0])
+        fake.press(CHAT, first_button(fake, CHAT, "c:"))
         await turn(fake)
         venues = fake.calls_of("sendVenue", chat_id=CHAT) + fake.calls_of("sendLocation", chat_id=CHAT)
-        texts = fake.texts(CHAT)
-        assert venues or any("online" in t.lower() for t in texts[-2:])
-        ids = [b["callback_data"] for b in fake.buttons(CHAT) if "callback_data" in b]
-        ics = next(i for i in ids if i.startswith("c:ics:"))
-        trial = next(i for i in ids if i.startswith("t:start:"))
-        fake.press(CHAT, ics)
+        assert venues or any("online" in t.lower() for t in fake.texts(CHAT)[-2:])
+        trial = first_button(fake, CHAT, "t:start:")
+        fake.press(CHAT, first_button(fake, CHAT, "c:ics:"))
         await turn(fake)
         doc = fake.calls_of("sendDocument", chat_id=CHAT)[-1].params["document"]
         assert doc["filename"].endswith(".ics") and doc["size"] > 100
-        before = len(fake.sent(CHAT))
         fake.callback(CHAT, trial)
         await turn(fake)
-        assert len(fake.sent(CHAT)) > before
+        fake.press(CHAT, first_button(fake, CHAT, "t:new:"))
+        await turn(fake)
+        key = services.keys.pseudonym(CHAT)
+        assert await TrialStore(services.db).open_trial(key) is not None, "the trial has started"
         assert [f"{c.method} {c.status}" for c in fake.calls if c.status >= 400] == []
+        # Its first reminder comes through the real sender once the (fixed) clock reaches it.
+        assert adapter.sender is not None and adapter.scheduler is not None
+        due = await adapter.sender.next_due_at()
+        assert due is not None
+        services.clock.set(due)  # type: ignore[attr-defined]
+        before = len(fake.sent(CHAT))
+        adapter.scheduler.poke(0.0)
+        await fake.wait_for("sendMessage", count=1, since=len(fake.calls), chat_id=CHAT, within=10)
+        assert len(fake.sent(CHAT)) > before

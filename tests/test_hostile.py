@@ -146,3 +146,11 @@ async def test_stop_erases_and_blocking_erases(services: Services) -> None:
         fake.command(CHAT, "menu")
         await turn(fake)
         assert await services.users.get(key) is None, "a 403 while answering erases the user"
+
+
+async def test_a_moving_live_location_is_not_answered(services: Services) -> None:
+    async with FakeBotAPI() as fake, running_bot(services, fake):
+        msg = fake.incoming(CHAT, location={"latitude": 52.1, "longitude": 5.1}, edit_date=1)
+        fake.push({"edited_message": msg})
+        await turn(fake)
+        assert fake.sent(CHAT) == []

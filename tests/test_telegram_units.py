@@ -176,3 +176,17 @@ def test_cli_link_writes_a_qr_and_run_explains_missing_settings(tmp_path: Path) 
     env = cli_env(TELEGRAM_BOT_TOKEN="123:abc", TELEGRAM_BASE_URL="http://127.0.0.1:9/bot")
     out = run_cli("run", "--db", str(tmp_path / "x.db"), "--env-file", str(tmp_path / "none.env"), env=env)
     assert out.returncode == 3 and "EERSTESTAP_ALLOW_DEMO=1" in out.stderr
+
+
+def test_bench_updates_prints_its_figures() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run(
+        [sys.executable, "bench/updates.py", "--updates", "120"],
+        capture_output=True, text=True, cwd=ROOT, env=cli_env(), timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "ratio full/bare:" in out.stdout and "p99" in out.stdout
