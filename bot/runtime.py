@@ -45,3 +45,13 @@ async def open_services(
         yield services
     finally:
         await db.close()
+
+
+def _register_directory_hooks() -> None:
+    from bot.demo_directory import load_demo_directory
+
+    if load_demo_directory not in STARTUP_HOOKS:
+        STARTUP_HOOKS.append(load_demo_directory)
+
+
+_register_directory_hooks()

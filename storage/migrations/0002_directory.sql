@@ -28,9 +28,15 @@ CREATE TABLE meetings (
     last_seen        TEXT,
     is_demo          INTEGER NOT NULL DEFAULT 0,
     content_hash     TEXT,
+    cell             INTEGER,
     UNIQUE (source, slug)
 );
 CREATE INDEX meetings_program ON meetings(program, attendance);
+-- Near-me queries: a grid cell (storage/geo.py) per in-person meeting, searched ring by ring. The
+-- indexes cover lat/lon so the nearest ids are found without reading the table.
+CREATE INDEX meetings_cell ON meetings(cell, lat, lon);
+CREATE INDEX meetings_program_cell ON meetings(program, cell, lat, lon);
+CREATE INDEX meetings_source ON meetings(source, attendance);
 
 -- One-off changes of one date (cancel, move) and permanent edits, made by a support-worker role.
 CREATE TABLE meeting_changes (

@@ -1,0 +1,44 @@
+"""Dated occurrences of meetings with one-off changes applied (cancelled dates, moved dates)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from storage.changes import date_changes
+from storage.db import Database
+from storage.meeting import Meeting
+from storage.occurrences import Occurrence, apply_change, iter_slots, next_slots
+
+WEEK = timedelta(days=7)
+
+
+async def within(
+    db: Database, meetings: Iterable[Meeting], now: datetime, span: timedelta = WEEK
+) -> list[tuple[Meeting, Occurrence]]:
+    """Every occurrence that is running at `now` or starts before now + span, in time order."""
+    items: list[tuple[Meeting, Occurrence]] = []
+    slots = []
+    for m in meetings:
+        for slot in iter_slots(m.weekday, m.start_time, m.end_time, m.timezone, now):
+            if slot.start >= now + span:
+                break
+            slots.append((m, slot))
+    if not slots:
+        return []
+    first = min(s.local_date for _, s in slots)
+    last = max(s.local_date for _, s in slots)
+    changes = await date_changes(db, [m.id for m, _ in slots if m.id is not None], first, last)
+    for m, slot in slots:
+        items.append((m, apply_change(slot, changes.get((m.id or 0, slot.local_date)), m.timezone)))
+    items.sort(key=lambda pair: (pair[1].begins, pair[0].name))
+    return items
+
+
+async def next_of(db: Database, meeting: Meeting, now: datetime, count: int) -> list[Occurrence]:
+    """The next `count` dated occurrences of one meeting (a running one included), changes applied."""
+    slots = next_slots(meeting.weekday, meeting.start_time, meeting.end_time, meeting.timezone, now, count)
+    if not slots or meeting.id is None:
+        return [apply_change(s, None, meeting.timezone) for s in slots]
+    changes = await date_changes(db, [meeting.id], slots[0].local_date, slots[-1].local_date)
+    return [apply_change(s, changes.get((meeting.id, s.local_date)), meeting.timezone) for s in slots]

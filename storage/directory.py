@@ -1,0 +1,472 @@
+"""The meeting directory: import (one transaction), near-me queries, lookup, search, export, stats."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import math
+import weakref
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from storage.db import Database
+from storage.geo import cell_of, cell_ranges, haversine_km, lon_scale
+from storage.importers.normalise import Parsed
+from storage.meeting import COLUMNS, Meeting, from_row, to_row
+
+DEMO_SOURCE = "demo"
+NL_AREA_KM2 = 34_000.0
+_PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
+_M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
+_SELECT = "SELECT id, " + ", ".join(COLUMNS) + " FROM meetings"
+_INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
+_UPSERT = (
+    f"INSERT INTO meetings ({', '.join(_INSERT_COLS)}) VALUES ({', '.join(':' + c for c in _INSERT_COLS)}) "
+    "ON CONFLICT(source, slug) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _INSERT_COLS if c not in ("source", "slug"))
+)
+DAY_PARTS = {"morning": ("00:00", "11:59"), "afternoon": ("12:00", "17:59"), "evening": ("18:00", "23:59")}
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did. `rejected` is a list of {record, reason}; warnings flag fixable mess."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    rejected: list[dict[str, str]] = field(default_factory=list)
+    total: int = 0
+    online: int = 0
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    unknown_types: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return self.added + self.updated + self.deactivated
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as the CLI prints it (the first six keys are the contract)."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deactivated": self.deactivated,
+            "rejected": self.rejected,
+            "total": self.total,
+            "online": self.online,
+            "missing_coordinates": [
+                w["record"] for w in self.warnings if w["warning"].startswith("in-person meeting without")
+            ],
+            "unknown_types": self.unknown_types,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a near-me or online query may narrow on (all optional)."""
+
+    program: str | None = None
+    weekdays: tuple[int, ...] = ()
+    day_part: str | None = None  # morning | afternoon | evening
+    language: str | None = None  # nl | en | …
+    types_all: tuple[str, ...] = ()  # e.g. ("W",) women, ("M",) men, ("Y",) young people
+    attendance: str | None = None  # in_person | online
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """WHERE fragments (joined by AND, each starting with ' AND ') and their parameters."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if self.weekdays:
+            parts.append(f" AND m.weekday IN ({','.join('?' * len(self.weekdays))})")
+            params.extend(self.weekdays)
+        if self.day_part in DAY_PARTS:
+            parts.append(" AND m.start_time BETWEEN ? AND ?")
+            params.extend(DAY_PARTS[self.day_part])
+        if self.language == "nl":
+            parts.append(" AND (m.language IS NULL OR m.language = 'nl')")
+        elif self.language:
+            parts.append(" AND m.language = ?")
+            params.append(self.language)
+        for code in self.types_all:
+            parts.append(" AND instr(m.types, ?) > 0")
+            params.append(json.dumps(code))
+        return "".join(parts), params
+
+
+@dataclass(frozen=True, slots=True)
+class Nearby:
+    """A meeting and how far it is, in km."""
+
+    meeting: Meeting
+    km: float
+
+
+class MeetingStore:
+    """Every statement about the meetings table."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- import ---------------------------------------------------------------------------------
+
+    async def import_parsed(
+        self, parsed: Parsed, source: str, now: datetime, *, strict: bool = False, is_demo: bool = False
+    ) -> ImportReport:
+        """Store a parsed feed in one transaction: add, update, leave unchanged, and deactivate the
+        meetings of this source that disappeared. With strict, any rejected record changes nothing."""
+        report = ImportReport(
+            rejected=list(parsed.rejected),
+            warnings=list(parsed.warnings),
+            unknown_types=sorted(parsed.unknown_types),
+        )
+        if strict and parsed.rejected:
+            return report
+        if not parsed.meetings:
+            if not parsed.rejected:
+                report.warnings.append({"record": "-", "warning": "empty feed: nothing changed"})
+            return report
+        stamp = now.isoformat(timespec="seconds")
+        async with self.db.tx() as tx:
+            existing = {
+                r[0]: (r[1], r[2])
+                for r in await tx.fetchall(
+                    "SELECT slug, content_hash, attendance FROM meetings WHERE source = ?", (source,)
+                )
+            }
+            rows = []
+            for m in parsed.meetings:
+                if m.source != source or m.is_demo != is_demo:
+                    m = replace(m, source=source, is_demo=is_demo)
+                digest = m.content_hash()
+                old = existing.get(m.slug)
+                if old is None:
+                    report.added += 1
+                elif old[0] != digest:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+                row = to_row(m)
+                row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
+                rows.append(row)
+            await tx.executemany(_UPSERT, rows)
+            seen = {m.slug for m in parsed.meetings}
+            gone = [s for s, (_, att) in existing.items() if s not in seen and att != "inactive"]
+            for i in range(0, len(gone), 500):
+                chunk = gone[i : i + 500]
+                report.deactivated += await tx.execute(
+                    f"UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
+                    f"WHERE source = ? AND slug IN ({','.join('?' * len(chunk))})",
+                    (source, *chunk),
+                )
+            if not is_demo:  # real data replaces the demo directory
+                await tx.execute(
+                    "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
+                    "AND attendance != 'inactive'"
+                )
+        _PLACED.pop(self.db, None)
+        report.total = len(parsed.meetings)
+        report.online = sum(1 for m in parsed.meetings if m.attendance == "online")
+        return report
+
+    async def add(self, meeting: Meeting, now: datetime) -> int:
+        """Insert or replace one meeting by (source, slug) without touching others; returns its id."""
+        row = to_row(meeting)
+        row.update(content_hash=meeting.content_hash(), last_seen=now.isoformat(timespec="seconds"))
+        row["cell"] = _cell(meeting)
+        _PLACED.pop(self.db, None)
+        async with self.db.tx() as tx:
+            await tx.execute(_UPSERT, row)
+            found = await tx.fetchone(
+                "SELECT id FROM meetings WHERE source = ? AND slug = ?", (meeting.source, meeting.slug)
+            )
+        return int(found[0]) if found else 0
+
+    async def set_attendance(self, meeting_id: int, attendance: str) -> bool:
+        """Close (inactive) or reopen a meeting; the grid cell follows."""
+        m = await self.get(meeting_id)
+        if m is None:
+            return False
+        cell = _cell(replace(m, attendance=attendance))
+        _PLACED.pop(self.db, None)
+        return (
+            await self.db.execute(
+                "UPDATE meetings SET attendance = ?, cell = ? WHERE id = ?", (attendance, cell, meeting_id)
+            )
+            > 0
+        )
+
+    # --- demo -----------------------------------------------------------------------------------
+
+    async def load_demo(self, path: Path, now: datetime) -> ImportReport | None:
+        """Load the fictional demo directory, only into an empty directory."""
+        if await self.db.fetchone("SELECT 1 FROM meetings LIMIT 1") is not None:
+            return None
+        from storage.importers import parse_bytes
+
+        raw = await asyncio.to_thread(path.read_bytes)
+        parsed = parse_bytes(raw, "meeting-guide", DEMO_SOURCE)
+        return await self.import_parsed(parsed, DEMO_SOURCE, now, is_demo=True)
+
+    async def only_demo(self) -> bool:
+        """True when no real (non-demo) meeting is active: the bot would only show examples."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM meetings WHERE is_demo = 0 AND attendance != 'inactive' LIMIT 1"
+        )
+        return row is None
+
+    # --- lookup ---------------------------------------------------------------------------------
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        """One meeting by id (inactive ones too), or None."""
+        row = await self.db.fetchone(f"{_SELECT} WHERE id = ?", (meeting_id,))
+        return from_row(row) if row else None
+
+    async def get_many(self, ids: list[int]) -> dict[int, Meeting]:
+        """Meetings by id."""
+        out: dict[int, Meeting] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = await self.db.fetchall(f"{_SELECT} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            out.update((r["id"], from_row(r)) for r in rows)
+        return out
+
+    async def search(self, text: str = "", program: str | None = None, limit: int = 20) -> list[Meeting]:
+        """Active and inactive meetings whose name, place or address contains the text (support workers)."""
+        sql = f"{_SELECT} WHERE 1=1"
+        params: list[Any] = []
+        words = text.split()
+        for word in words:
+            sql += (
+                " AND (name LIKE ? ESCAPE '\\' OR city LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\'"
+                " OR address LIKE ? ESCAPE '\\' OR program = ?)"
+            )
+            like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params.extend([like, like, like, like, word.upper()])
+        if program:
+            sql += " AND program = ?"
+            params.append(program)
+        sql += " ORDER BY attendance = 'inactive', city, weekday, start_time LIMIT ?"
+        params.append(limit)
+        return [from_row(r) for r in await self.db.fetchall(sql, params)]
+
+    # --- near me --------------------------------------------------------------------------------
+
+    async def near(
+        self,
+        lat: float,
+        lon: float,
+        filters: Filters = Filters(),
+        *,
+        limit: int = 20,
+        max_km: float = 50.0,
+        start_km: float = 3.0,
+    ) -> list[Nearby]:
+        """The nearest in-person meetings matching the filters, nearest first, within max_km.
+
+        Searches grid rings of growing radius: a ring answers once it holds `limit` meetings inside
+        its radius, because nothing outside the radius can be nearer.
+        """
+        radius = min(max(start_km, await self._first_radius(limit)), max_km)
+        while True:
+            found = await self._near_within(lat, lon, filters, limit, radius)
+            if len(found) >= limit or radius >= max_km:
+                return found
+            radius = min(radius * 3, max_km)
+
+    async def _first_radius(self, limit: int) -> float:
+        """A first search radius from the average density of in-person meetings (cached per database)."""
+        count = _PLACED.get(self.db)
+        if count is None:
+            row = await self.db.fetchone("SELECT count(*) FROM meetings WHERE cell IS NOT NULL")
+            count = _PLACED[self.db] = int(row[0]) if row else 0
+        density = max(count, 1) / NL_AREA_KM2
+        return min(25.0, math.sqrt(limit / (math.pi * density)) / 2)
+
+    async def _rows(self, sql: str, args: list[Any]) -> list[Any]:
+        """One read in a single hop to the database thread (near-me is the hot path)."""
+        async with self.db._lock:  # the Database's own lock: no transaction interleaves
+            return list(await self.db.conn.execute_fetchall(sql, args))
+
+    async def _near_within(
+        self, lat: float, lon: float, filters: Filters, limit: int, radius: float
+    ) -> list[Nearby]:
+        reach = radius * 1.02  # a little beyond the radius: the flat distance is an approximation
+        ranges = cell_ranges(lat, lon, reach)
+        k = lon_scale(lat)
+        where, params = filters.sql()
+        program_sql = " AND m.program = ?" if filters.program else ""
+        dlat = reach / 111.2
+        # Only cells hold in-person/hybrid meetings with coordinates (see _cell), so the index alone
+        # answers a program-only query; other filters read the row.
+        sql = (
+            f"WITH r(lo, hi) AS (VALUES {','.join('(?,?)' for _ in ranges)}), "
+            "best AS (SELECT m.id AS id, "
+            "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
+            f"FROM r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
+            f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?) "
+            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
+        )
+        args: list[Any] = [x for pair in ranges for x in pair]
+        args += [lat, lat, lon, lon, k * k]
+        if filters.program:
+            args.append(filters.program)
+        args += [dlat * dlat, *params, limit * 2]
+        out = []
+        for r in await self._rows(sql, args):
+            m = from_row(r)
+            km = haversine_km(lat, lon, m.lat or 0.0, m.lon or 0.0)
+            if km <= radius:
+                out.append(Nearby(m, km))
+        out.sort(key=lambda n: (n.km, n.meeting.id or 0))
+        return out[:limit]
+
+    async def near_scan(
+        self, lat: float, lon: float, filters: Filters = Filters(), *, limit: int = 20, max_km: float = 50.0
+    ) -> list[Nearby]:
+        """The same answer as near() by a linear scan of every row (the benchmark's baseline)."""
+        where, params = filters.sql()
+        program_sql = " AND m.program = ?" if filters.program else ""
+        k = lon_scale(lat)
+        dlat = max_km * 1.02 / 111.2
+        sql = (
+            "WITH best AS (SELECT m.id AS id, "
+            "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 FROM meetings m NOT INDEXED "
+            f"WHERE m.cell IS NOT NULL{program_sql} AND d2 <= ?{where} ORDER BY d2 LIMIT ?) "
+            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
+        )
+        args: list[Any] = [lat, lat, lon, lon, k * k]
+        if filters.program:
+            args.append(filters.program)
+        args += [dlat * dlat, *params, limit * 2]
+        out = []
+        for r in await self._rows(sql, args):
+            m = from_row(r)
+            km = haversine_km(lat, lon, m.lat or 0.0, m.lon or 0.0)
+            if km <= max_km:
+                out.append(Nearby(m, km))
+        out.sort(key=lambda n: (n.km, n.meeting.id or 0))
+        return out[:limit]
+
+    async def online(self, filters: Filters = Filters(), *, limit: int = 200) -> list[Meeting]:
+        """Meetings one can join online (online and hybrid), by weekday and time."""
+        where, params = filters.sql()
+        sql = f"{_SELECT} m WHERE m.attendance IN ('online', 'hybrid'){where}"
+        if filters.program:
+            sql += " AND m.program = ?"
+            params.append(filters.program)
+        sql += " ORDER BY m.weekday, m.start_time, m.name LIMIT ?"
+        params.append(limit)
+        return [from_row(r) for r in await self.db.fetchall(sql, params)]
+
+    # --- stats and export -----------------------------------------------------------------------
+
+    async def stats(self) -> dict[str, Any]:
+        """Counts per attendance, per program and per source, and what needs attention."""
+        by_att = await self._counts("SELECT attendance, count(*) FROM meetings GROUP BY attendance")
+        by_prog = await self._counts(
+            "SELECT program, count(*) FROM meetings WHERE attendance != 'inactive' GROUP BY program"
+        )
+        by_src = await self._counts("SELECT source, count(*) FROM meetings GROUP BY source")
+        no_coords = await self.db.fetchone(
+            "SELECT count(*) FROM meetings WHERE attendance IN ('in_person', 'hybrid') AND lat IS NULL"
+        )
+        demo = await self.db.fetchone(
+            "SELECT count(*) FROM meetings WHERE is_demo = 1 AND attendance != 'inactive'"
+        )
+        return {
+            "total": sum(by_att.values()),
+            "active": sum(v for k, v in by_att.items() if k != "inactive"),
+            "attendance": by_att,
+            "programs": by_prog,
+            "sources": by_src,
+            "in_person_without_coordinates": no_coords[0] if no_coords else 0,
+            "demo_active": demo[0] if demo else 0,
+        }
+
+    async def _counts(self, sql: str) -> dict[str, int]:
+        return {r[0]: r[1] for r in await self.db.fetchall(sql)}
+
+    async def all_active(self) -> list[Meeting]:
+        """Every active meeting, for export."""
+        rows = await self.db.fetchall(
+            f"{_SELECT} WHERE attendance != 'inactive' ORDER BY program, weekday, start_time, id"
+        )
+        return [from_row(r) for r in rows]
+
+    async def export_meeting_guide(self) -> list[dict[str, Any]]:
+        """Active meetings as a Meeting Guide JSON feed (day 0 = Sunday)."""
+        return [to_meeting_guide(m) for m in await self.all_active()]
+
+    async def export_csv(self) -> str:
+        """Active meetings as CSV with the TSML template's column names (plus Program)."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(CSV_HEADER)
+        for m in await self.all_active():
+            mg = to_meeting_guide(m)
+            writer.writerow(
+                [
+                    mg["slug"], m.program, m.name, DAY_NAMES[m.weekday], m.start_time, m.end_time or "",
+                    m.timezone, ",".join(m.types), m.location or "", m.address or "", m.city or "",
+                    m.postal_code or "", m.region or "", "" if m.lat is None else m.lat,
+                    "" if m.lon is None else m.lon, m.notes or "", m.location_notes or "",
+                    m.conference_url or "", m.conference_phone or "", m.language or "", m.url or "",
+                    m.updated or "",
+                ]
+            )  # fmt: skip
+        return buf.getvalue()
+
+
+DAY_NAMES = dict(enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), 1))
+CSV_HEADER = (
+    "Slug", "Program", "Name", "Day", "Time", "End Time", "Timezone", "Types", "Location", "Address",
+    "City", "Postal Code", "Region", "Latitude", "Longitude", "Notes", "Location Notes", "Conference URL",
+    "Conference Phone", "Language", "Website", "Updated",
+)  # fmt: skip
+
+
+def to_meeting_guide(m: Meeting) -> dict[str, Any]:
+    """One meeting in the Meeting Guide format."""
+    types = list(m.types)
+    if m.attendance == "online" and "ONL" not in types:
+        types.append("ONL")
+    out: dict[str, Any] = {
+        "name": m.name,
+        "slug": f"{m.source}-{m.slug}".replace(":", "-") if m.source else m.slug,
+        "program": m.program,
+        "day": m.weekday % 7,
+        "time": m.start_time,
+        "end_time": m.end_time,
+        "timezone": m.timezone,
+        "types": types,
+        "location": m.location,
+        "formatted_address": m.formatted_address or None,
+        "address": m.address,
+        "city": m.city,
+        "postal_code": m.postal_code,
+        "country": "NL" if m.address or m.city else None,
+        "region": m.region,
+        "latitude": m.lat,
+        "longitude": m.lon,
+        "notes": m.notes,
+        "location_notes": m.location_notes,
+        "conference_url": m.conference_url,
+        "conference_phone": m.conference_phone,
+        "language": m.language,
+        "url": m.url,
+        "updated": m.updated,
+    }
+    return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _cell(m: Meeting) -> int | None:
+    if m.lat is None or m.lon is None or not m.in_person or math.isnan(m.lat):
+        return None
+    return cell_of(m.lat, m.lon)

@@ -1,0 +1,48 @@
+"""Which meetings a pseudonym follows, to hear about their schedule changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database
+
+
+async def follow(db: Database, user_key: str, meeting_id: int, now: datetime) -> bool:
+    """Follow a meeting; False if already followed."""
+    changed = await db.execute(
+        "INSERT OR IGNORE INTO follows(user_key, meeting_id, created_at) VALUES (?, ?, ?)",
+        (user_key, meeting_id, now.isoformat(timespec="seconds")),
+    )
+    return changed > 0
+
+
+async def unfollow(db: Database, user_key: str, meeting_id: int) -> bool:
+    """Stop following a meeting; False if it was not followed."""
+    changed = await db.execute(
+        "DELETE FROM follows WHERE user_key = ? AND meeting_id = ?", (user_key, meeting_id)
+    )
+    return changed > 0
+
+
+async def is_following(db: Database, user_key: str, meeting_id: int) -> bool:
+    """Whether a pseudonym follows a meeting."""
+    row = await db.fetchone(
+        "SELECT 1 FROM follows WHERE user_key = ? AND meeting_id = ?", (user_key, meeting_id)
+    )
+    return row is not None
+
+
+async def followers_of(db: Database, meeting_id: int) -> list[str]:
+    """The pseudonyms following a meeting."""
+    rows = await db.fetchall(
+        "SELECT user_key FROM follows WHERE meeting_id = ? ORDER BY created_at", (meeting_id,)
+    )
+    return [r[0] for r in rows]
+
+
+async def followed_by(db: Database, user_key: str) -> list[int]:
+    """The meeting ids a pseudonym follows."""
+    rows = await db.fetchall(
+        "SELECT meeting_id FROM follows WHERE user_key = ? ORDER BY created_at", (user_key,)
+    )
+    return [r[0] for r in rows]

@@ -1,0 +1,47 @@
+"""Distances and the grid cells that make near-me queries fast (no spatial extension needed)."""
+
+from __future__ import annotations
+
+import math
+
+EARTH_KM = 6371.0088
+CELL_DEG = 0.02  # about 2.2 km north-south, 1.4 km east-west in the Netherlands
+_ROW = 100_000
+
+# A box around the Netherlands (mainland and Wadden islands) and a wider box around it (border towns).
+NL_BOX = (50.70, 53.60, 3.30, 7.25)
+NEAR_NL_BOX = (49.40, 54.50, 2.00, 8.50)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def in_box(lat: float, lon: float, box: tuple[float, float, float, float]) -> bool:
+    """Whether a point lies in (south, north, west, east)."""
+    return box[0] <= lat <= box[1] and box[2] <= lon <= box[3]
+
+
+def cell_of(lat: float, lon: float) -> int:
+    """The grid cell number of a point."""
+    return math.floor((lat + 90) / CELL_DEG) * _ROW + math.floor((lon + 180) / CELL_DEG)
+
+
+def cell_ranges(lat: float, lon: float, radius_km: float) -> list[tuple[int, int]]:
+    """The cells overlapping the bounding box of a circle, as one (first, last) range per grid row."""
+    dlat = radius_km / 111.2
+    dlon = radius_km / (111.2 * max(0.05, math.cos(math.radians(lat))))
+    r0 = math.floor((lat - dlat + 90) / CELL_DEG)
+    r1 = math.floor((lat + dlat + 90) / CELL_DEG)
+    c0 = math.floor((lon - dlon + 180) / CELL_DEG)
+    c1 = math.floor((lon + dlon + 180) / CELL_DEG)
+    return [(r * _ROW + c0, r * _ROW + c1) for r in range(r0, r1 + 1)]
+
+
+def lon_scale(lat: float) -> float:
+    """cos(latitude): squeezes longitude degrees for a flat-earth distance that orders like the real one."""
+    return math.cos(math.radians(lat))

@@ -1,0 +1,93 @@
+"""The canonical meeting record: Meeting Guide fields plus program, ISO weekday and an IANA zone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+ATTENDANCE = ("in_person", "online", "hybrid", "inactive")
+PROGRAMS = ("AA", "NA", "CA", "AGOG", "ALANON", "ALATEEN", "ACA", "LSOVD", "BV", "SMART", "OA", "DD")
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """One weekly meeting. `id` is None until it is stored."""
+
+    source: str
+    slug: str
+    program: str
+    name: str
+    weekday: int  # ISO: 1 = Monday … 7 = Sunday
+    start_time: str  # "HH:MM" wall clock in `timezone`
+    end_time: str | None = None  # at or before start = past midnight; None = default duration
+    timezone: str = "Europe/Amsterdam"
+    attendance: str = "in_person"
+    location: str | None = None
+    address: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    region: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    types: tuple[str, ...] = field(default_factory=tuple)
+    language: str | None = None
+    notes: str | None = None
+    location_notes: str | None = None
+    conference_url: str | None = None
+    conference_phone: str | None = None
+    url: str | None = None
+    updated: str | None = None
+    is_demo: bool = False
+    id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.attendance != "inactive"
+
+    @property
+    def in_person(self) -> bool:
+        return self.attendance in ("in_person", "hybrid")
+
+    @property
+    def online(self) -> bool:
+        return self.attendance in ("online", "hybrid")
+
+    @property
+    def formatted_address(self) -> str:
+        """Street, postal code and city on one line (what a map or a calendar wants)."""
+        town = " ".join(p for p in (self.postal_code, self.city) if p)
+        parts = [p for p in (self.address, town) if p]
+        if self.address and self.city and self.city.casefold() in self.address.casefold():
+            parts = [self.address]
+        return ", ".join(parts)
+
+    def content_hash(self) -> str:
+        """A digest of everything an import can change (not id, not when it was last seen)."""
+        data = asdict(self)
+        data.pop("id")
+        blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=list)
+        return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+    def with_id(self, meeting_id: int) -> Meeting:
+        return replace(self, id=meeting_id)
+
+
+COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Meeting) if f.name != "id")
+
+
+def to_row(m: Meeting) -> dict[str, Any]:
+    """Column values of a meeting for SQL."""
+    row = {name: getattr(m, name) for name in COLUMNS}
+    row["types"] = json.dumps(list(m.types))
+    row["is_demo"] = int(m.is_demo)
+    return row
+
+
+def from_row(row: Any) -> Meeting:
+    """A meeting from a database row that has every column in COLUMNS plus id."""
+    values = {name: row[name] for name in COLUMNS}
+    values["types"] = tuple(json.loads(values["types"] or "[]"))
+    values["is_demo"] = bool(values["is_demo"])
+    return Meeting(**values, id=row["id"])
