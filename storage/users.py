@@ -51,7 +51,7 @@ class UserStore:
         )
 
     async def remember_chat(self, user_key: str, chat_id: int, now: datetime | None = None) -> None:
-        """Keep the sealed chat id, so the bot can send reminders or changes later (creates the row if new)."""
+        """Keep the sealed chat id so the bot can send reminders or changes later (creates the row if new)."""
         at = now or datetime.now(UTC)
         await self.db.execute(
             "INSERT INTO users(user_key, chat_box, updated_at, expires_at) VALUES (?, ?, ?, ?) "
