@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -25,8 +26,10 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot import render
-from bot.config import BotConfig
+from bot.config import DEFAULT_BASE_URL, BotConfig
 from bot.delivery import DeliveryConfig, Scheduler, Sender
+from bot.lenient import LenientRequest
+from bot.ordering import PerChatProcessor
 from content.i18n import normalise_language, translator
 from conversations.context import Services
 from conversations.crisis import is_crisis
@@ -56,6 +59,7 @@ MEDIA_FIELDS = (
     "invoice",
 )
 NAV_IDS = {"m:home", "h:show"}
+UNPROMPTED_MEMORY = 20_000  # message ids of recent reminders/broadcasts, kept in memory only
 
 
 async def _count_referral(services: Services, tag: str, now: Any) -> None:
@@ -73,21 +77,20 @@ def _prefixes(ids: list[str]) -> set[str]:
 
 
 def should_edit(reply: Reply, pressed: str, old_ids: list[str]) -> bool:
-    """Edit in place when the reply is one plain message and it stays on the pressed screen's flow.
+    """Edit in place when the reply is one plain message that stays on the pressed screen's flow.
 
-    That is: Reply.edit is set, or the pressed message's own buttons, the pressed button and the reply's
-    buttons all belong to one flow prefix (e.g. changing the language on the language screen). The menu,
-    whose buttons lead to many flows, is never replaced; reminders lose nothing unless a flow asks.
+    That is: Reply.edit is set; or all the pressed message's own buttons and the pressed button belong to
+    one flow prefix, and the reply offers nothing but that flow and the exit row (e.g. picking a language
+    on the language screen). The menu, whose buttons lead to many flows, is never replaced. Unprompted
+    messages (reminders, broadcasts) are never edited: the adapter checks that separately.
     """
     if len(reply.messages) != 1 or reply.request_location or not render.is_plain(reply.messages[0]):
         return False
     if reply.edit:
         return True
-    new_ids = [b.id for b in reply.buttons() if not b.url]
-    old = _prefixes(old_ids)
-    new = _prefixes(new_ids)
     prefix = parse_button(pressed)[0]
-    return old == {prefix} and new == {prefix}
+    new = _prefixes([b.id for b in reply.buttons() if not b.url])
+    return _prefixes(old_ids) == {prefix} and new <= {prefix}
 
 
 class TelegramAdapter:
@@ -99,11 +102,19 @@ class TelegramAdapter:
         self.engine = Engine(services)
         self.scheduler: Scheduler | None = None
         self.sender: Sender | None = None
+        self.handled = 0
+        self.unprompted: OrderedDict[tuple[int, int], None] = OrderedDict()  # recent reminder message ids
 
     # ---- entry ----------------------------------------------------------------------------------------
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Every update comes through here."""
+        """Every update comes through here (`handled` counts them, for tests and benches)."""
+        try:
+            await self._on_update(update, context)
+        finally:
+            self.handled += 1
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.my_chat_member is not None:
             await self.on_member(update.my_chat_member, context)
             return
@@ -130,13 +141,18 @@ class TelegramAdapter:
         hint = user.language_code if user else None
         query = update.callback_query
         if query is not None:
-            await self._answer(update)
-            if not query.data:
-                return
-            reply = await self.engine.handle(chat_id, Input.of_button(query.data, hint))
+            answered = asyncio.create_task(self._answer(update))  # stops the spinner while we think
+            try:
+                if not query.data:
+                    return
+                reply = await self.engine.handle(chat_id, Input.of_button(query.data, hint))
+            finally:
+                await answered
             await self.respond_to_press(context, chat_id, reply, query)
             return
         if update.edited_message is not None:
+            if update.edited_message.location is not None:
+                return  # a live location moving: nothing to say
             text = update.edited_message.text or ""
             if text and is_crisis(text):
                 await self.send(
@@ -206,7 +222,8 @@ class TelegramAdapter:
                 for b in row
                 if isinstance(b.callback_data, str)
             ]
-        if accessible and should_edit(reply, query.data, old_ids):
+        unprompted = accessible and (chat_id, message.message_id) in self.unprompted
+        if accessible and not unprompted and should_edit(reply, query.data, old_ids):
             try:
                 await render.edit_message(context.bot, chat_id, message.message_id, reply.messages[0])
                 return
@@ -304,7 +321,11 @@ class TelegramAdapter:
         bot = application.bot
 
         async def send(chat_id: int, reply: Reply) -> object:
-            return await render.send_reply(bot, chat_id, reply)
+            message_id = await render.send_reply(bot, chat_id, reply)
+            self.unprompted[(chat_id, message_id)] = None
+            while len(self.unprompted) > UNPROMPTED_MEMORY:
+                self.unprompted.popitem(last=False)
+            return message_id
 
         self.sender = Sender(self.services, send, delivery, running=lambda: application.running)
         self.scheduler = Scheduler(application, self.sender)
@@ -324,6 +345,7 @@ def build_application(
     if config.bot_username:
         services.settings.bot_username = config.bot_username
     install_referral_hook()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
     adapter = TelegramAdapter(services, config)
 
     async def post_init(application: Application) -> None:
@@ -335,6 +357,9 @@ def build_application(
         ApplicationBuilder().token(config.token).base_url(config.base_url).post_init(post_init)
     )
     builder = builder.base_file_url(config.base_url.removesuffix("/bot") + "/file/bot")
+    if request is None and config.base_url != DEFAULT_BASE_URL:
+        request = LenientRequest(connection_pool_size=64)
+        get_updates_request = get_updates_request or LenientRequest(read_timeout=40)
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -345,7 +370,7 @@ def build_application(
                 overall_max_rate=max(config.global_rate, 1.0), overall_time_period=1, max_retries=1
             )
         )
-    application = builder.concurrent_updates(False).build()
+    application = builder.concurrent_updates(PerChatProcessor(64)).build()
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(adapter.on_error)
     return application, adapter
@@ -358,6 +383,8 @@ async def serve(
     services: Services,
     config: BotConfig,
     stop: asyncio.Event,
+    *,
+    started: Callable[[TelegramAdapter], object] | None = None,
     **build: Any,
 ) -> TelegramAdapter:
     """Run the bot (polling or webhook) until `stop` is set, then finish in-flight work and shut down."""
@@ -379,10 +406,14 @@ async def serve(
             )
         else:
             await updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, drop_pending_updates=config.drop_pending, poll_interval=0.0
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=config.drop_pending,
+                poll_interval=config.poll_interval,
             )
         await application.start()
         log.info("running (%s)", "webhook" if config.webhook else "polling")
+        if started is not None:
+            started(adapter)
         await stop.wait()
         log.info("stopping")
         if updater.running:

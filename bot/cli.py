@@ -16,6 +16,7 @@ from storage.occurrences import DEFAULT_ZONE, zone
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_chat",
     "bot.cli_maintenance",
+    "bot.cli_directory",
     "bot.cli_run",
     "bot.cli_link",
     "bot.cli_admin",

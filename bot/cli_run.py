@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.config import BotConfig, ConfigError, from_env, load_env_file
 from bot.runtime import open_services
 from conversations.context import Settings
-from storage.botmeta import only_demo
+from storage.directory import MeetingStore
 
 log = logging.getLogger(__name__)
 DEMO_REFUSAL = (
@@ -61,7 +61,7 @@ async def run(args: argparse.Namespace) -> int:
     settings = Settings(demo_allowed=config.allow_demo)
     try:
         async with open_services(args.db, settings=settings) as services:
-            if not config.allow_demo and await only_demo(services.db):
+            if not config.allow_demo and await MeetingStore(services.db).only_demo():
                 print(f"eerstestap run: {DEMO_REFUSAL}", file=sys.stderr)
                 return 3
             await serve(services, config, stop)

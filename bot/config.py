@@ -39,6 +39,7 @@ class BotConfig:
     sweep_interval: float = 30.0
     bot_username: str | None = None
     drop_pending: bool = False
+    poll_interval: float = 0.0
 
     @property
     def webhook(self) -> bool:
@@ -173,4 +174,7 @@ def from_env(
         sweep_interval=_number(env, "EERSTESTAP_SWEEP_SECONDS", 30.0, 0.05, 3600),
         bot_username=username,
         drop_pending=_flag(env, "EERSTESTAP_DROP_PENDING"),
+        poll_interval=_number(
+            env, "EERSTESTAP_POLL_INTERVAL", 0.0 if base_url == DEFAULT_BASE_URL else 0.05, 0.0, 60
+        ),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -22,7 +23,7 @@ from zoneinfo import ZoneInfo
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from conversations.context import Services
-from conversations.outgoing import Outcome, OutgoingSource, next_due_at, sources
+from conversations.outgoing import Outcome, OutgoingSource, sources
 from conversations.types import Outgoing, Reply
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 SendFn = Callable[[int, Reply], Awaitable[object]]
 SleepFn = Callable[[float], Awaitable[None]]
 PURGE_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+RETRY_LATER = timedelta(minutes=1)
 
 
 @dataclass(slots=True)
@@ -43,7 +45,7 @@ class DeliveryConfig:
     network_attempts: int = 4  # tries per item on network errors before "failed"
     backoff: float = 1.0  # first network-retry wait in seconds, doubled each time
     max_rate_waits: int = 10  # 429 answers tolerated per item before it is put back ("retry")
-    batch: int = 200  # items claimed per round
+    batch: int = 60  # items claimed per round (about two seconds of sending at 30/s)
     workers: int = 32  # sends in flight at once
     sweep_interval: float = 30.0  # seconds between sweeps for anything missed
 
@@ -131,6 +133,7 @@ class Sender:
         self._again = False
         self.totals = DrainStats()
         self.on_drained: Callable[[], object] | None = None
+        self.source_list: Callable[[], list[OutgoingSource]] = sources  # tests may narrow this
 
     @staticmethod
     def _now() -> float:
@@ -168,11 +171,9 @@ class Sender:
             except RetryAfter as exc:
                 rate_waits += 1
                 stats.rate_waits += 1
-                wait = _seconds(exc.retry_after)
-                self.pacer.pause(self._now() + wait)
+                self.pacer.pause(self._now() + retry_after_seconds(exc))
                 if rate_waits > self.config.max_rate_waits:
                     return "retry"
-                await self.sleep(wait)
             except Forbidden:
                 return "blocked"
             except BadRequest as exc:
@@ -194,7 +195,9 @@ class Sender:
                 return "failed"
 
     async def _settle(self, source: OutgoingSource, item: Outgoing, outcome: Outcome) -> None:
-        retry_at = self.services.clock.now() + timedelta(minutes=1) if outcome == "retry" else None
+        retry_at = None
+        if outcome == "retry":  # stopping: due again at once; too many 429s: in a minute
+            retry_at = self.services.clock.now() + (timedelta(0) if not self.running() else RETRY_LATER)
         try:
             await source.settle(self.services, item, outcome, retry_at=retry_at)
         except Exception as exc:
@@ -232,6 +235,11 @@ class Sender:
             handled += len(items)
         return handled
 
+    async def next_due_at(self) -> datetime | None:
+        """The earliest due time over this sender's sources."""
+        times = [t for s in self.source_list() if (t := await s.next_due_at(self.services)) is not None]
+        return min(times) if times else None
+
     async def drain(self, now: datetime | None = None) -> int:
         """Deliver everything due from every source; a drain asked for meanwhile runs right after."""
         if self._lock.locked():
@@ -241,7 +249,7 @@ class Sender:
         async with self._lock:
             while True:
                 self._again = False
-                for source in sources():
+                for source in self.source_list():
                     handled += await self.drain_source(source, now)
                 if not self._again or not self.running():
                     break
@@ -250,7 +258,11 @@ class Sender:
         return handled
 
 
-def _seconds(value: float | timedelta) -> float:
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """RetryAfter.retry_after in seconds (an int today, a timedelta in a later python-telegram-bot)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -268,6 +280,7 @@ class Scheduler:
             raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
         sender.running = lambda: application.running
         self._next_at: datetime | None = None
+        self._soon = False
 
     def start(self, purge: bool = True) -> None:
         """Register the jobs (call once, before or after the application starts)."""
@@ -281,8 +294,13 @@ class Scheduler:
     def poke(self, delay: float = 0.5) -> None:
         """New rows may be due (e.g. a broadcast was confirmed): drain within `delay` seconds."""
         assert self.jobs is not None
-        if not self.jobs.get_jobs_by_name(self.SOON):
-            self.jobs.run_once(self._sweep, when=delay, name=self.SOON)
+        if not self._soon:
+            self._soon = True
+            self.jobs.run_once(self._soon_sweep, when=delay, name=self.SOON)
+
+    async def _soon_sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._soon = False
+        await self._sweep(context)
 
     async def _sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -295,7 +313,7 @@ class Scheduler:
         """(Re)schedule the wake-up at the earliest due time of any source."""
         assert self.jobs is not None
         try:
-            due = await next_due_at(self.sender.services)
+            due = await self.sender.next_due_at()
         except Exception as exc:
             log.error("could not read the next due time (%s)", type(exc).__name__)
             return
@@ -309,9 +327,15 @@ class Scheduler:
             self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT)
 
     async def _purge(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.purge_now()
+
+    async def purge_now(self) -> int:
+        """Erase users whose retention ran out (the daily job); return how many."""
         services = self.sender.services
         try:
             count = await services.users.purge_expired(services.clock.now())
-            log.info("purged %d expired users", count)
         except Exception as exc:
             log.error("purge failed (%s)", type(exc).__name__)
+            return 0
+        log.info("purged %d expired users", count)
+        return count

@@ -102,7 +102,7 @@ async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: M
         doc = message.document
         sent = await bot.send_document(
             chat_id,
-            InputFile(doc.data, filename=doc.filename, attach=True),
+            InputFile(doc.data, filename=doc.filename),
             caption=escape(texts[0]),
             parse_mode=ParseMode.HTML,
             reply_markup=markup,
@@ -126,7 +126,7 @@ async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: M
     if message.document is not None:
         doc = message.document
         sent = await bot.send_document(
-            chat_id, InputFile(doc.data, filename=doc.filename, attach=True), reply_markup=markup
+            chat_id, InputFile(doc.data, filename=doc.filename), reply_markup=markup
         )
         last_id = sent.message_id
     return last_id

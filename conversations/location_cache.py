@@ -39,6 +39,9 @@ class LocationCache:
     def forget(self, user_key: str) -> None:
         self._items.pop(user_key, None)
 
+    def clear(self) -> None:
+        self._items.clear()
+
     def __len__(self) -> int:
         return len(self._items)
 

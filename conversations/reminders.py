@@ -22,7 +22,7 @@ from conversations.trial_schedule import (
 from conversations.types import Button, Message, Outgoing, Reply
 from storage.changes import date_changes
 from storage.occurrences import Occurrence
-from storage.trials import MeetingInfo, ReminderRow, TrialStore
+from storage.trials import MeetingInfo, TrialStore
 
 LEASE = timedelta(minutes=5)
 GRACE = timedelta(minutes=1)
@@ -35,6 +35,11 @@ KIND_CHECKIN = "trial.checkin"
 def button_id(prefix: str, action: str, *args: object) -> str:
     """A button id for the trial flow (kept here so this module does not import the flow registry)."""
     return ":".join([prefix, action, *(str(a) for a in args)])
+
+
+def exit_row(t: Translator) -> list[Button]:
+    """The way out every screen offers (as flows.common.nav_row; not imported to keep imports acyclic)."""
+    return [Button(t.t("nav.menu"), "m:home"), Button(t.t("nav.urgent"), "h:show")]
 
 
 def when_words(t: Translator, start: datetime, now: datetime) -> str:
@@ -61,7 +66,8 @@ def place_lines(t: Translator, meeting: MeetingInfo, occ: Occurrence) -> list[st
     if meeting.attendance in ("in_person", "hybrid") or (
         change and (change.new_location or change.new_address)
     ):
-        where = ", ".join(p for p in (location, address, None if address else meeting.city) if p)
+        city = meeting.city if meeting.city and meeting.city not in (address or "") else None
+        where = ", ".join(p for p in (location, address, city) if p)
         if where:
             lines.append(where)
     if meeting.attendance in ("online", "hybrid") or (change and change.new_url):
@@ -85,67 +91,78 @@ def reminder_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurr
          Button(t.t("trial.btn.not_now"), button_id("t", "skip", row_id))],
         [Button(t.t("trial.btn.pause"), button_id("t", "pause")),
          Button(t.t("trial.btn.stop"), button_id("t", "stop"))],
+        exit_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
 
 def checkin_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurrence) -> Reply:
     """'Ben je gegaan?' with yes / no / went but it did not fit."""
-    lines = [t.t("trial.checkin.title"), t.t("trial.checkin.which", when=t.day_time(occ.begins))]
+    when = t.t("trial.dates.when", date=t.date(occ.begins), time=t.time(occ.begins))
+    lines = [t.t("trial.checkin.title"), t.t("trial.checkin.which", when=when)]
     if meeting.is_demo:
         lines.append(t.t("trial.demo"))
     buttons = [
         [Button(t.t("trial.btn.yes"), button_id("t", "yes", row_id)),
          Button(t.t("trial.btn.no"), button_id("t", "no", row_id))],
         [Button(t.t("trial.btn.nofit"), button_id("t", "nofit", row_id))],
+        exit_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
 
-async def sync_changes(services: Services) -> int:
-    """Re-time pending rows of meetings that got a schedule change since the last sweep; return how many."""
+async def sync_changes(services: Services, now: datetime) -> int:
+    """Re-time queued rows of meetings changed since the last sweep (and refill their trials' windows)."""
     store = TrialStore(services.db)
     meeting_ids, newest = await store.changed_meetings()
     if not meeting_ids:
         return 0
-    rows = await store.pending_for_meetings(meeting_ids)
-    moved = await _retime(services, rows)
+    moved = 0
+    for meeting_id in meeting_ids:
+        moved += await retime_meeting(services, meeting_id, now)
     await store.mark_synced(newest)
     return moved
 
 
-async def retime_meeting(services: Services, meeting_id: int) -> int:
-    """Re-time the pending rows of one meeting now (support code may call this right after a change)."""
-    rows = await TrialStore(services.db).pending_for_meetings([meeting_id])
-    return await _retime(services, rows)
+async def retime_meeting(services: Services, meeting_id: int, now: datetime) -> int:
+    """Re-time one meeting's queued rows to its schedule as it is now; return how many changed.
 
-
-async def _retime(services: Services, rows: list[ReminderRow]) -> int:
-    if not rows:
-        return 0
+    Support code may call this right after writing a change; the sweep does it anyway. A row on a date
+    that is no longer the meeting's weekday (a permanent change of day) is dropped and the window refilled.
+    """
     store = TrialStore(services.db)
-    trials = await store.trials(r.trial_id for r in rows)
-    meetings = await store.meetings(r.meeting_id for r in rows)
-    changes = await date_changes(
-        services.db, meetings, min(r.on_date for r in rows), max(r.on_date for r in rows)
-    )
-    updates: list[tuple[int, datetime]] = []
-    for r in rows:
-        trial, meeting = trials.get(r.trial_id), meetings.get(r.meeting_id)
-        if trial is None or meeting is None:
-            continue
-        occ = occurrence(meeting, r.on_date, changes.get((meeting.id, r.on_date)))
-        if occ.cancelled:
-            continue  # skipped when claimed; keeping the row lets an undone cancel still be reminded
-        due = (
-            reminder_due(occ, trial.remind, meeting.timezone)
-            if r.kind == "reminder"
-            else checkin_due(occ, meeting.timezone)
-        )
-        if due is not None and due != r.due_at:
-            updates.append((r.id, due))
-    await store.requeue(updates)
-    return len(updates)
+    rows = await store.pending_for_meetings([meeting_id])
+    meetings = await store.meetings([meeting_id])
+    meeting = meetings.get(meeting_id)
+    changed = 0
+    if rows and meeting is not None:
+        trials = await store.trials(r.trial_id for r in rows)
+        first, last = min(r.on_date for r in rows), max(r.on_date for r in rows)
+        changes = await date_changes(services.db, [meeting_id], first, last)
+        updates: list[tuple[int, datetime]] = []
+        dropped: list[int] = []
+        for r in rows:
+            trial = trials.get(r.trial_id)
+            if trial is None:
+                continue
+            if r.on_date.isoweekday() != meeting.weekday:
+                dropped.append(r.id)
+                continue
+            occ = occurrence(meeting, r.on_date, changes.get((meeting_id, r.on_date)))
+            if occ.cancelled:
+                continue  # skipped when claimed; keeping the row lets an undone cancel still be reminded
+            due = (
+                reminder_due(occ, trial.remind, meeting.timezone)
+                if r.kind == "reminder"
+                else checkin_due(occ, meeting.timezone)
+            )
+            if due is not None and due != r.due_at:
+                updates.append((r.id, due))
+        await store.requeue(updates)
+        await store.drop(dropped)
+        changed = len(updates) + len(dropped)
+    await top_up(services.db, [t.id for t in await store.trials_for_meeting(meeting_id)], now)
+    return changed
 
 
 class TrialReminders:
@@ -161,7 +178,9 @@ class TrialReminders:
     ) -> list[Outgoing]:
         """Claim due rows atomically and turn the ones still valid into replies."""
         store = TrialStore(services.db)
-        await sync_changes(services)
+        await sync_changes(services, now)
+        if user_key is None:  # the global sweep (not a terminal chat's simulated clock) purges
+            await store.purge_if_due(now)  # finished trials are erased 14 days after their end
         rows = await store.claim(now, LEASE, limit=limit, user_key=user_key)
         if not rows:
             return []
@@ -187,7 +206,7 @@ class TrialReminders:
                 skipped.append(r.id)
                 continue
             occ = occurrence(meeting, r.on_date, changes.get((meeting.id, r.on_date)))
-            if occ.cancelled:
+            if occ.cancelled or r.on_date.isoweekday() != meeting.weekday:
                 skipped.append(r.id)  # not reminded, not checked in: the count waits
                 continue
             if r.kind == "reminder":

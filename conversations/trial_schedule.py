@@ -118,14 +118,18 @@ async def occurrences(db: Database, meeting: MeetingInfo, days: list[date]) -> l
 
 
 async def top_up(db: Database, trial_ids: Iterable[int], now: datetime) -> None:
-    """Fill each open trial's window up to WINDOW dates with a pending row (dates after the last one)."""
+    """Fill each open trial's window up to WINDOW dates with a pending row (dates after the last one).
+
+    Batched: a fixed number of queries per call whatever the number of trials (used by every sweep).
+    """
     store = TrialStore(db)
     trials = {i: t for i, t in (await store.trials(trial_ids)).items() if t.status in ("active", "ongoing")}
     if not trials:
         return
     windows = await store.window(trials)
     meetings = await store.meetings(t.meeting_id for t in trials.values())
-    new: list[NewReminder] = []
+    plans: list[tuple[Trial, MeetingInfo, list[date]]] = []
+    cache: dict[tuple[int, datetime, int], list[date]] = {}
     for trial in trials.values():
         meeting = meetings.get(trial.meeting_id)
         if meeting is None or meeting.attendance == "inactive":
@@ -134,9 +138,21 @@ async def top_up(db: Database, trial_ids: Iterable[int], now: datetime) -> None:
         need = WINDOW - pending
         if need <= 0:
             continue
-        candidates = [d for d in upcoming(meeting, now, need + 1) if last is None or d > last][:need]
-        for occ in await occurrences(db, meeting, candidates):
-            new.extend(rows_for(trial, meeting, occ, now))
+        after = now
+        if last is not None:
+            after = max(now, local_instant(last + timedelta(days=1), time(0, 0), zone(meeting.timezone)))
+        key = (meeting.id, after, need)
+        if key not in cache:
+            cache[key] = upcoming(meeting, after, need)
+        plans.append((trial, meeting, cache[key]))
+    days = [d for _, _, ds in plans for d in ds]
+    if not days:
+        return
+    changes = await date_changes(db, {m.id for _, m, _ in plans}, min(days), max(days))
+    new: list[NewReminder] = []
+    for trial, meeting, dates in plans:
+        for d in dates:
+            new.extend(rows_for(trial, meeting, occurrence(meeting, d, changes.get((meeting.id, d))), now))
     if new:
         await store.schedule(new)
 

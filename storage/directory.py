@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import math
+import weakref
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,9 @@ from storage.importers.normalise import Parsed
 from storage.meeting import COLUMNS, Meeting, from_row, to_row
 
 DEMO_SOURCE = "demo"
+NL_AREA_KM2 = 34_000.0
+_PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
+_M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
 _SELECT = "SELECT id, " + ", ".join(COLUMNS) + " FROM meetings"
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
 _UPSERT = (
@@ -166,6 +170,7 @@ class MeetingStore:
                     "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
                     "AND attendance != 'inactive'"
                 )
+        _PLACED.pop(self.db, None)
         report.total = len(parsed.meetings)
         report.online = sum(1 for m in parsed.meetings if m.attendance == "online")
         return report
@@ -175,6 +180,7 @@ class MeetingStore:
         row = to_row(meeting)
         row.update(content_hash=meeting.content_hash(), last_seen=now.isoformat(timespec="seconds"))
         row["cell"] = _cell(meeting)
+        _PLACED.pop(self.db, None)
         async with self.db.tx() as tx:
             await tx.execute(_UPSERT, row)
             found = await tx.fetchone(
@@ -188,6 +194,7 @@ class MeetingStore:
         if m is None:
             return False
         cell = _cell(replace(m, attendance=attendance))
+        _PLACED.pop(self.db, None)
         return (
             await self.db.execute(
                 "UPDATE meetings SET attendance = ?, cell = ? WHERE id = ?", (attendance, cell, meeting_id)
@@ -266,45 +273,59 @@ class MeetingStore:
         Searches grid rings of growing radius: a ring answers once it holds `limit` meetings inside
         its radius, because nothing outside the radius can be nearer.
         """
-        radius = min(start_km, max_km)
+        radius = min(max(start_km, await self._first_radius(limit)), max_km)
         while True:
             found = await self._near_within(lat, lon, filters, limit, radius)
             if len(found) >= limit or radius >= max_km:
                 return found
-            radius = min(radius * 2.5, max_km)
+            radius = min(radius * 3, max_km)
+
+    async def _first_radius(self, limit: int) -> float:
+        """A first search radius from the average density of in-person meetings (cached per database)."""
+        count = _PLACED.get(self.db)
+        if count is None:
+            row = await self.db.fetchone("SELECT count(*) FROM meetings WHERE cell IS NOT NULL")
+            count = _PLACED[self.db] = int(row[0]) if row else 0
+        density = max(count, 1) / NL_AREA_KM2
+        return min(25.0, math.sqrt(limit / (math.pi * density)) / 2)
+
+    async def _rows(self, sql: str, args: list[Any]) -> list[Any]:
+        """One read in a single hop to the database thread (near-me is the hot path)."""
+        async with self.db._lock:  # the Database's own lock: no transaction interleaves
+            return list(await self.db.conn.execute_fetchall(sql, args))
 
     async def _near_within(
         self, lat: float, lon: float, filters: Filters, limit: int, radius: float
     ) -> list[Nearby]:
-        ranges = cell_ranges(lat, lon, radius)
+        reach = radius * 1.02  # a little beyond the radius: the flat distance is an approximation
+        ranges = cell_ranges(lat, lon, reach)
         k = lon_scale(lat)
-        values = ",".join("(?,?)" for _ in ranges)
         where, params = filters.sql()
         program_sql = " AND m.program = ?" if filters.program else ""
-        dlat = radius / 111.2
+        dlat = reach / 111.2
+        # Only cells hold in-person/hybrid meetings with coordinates (see _cell), so the index alone
+        # answers a program-only query; other filters read the row.
         sql = (
-            f"WITH r(lo, hi) AS (VALUES {values}) "
-            f"SELECT m.id, {', '.join('m.' + c for c in COLUMNS)}, "
+            f"WITH r(lo, hi) AS (VALUES {','.join('(?,?)' for _ in ranges)}), "
+            "best AS (SELECT m.id AS id, "
             "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
-            "FROM r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi"
-            f"{program_sql} WHERE m.attendance IN ('in_person', 'hybrid'){where} "
-            "AND d2 <= ? ORDER BY d2 LIMIT ?"
+            f"FROM r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
+            f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?) "
+            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
         )
         args: list[Any] = [x for pair in ranges for x in pair]
         args += [lat, lat, lon, lon, k * k]
         if filters.program:
             args.append(filters.program)
-        args += params
-        args += [dlat * dlat * 1.02, limit]
-        rows = await self.db.fetchall(sql, args)
+        args += [dlat * dlat, *params, limit * 2]
         out = []
-        for r in rows:
+        for r in await self._rows(sql, args):
             m = from_row(r)
             km = haversine_km(lat, lon, m.lat or 0.0, m.lon or 0.0)
             if km <= radius:
                 out.append(Nearby(m, km))
-        out.sort(key=lambda n: n.km)
-        return out
+        out.sort(key=lambda n: (n.km, n.meeting.id or 0))
+        return out[:limit]
 
     async def near_scan(
         self, lat: float, lon: float, filters: Filters = Filters(), *, limit: int = 20, max_km: float = 50.0
@@ -312,18 +333,26 @@ class MeetingStore:
         """The same answer as near() by a linear scan of every row (the benchmark's baseline)."""
         where, params = filters.sql()
         program_sql = " AND m.program = ?" if filters.program else ""
+        k = lon_scale(lat)
+        dlat = max_km * 1.02 / 111.2
         sql = (
-            f"SELECT m.id, {', '.join('m.' + c for c in COLUMNS)} FROM meetings m NOT INDEXED "
-            f"WHERE m.attendance IN ('in_person', 'hybrid') AND m.lat IS NOT NULL{program_sql}{where}"
+            "WITH best AS (SELECT m.id AS id, "
+            "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 FROM meetings m NOT INDEXED "
+            f"WHERE m.cell IS NOT NULL{program_sql} AND d2 <= ?{where} ORDER BY d2 LIMIT ?) "
+            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
         )
-        rows = await self.db.fetchall(sql, [*([filters.program] if filters.program else []), *params])
-        found = []
-        for r in rows:
-            km = haversine_km(lat, lon, r["lat"], r["lon"])
+        args: list[Any] = [lat, lat, lon, lon, k * k]
+        if filters.program:
+            args.append(filters.program)
+        args += [dlat * dlat, *params, limit * 2]
+        out = []
+        for r in await self._rows(sql, args):
+            m = from_row(r)
+            km = haversine_km(lat, lon, m.lat or 0.0, m.lon or 0.0)
             if km <= max_km:
-                found.append((km, r))
-        found.sort(key=lambda x: x[0])
-        return [Nearby(from_row(r), km) for km, r in found[:limit]]
+                out.append(Nearby(m, km))
+        out.sort(key=lambda n: (n.km, n.meeting.id or 0))
+        return out[:limit]
 
     async def online(self, filters: Filters = Filters(), *, limit: int = 200) -> list[Meeting]:
         """Meetings one can join online (online and hybrid), by weekday and time."""

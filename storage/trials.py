@@ -2,6 +2,10 @@
 
 Times are stored as UTC text 'YYYY-MM-DDTHH:MM:SSZ' so that they sort as time and use the index
 (status, due_at); a sweep therefore costs O(due), not O(pending).
+
+For other features: TrialStore(db).participants(meeting_id) → pseudonyms with an open trial on a meeting;
+trials_for_meeting(meeting_id) → those trials; open_trial(user_key); counters() → the anonymous figures;
+purge_finished(now) → erase trials ended 14+ days ago. Open statuses: OPEN_STATUSES.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.occurrences import DEFAULT_ZONE, zone
 
 OPEN_STATUSES = ("active", "paused", "done", "ongoing")
@@ -180,6 +184,31 @@ class TrialStore:
         assert row is not None
         return _trial(row)
 
+    async def start_many(self, items: Sequence[tuple[str, int, str, str]], now: datetime) -> list[int]:
+        """Bulk start (user_key, meeting_id, program, remind) trials in one transaction; returns their ids.
+
+        For bulk loads (bench, migrations); the chat uses start().
+        """
+        async with self.db.tx() as tx:
+            row = await tx.fetchone("SELECT COALESCE(MAX(id), 0) FROM trials")
+            first = (row[0] if row else 0) + 1
+            ids = list(range(first, first + len(items)))
+            await tx.executemany(
+                "INSERT INTO trials(id, user_key, meeting_id, program, remind, started_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(i, *item, utc_text(now)) for i, item in zip(ids, items, strict=True)],
+            )
+            per_program: dict[str, int] = {}
+            for item in items:
+                per_program[item[2]] = per_program.get(item[2], 0) + 1
+            for program, n in per_program.items():
+                await tx.execute(
+                    "INSERT INTO trial_counters(program, month, started) VALUES (?, ?, ?) "
+                    "ON CONFLICT(program, month) DO UPDATE SET started = started + excluded.started",
+                    (program, month_of(now), n),
+                )
+        return ids
+
     async def set_remind(self, trial_id: int, remind: str) -> None:
         await self.db.execute("UPDATE trials SET remind = ? WHERE id = ?", (remind, trial_id))
 
@@ -222,7 +251,7 @@ class TrialStore:
             if row is None:
                 return None
             trial = _trial(row)
-            if answer in ("yes", "nofit") and trial.status == "active":
+            if answer in ("yes", "nofit") and trial.status in ("active", "paused"):
                 attended = trial.attended + 1
                 status = "done" if attended >= GOAL else trial.status
                 await tx.execute(
@@ -266,6 +295,15 @@ class TrialStore:
         )
         return _rem(row) if row else None
 
+    async def open_checkin(self, user_key: str) -> int | None:
+        """The latest check-in sent to a pseudonym and not answered yet (for a typed 'ja' / 'nee')."""
+        row = await self.db.fetchone(
+            "SELECT id FROM reminders WHERE user_key = ? AND status = 'sent' AND kind = 'checkin' "
+            "AND answer IS NULL ORDER BY due_at DESC LIMIT 1",
+            (user_key,),
+        )
+        return row[0] if row else None
+
     async def participants(self, meeting_id: int) -> list[str]:
         """Pseudonyms with an open trial on a meeting (for support broadcasts about changes)."""
         rows = await self.db.fetchall(
@@ -283,18 +321,6 @@ class TrialStore:
             (meeting_id,),
         )
         return [_trial(r) for r in rows]
-
-    async def follow(self, user_key: str, meeting_id: int, now: datetime) -> None:
-        """Follow a meeting (to keep hearing about its changes after the trial)."""
-        await self.db.execute(
-            "INSERT OR IGNORE INTO follows(user_key, meeting_id, created_at) VALUES (?, ?, ?)",
-            (user_key, meeting_id, utc_text(now)),
-        )
-
-    async def follows_anything(self, user_key: str) -> bool:
-        """Whether the pseudonym follows any meeting."""
-        row = await self.db.fetchone("SELECT 1 FROM follows WHERE user_key = ? LIMIT 1", (user_key,))
-        return row is not None
 
     async def purge_finished(self, now: datetime, keep: timedelta = KEEP_ENDED) -> int:
         """Erase trials that ended more than `keep` ago (their reminders go with them); return how many.
@@ -314,6 +340,16 @@ class TrialStore:
             for status in ("sent", "skipped", "failed"):
                 await tx.execute("DELETE FROM reminders WHERE status = ? AND due_at <= ?", (status, cutoff))
         return count
+
+    async def purge_if_due(self, now: datetime, every: timedelta = timedelta(days=1)) -> int | None:
+        """Run purge_finished when the last run (by any process) is more than `every` ago; None if not due."""
+        async with self.db.tx() as tx:
+            changed = await tx.execute(
+                "UPDATE trial_sync SET last_purge = ? WHERE id = 1 "
+                "AND (last_purge IS NULL OR last_purge <= ? OR last_purge > ?)",
+                (utc_text(now), utc_text(now - every), utc_text(now)),
+            )
+        return await self.purge_finished(now) if changed else None
 
     async def counters(self) -> list[tuple[str, str, int, int, int]]:
         """(program, month, started, first_attended, six_reached), by month then fellowship."""
@@ -355,7 +391,7 @@ class TrialStore:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             rows = await self.db.fetchall(
-                "SELECT trial_id, MAX(on_date), COUNT(DISTINCT CASE WHEN status IN ('pending', 'claimed') "
+                "SELECT trial_id, MAX(on_date), COUNT(DISTINCT CASE WHEN status = 'pending' "
                 f"THEN on_date END) FROM reminders WHERE trial_id IN ({','.join('?' * len(chunk))}) "
                 "GROUP BY trial_id",
                 chunk,
@@ -461,6 +497,14 @@ class TrialStore:
             out.extend(_rem(r) for r in rows)
         return out
 
+    async def drop(self, ids: Sequence[int]) -> None:
+        """Remove pending rows by id (dates the meeting no longer has)."""
+        if ids:
+            async with self.db.tx() as tx:
+                await tx.executemany(
+                    "DELETE FROM reminders WHERE id = ? AND status = 'pending'", [(i,) for i in ids]
+                )
+
     async def drop_pending(self, trial_id: int) -> None:
         """Remove a trial's pending rows (before rescheduling it)."""
         await self.db.execute("DELETE FROM reminders WHERE trial_id = ? AND status = 'pending'", (trial_id,))
@@ -481,10 +525,10 @@ class TrialStore:
         )
 
 
-async def _count(tx: object, program: str, now: datetime, column: str) -> None:
+async def _count(tx: Tx, program: str, now: datetime, column: str) -> None:
     """Add one to an anonymous counter (per fellowship per month)."""
     assert column in ("started", "first_attended", "six_reached")
-    await tx.execute(  # type: ignore[attr-defined]
+    await tx.execute(
         f"INSERT INTO trial_counters(program, month, {column}) VALUES (?, ?, 1) "
         f"ON CONFLICT(program, month) DO UPDATE SET {column} = {column} + 1",
         (program, month_of(now)),

@@ -210,6 +210,7 @@ class FakeBotAPI:
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._callback_counter = 0
+        self.pushed = 0  # updates queued for the bot so far
         self._tasks: set[asyncio.Future[None]] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------------------
@@ -407,6 +408,7 @@ class FakeBotAPI:
         """Queue a raw update (an update_id is added); return it."""
         update = {"update_id": self._next_update_id, **update}
         self._next_update_id += 1
+        self.pushed += 1
         if self.webhook.url:
             self._webhook_queue.put_nowait(update)
         else:
@@ -501,12 +503,17 @@ class FakeBotAPI:
             "poll": {
                 "id": "1",
                 "question": "?",
-                "options": [{"text": "a", "voter_count": 0}, {"text": "b", "voter_count": 0}],
+                "options": [
+                    {"text": "a", "voter_count": 0, "persistent_id": "o1"},
+                    {"text": "b", "voter_count": 0, "persistent_id": "o2"},
+                ],
                 "total_voter_count": 0,
                 "is_closed": False,
                 "is_anonymous": True,
                 "type": "regular",
                 "allows_multiple_answers": False,
+                "allows_revoting": False,
+                "members_only": False,
             },
         }
         return self.push({"message": self.incoming(chat_id, **{kind: payloads[kind]}, **kw)})
@@ -570,6 +577,9 @@ class FakeBotAPI:
                     raw[key] = {"filename": value.filename, "size": len(value.file.read())}
                 else:
                     raw[key] = value
+        for key, value in list(raw.items()):
+            if isinstance(value, str) and value.startswith("attach://") and value[9:] in raw:
+                raw[key] = raw.pop(value[9:])
         return {k: self._decode(k, v) for k, v in raw.items()}
 
     @staticmethod

@@ -46,3 +46,14 @@ async def add_change(db: Database, meeting_id: int, kind: str, on_date: date, **
         return await tx.insert(
             f"INSERT INTO meeting_changes({cols}) VALUES ({', '.join('?' * len(row))})", tuple(row.values())
         )
+
+
+async def edit_meeting(db: Database, meeting_id: int, **fields: Any) -> None:
+    """Change a meeting permanently and log it as an 'edit' change (as a support worker would)."""
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    async with db.tx() as tx:
+        await tx.execute(f"UPDATE meetings SET {sets} WHERE id = ?", (*fields.values(), meeting_id))
+        await tx.execute(
+            "INSERT INTO meeting_changes(meeting_id, kind, created_at) VALUES (?, 'edit', ?)",
+            (meeting_id, "2026-01-01T00:00:00Z"),
+        )

@@ -8,18 +8,21 @@ import re
 from datetime import datetime
 
 from conversations import reminders  # noqa: F401  (registers the reminder source)
-from conversations.calendar_ics import trial_calendar
+from conversations.calendar import ics_filename, ics_for
 from conversations.context import Context
 from conversations.flows.base import Flow
-from conversations.flows.common import MENU_ID
+from conversations.flows.common import nav_row
 from conversations.trial_schedule import REMIND_CHOICES, next_dates, reschedule, top_up, upcoming
 from conversations.types import Button, Document, Reply
+from storage import follows
+from storage.directory import MeetingStore
 from storage.occurrences import Occurrence, slot_on
 from storage.trials import GOAL, MeetingInfo, Trial, TrialStore
 
 MEETING_ARG = re.compile(r"^m(\d{1,12})$")
 PROGRAM_ARG = re.compile(r"^[A-Z]{2,8}$")
 MILESTONES = (1, 3)
+TYPED_ANSWERS = {"ja": "yes", "yes": "yes", "j": "yes", "y": "yes", "nee": "no", "no": "no", "n": "no"}
 
 
 class TrialFlow(Flow):
@@ -50,7 +53,8 @@ class TrialFlow(Flow):
         return await self.mine(ctx)
 
     def home_row(self, ctx: Context) -> list[Button]:
-        return [Button(ctx.t.t("nav.menu"), MENU_ID)]
+        """The way out: menu and urgent help."""
+        return nav_row(ctx.t)
 
     def store(self, ctx: Context) -> TrialStore:
         return TrialStore(ctx.db)
@@ -110,6 +114,15 @@ class TrialFlow(Flow):
             )
         if trial.status == "done":
             return reply.extend(self.six_choice(ctx))
+        if meeting.attendance == "inactive":
+            return reply.add(
+                ctx.t.t("trial.meeting_closed", n=trial.attended, goal=GOAL),
+                [
+                    [Button(ctx.t.t("trial.btn.same_program"), f"n:start:{trial.program}")],
+                    [self.button(ctx.t.t("trial.btn.stop"), "stop")],
+                    self.home_row(ctx),
+                ],
+            )
         lines = [
             ctx.t.t("trial.mine.meeting", name=meeting.name, when=ctx.t.day_time(_first_start(meeting, ctx))),
             ctx.t.t("trial.mine.progress", n=trial.attended, goal=GOAL),
@@ -144,6 +157,16 @@ class TrialFlow(Flow):
                 when = ctx.t.t("trial.dates.moved", when=when)
             lines.append(f"• {when}")
         return "\n".join(lines)
+
+    async def on_text(self, ctx: Context, text: str) -> Reply | None:
+        """A typed 'ja' or 'nee' answers the latest open check-in; anything else is not ours."""
+        answer = TYPED_ANSWERS.get(text.strip().strip(".!").casefold())
+        if answer is None:
+            return None
+        row_id = await self.store(ctx).open_checkin(ctx.user_key)
+        if row_id is None:
+            return None
+        return await self.on_checkin(ctx, answer, [str(row_id)])
 
     # --- buttons --------------------------------------------------------------------------------
 
@@ -185,7 +208,7 @@ class TrialFlow(Flow):
         if meeting is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         trial = await store.start(ctx.user_key, meeting.id, meeting.program, remind, ctx.now)
-        await ctx.remember_chat()
+        await _remember_chat(ctx)
         await top_up(ctx.db, [trial.id], ctx.now)
         return await self.started(ctx, trial, meeting, "trial.started")
 
@@ -263,7 +286,7 @@ class TrialFlow(Flow):
             return await self.mine(ctx)
         await store.set_status(trial.id, "ongoing" if trial.attended >= GOAL else "active", ctx.now)
         await reschedule(ctx.db, trial.id, ctx.now)
-        await ctx.remember_chat()
+        await _remember_chat(ctx)
         return await self.mine(ctx, Reply().add(ctx.t.t("trial.resumed")))
 
     async def on_stop(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
@@ -292,20 +315,22 @@ class TrialFlow(Flow):
         """End a trial; without anything else to send, the sealed chat id is dropped too."""
         store = self.store(ctx)
         await store.set_status(trial.id, status, ctx.now)
-        if not await store.follows_anything(ctx.user_key):
+        if not await follows.followed_by(ctx.db, ctx.user_key):
             await ctx.services.users.forget_chat(ctx.user_key)
 
     async def on_ics(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
         store = self.store(ctx)
         trial = await store.open_trial(ctx.user_key)
-        meeting = await store.meeting(trial.meeting_id) if trial else None
-        if meeting is None:
+        info = await store.meeting(trial.meeting_id) if trial else None
+        meeting = await MeetingStore(ctx.db).get(info.id) if info else None
+        if info is None or meeting is None:
             return await self.mine(ctx)
-        occs = await next_dates(ctx.db, meeting, ctx.now, GOAL)
-        data = trial_calendar(meeting, occs, ctx.t.t("trial.ics.title"), ctx.now)
-        doc = Document("meetings.ics", data, "text/calendar")
+        occs = await next_dates(ctx.db, info, ctx.now, GOAL)
+        doc = Document(
+            ics_filename(meeting), ics_for(meeting, occs, lang=ctx.lang, now=ctx.now), "text/calendar"
+        )
         return Reply().add(
-            _with_demo(ctx, meeting, ctx.t.t("trial.ics.text")),
+            _with_demo(ctx, info, ctx.t.t("trial.ics.text")),
             [[self.button(ctx.t.t("trial.btn.mine"), "start")], self.home_row(ctx)],
             document=doc,
         )
@@ -374,7 +399,7 @@ class TrialFlow(Flow):
         trial = await store.open_trial(ctx.user_key)
         if trial is None or trial.status != "done":
             return await self.mine(ctx)
-        await store.follow(ctx.user_key, trial.meeting_id, ctx.now)
+        await follows.follow(ctx.db, ctx.user_key, trial.meeting_id, ctx.now)
         if args[0] == "1":
             if trial.remind == "none":
                 await store.set_remind(trial.id, "morning")
@@ -407,6 +432,12 @@ def _first_start(meeting: MeetingInfo, ctx: Context) -> datetime:
     """The meeting's next start, for 'dinsdag 19:30'."""
     day = upcoming(meeting, ctx.now, 1)[0]
     return slot_on(day, meeting.start_time, meeting.end_time, meeting.timezone).start
+
+
+async def _remember_chat(ctx: Context) -> None:
+    """Keep the sealed chat id; the user row is saved first, since a first-ever input has none yet."""
+    await ctx.services.users.save(ctx.user_key, ctx.lang, ctx.state, ctx.now)
+    await ctx.remember_chat()
 
 
 def _with_demo(ctx: Context, meeting: MeetingInfo, text: str) -> str:

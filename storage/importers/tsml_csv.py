@@ -47,7 +47,7 @@ def _label_to_code() -> dict[str, str]:
     for code, labels in data.items():
         for text in (labels.get("en"), labels.get("nl")):
             if text:
-                out[str(text).casefold()] = code
+                out.setdefault(str(text).casefold(), code)  # the standard (shorter, earlier) code wins
     return out
 
 

@@ -32,9 +32,10 @@ CREATE TABLE meetings (
     UNIQUE (source, slug)
 );
 CREATE INDEX meetings_program ON meetings(program, attendance);
--- Near-me queries: a grid cell (storage/geo.py) per in-person meeting, searched ring by ring.
-CREATE INDEX meetings_cell ON meetings(cell, program);
-CREATE INDEX meetings_program_cell ON meetings(program, cell);
+-- Near-me queries: a grid cell (storage/geo.py) per in-person meeting, searched ring by ring. The
+-- indexes cover lat/lon so the nearest ids are found without reading the table.
+CREATE INDEX meetings_cell ON meetings(cell, lat, lon);
+CREATE INDEX meetings_program_cell ON meetings(program, cell, lat, lon);
 CREATE INDEX meetings_source ON meetings(source, attendance);
 
 -- One-off changes of one date (cancel, move) and permanent edits, made by a support-worker role.
