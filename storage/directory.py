@@ -20,6 +20,7 @@ from storage.meeting import COLUMNS, Meeting, from_row, to_row
 
 DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
+SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the last few
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
 _M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
 _SELECT = "SELECT id, " + ", ".join(COLUMNS) + " FROM meetings"
@@ -340,7 +341,7 @@ class MeetingStore:
             args += [lat, lat, lon, lon, k2, *([limit] * i)]
             if filters.program:
                 args.append(filters.program)
-            args += [(reach / 111.2) ** 2, *params, limit * 2]
+            args += [(reach / 111.2) ** 2, *params, limit + SLACK]
         union = " UNION ALL ".join(f"SELECT {i} AS ring, id FROM b{i}" for i in range(len(radii)))
         sql = (
             f"WITH {', '.join(ctes)} SELECT b.ring, {_M_COLUMNS} FROM ({union}) b "
@@ -365,7 +366,7 @@ class MeetingStore:
         args: list[Any] = [lat, lat, lon, lon, k * k]
         if filters.program:
             args.append(filters.program)
-        args += [dlat * dlat, *params, limit * 2]
+        args += [dlat * dlat, *params, limit + SLACK]
         return _within(lat, lon, await self._rows(sql, args), max_km, limit)
 
     async def online(self, filters: Filters = Filters(), *, limit: int = 200) -> list[Meeting]:
@@ -482,13 +483,13 @@ def to_meeting_guide(m: Meeting) -> dict[str, Any]:
 
 def _within(lat: float, lon: float, rows: list[Any], radius: float, limit: int) -> list[Nearby]:
     """Rows (any with the meeting columns) within a radius by exact distance, nearest first."""
-    out = []
+    scored = []
     for r in rows:
         km = haversine_km(lat, lon, r["lat"], r["lon"])
         if km <= radius:
-            out.append(Nearby(from_row(r), km))
-    out.sort(key=lambda n: (n.km, n.meeting.id or 0))
-    return out[:limit]
+            scored.append((km, r["id"], r))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [Nearby(from_row(r), km) for km, _, r in scored[:limit]]
 
 
 def _cell(m: Meeting) -> int | None:
