@@ -50,14 +50,14 @@ class Engine:
         if reply.erased:
             return reply
         await self.save(ctx)
-        return reply if ctx.flow == "menu" else ensure_exit(reply, ctx.t)
+        return ensure_exit(reply, ctx.t)
 
     async def resume(self, chat_id: int) -> Reply:
         """Show the screen a chat was on (after a restart)."""
         ctx = await self.context(chat_id)
         reply = await self.show_current(ctx)
         await self.save(ctx)
-        return reply if ctx.flow == "menu" else ensure_exit(reply, ctx.t)
+        return ensure_exit(reply, ctx.t)
 
     async def set_language(self, chat_id: int, lang: str) -> None:
         """Set a chat's language (as /taal does)."""

@@ -7,6 +7,7 @@ from conversations.types import Button, Reply
 
 MENU_ID = "m:home"
 URGENT_ID = "h:show"
+MAIN_MENU_MARK = frozenset({"w:start", URGENT_ID})
 
 
 def nav_row(t: Translator) -> list[Button]:
@@ -15,8 +16,9 @@ def nav_row(t: Translator) -> list[Button]:
 
 
 def has_exit(reply: Reply) -> bool:
-    """Whether a reply already offers the menu somewhere."""
-    return any(b.id == MENU_ID for b in reply.buttons())
+    """Whether a reply already offers the menu, or is the main menu itself."""
+    ids = {b.id for b in reply.buttons()}
+    return MENU_ID in ids or MAIN_MENU_MARK <= ids
 
 
 def ensure_exit(reply: Reply, t: Translator) -> Reply:
