@@ -8,6 +8,7 @@ geonames id may be kept, so a restart can show the list again.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from content.i18n import Translator
@@ -258,7 +259,8 @@ class NearFlow(Flow):
             return self.failed(ctx, t.t(key, km=int(MAX_KM)), filters=bool(filter_text(t, ctx.data)))
         place = by_id(int(ctx.data["place"])) if ctx.data.get("place") else None
         where = place.name if place else t.t("dir.near.your_location")
-        header = t.t("dir.near.header", place=where, km=int(MAX_KM))
+        reach = min(int(MAX_KM), math.ceil(max(distance.get(m.id, 0.0) for m, _ in listed)))
+        header = t.t("dir.near.header", place=where, km=max(1, reach))
         return self.page_reply(ctx, header, listed, distance, "page")
 
     async def online_list(self, ctx: Context) -> Reply:
