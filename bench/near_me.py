@@ -29,6 +29,7 @@ from storage.importers import parse_bytes  # noqa: E402
 from storage.meeting import Meeting  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "data" / "nl-meetings-2026-07-18.json"
+DEMO = ROOT / "content" / "demo" / "demo_meetings.json"
 NOW = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
 
 
@@ -123,15 +124,17 @@ async def main() -> int:
     ap.add_argument("--real", type=Path, default=REAL)
     args = ap.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    if not args.real.exists():
-        print(f"real file {args.real} not found; cannot build the benchmark", file=sys.stderr)
-        return 1
+    if args.real.exists():
+        raw_base, fmt, label = args.real.read_bytes(), "nl-merged", "real (NL snapshot)"
+    else:  # CI without the shared data: the fictional demo directory stands in as the base
+        print(f"{args.real} not found: using the demo directory as the base", file=sys.stderr)
+        raw_base, fmt, label = DEMO.read_bytes(), "meeting-guide", "demo directory"
     with tempfile.TemporaryDirectory() as tmp:
         async with Database(Path(tmp) / "real.db") as db:
             store = MeetingStore(db)
-            parsed = parse_bytes(args.real.read_bytes(), "nl-merged", "nl-merged")
+            parsed = parse_bytes(raw_base, fmt, "base")
             t0 = time.perf_counter()
-            rep = await store.import_parsed(parsed, "nl-merged", NOW)
+            rep = await store.import_parsed(parsed, "base", NOW)
             real_import = time.perf_counter() - t0
             base = parsed.meetings
             points = query_points(base, args.queries)
@@ -140,7 +143,7 @@ async def main() -> int:
         print(
             f"real file: {rep.total} meetings ({rep.online} online), imported in {real_import * 1000:.0f} ms"
         )
-        report("real (NL snapshot)", rep.total, r_real)
+        report(label, rep.total, r_real)
 
         raw = synthetic_feed(base, args.size)
         size_mb = len(raw) / 1e6
