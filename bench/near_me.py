@@ -140,9 +140,7 @@ async def main() -> int:
             points = query_points(base, args.queries)
             await measure(store, points[:20])  # warm up
             r_real = await measure(store, points)
-        print(
-            f"real file: {rep.total} meetings ({rep.online} online), imported in {real_import * 1000:.0f} ms"
-        )
+        print(f"{label}: {rep.total} meetings ({rep.online} online), imported in {real_import * 1000:.0f} ms")
         report(label, rep.total, r_real)
 
         raw = synthetic_feed(base, args.size)
