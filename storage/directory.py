@@ -189,6 +189,28 @@ class MeetingStore:
             )
         return int(found[0]) if found else 0
 
+    async def edit(self, meeting_id: int, **changes: Any) -> Meeting | None:
+        """Change fields of one meeting permanently (support workers); the grid cell follows.
+
+        A later import of the meeting's source overwrites imported fields again, so support workers'
+        own meetings belong under their own source name.
+        """
+        bad = set(changes) - set(COLUMNS) | ({"source", "slug"} & set(changes))
+        if bad:
+            raise ValueError(f"cannot edit {sorted(bad)}")
+        m = await self.get(meeting_id)
+        if m is None:
+            return None
+        new = replace(m, **{k: tuple(v) if k == "types" else v for k, v in changes.items()})
+        row = to_row(new)
+        row.update(content_hash=new.content_hash(), cell=_cell(new), id=meeting_id)
+        sets = ", ".join(
+            f"{c} = :{c}" for c in (*COLUMNS, "content_hash", "cell") if c not in ("source", "slug")
+        )
+        _PLACED.pop(self.db, None)
+        await self.db.execute(f"UPDATE meetings SET {sets} WHERE id = :id", row)
+        return new
+
     async def set_attendance(self, meeting_id: int, attendance: str) -> bool:
         """Close (inactive) or reopen a meeting; the grid cell follows."""
         m = await self.get(meeting_id)
