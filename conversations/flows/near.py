@@ -7,6 +7,7 @@ geonames id may be kept, so a restart can show the list again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from typing import Any
@@ -19,7 +20,7 @@ from conversations.meeting_format import demo_line, listing_line, program_label,
 from conversations.places import Place, by_id, resolve
 from conversations.types import Button, Reply
 from conversations.upcoming import within
-from storage.directory import Filters, MeetingStore, Nearby
+from storage.directory import Filters, MeetingStore
 from storage.geo import NEAR_NL_BOX, in_box
 from storage.meeting import PROGRAMS, Meeting
 from storage.occurrences import Occurrence
@@ -121,7 +122,7 @@ class NearFlow(Flow):
             return None
         if len(text.strip()) > MAX_PLACE_TEXT:
             return await self.ask(ctx, ctx.t.t("dir.near.place_unknown"))
-        match = resolve(text)
+        match = await asyncio.to_thread(resolve, text)  # the first call loads the place table (~2 s)
         if match.unique is not None:
             return await self.use_place(ctx, match.unique)
         if match.ambiguous:
@@ -353,5 +354,4 @@ def first_per_meeting(items: list[tuple[Meeting, Occurrence]]) -> list[tuple[Mee
     return out
 
 
-__all__ = ["FLOW", "NearFlow", "Nearby", "filters_of"]
 FLOW = NearFlow()
