@@ -34,6 +34,7 @@ SendFn = Callable[[int, Reply], Awaitable[object]]
 SleepFn = Callable[[float], Awaitable[None]]
 PURGE_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 RETRY_LATER = timedelta(minutes=1)
+LATE_OK = {"misfire_grace_time": None, "coalesce": True}  # a busy loop delays a job; it still runs once
 
 
 @dataclass(slots=True)
@@ -286,17 +287,21 @@ class Scheduler:
         """Register the jobs (call once, before or after the application starts)."""
         assert self.jobs is not None
         self.jobs.run_repeating(
-            self._sweep, interval=self.sender.config.sweep_interval, first=0.2, name="outgoing-sweep"
+            self._sweep,
+            interval=self.sender.config.sweep_interval,
+            first=0.2,
+            name="outgoing-sweep",
+            job_kwargs=LATE_OK,
         )
         if purge:
-            self.jobs.run_daily(self._purge, time=PURGE_TIME, name="purge-expired")
+            self.jobs.run_daily(self._purge, time=PURGE_TIME, name="purge-expired", job_kwargs=LATE_OK)
 
     def poke(self, delay: float = 0.5) -> None:
         """New rows may be due (e.g. a broadcast was confirmed): drain within `delay` seconds."""
         assert self.jobs is not None
         if not self._soon:
             self._soon = True
-            self.jobs.run_once(self._soon_sweep, when=delay, name=self.SOON)
+            self.jobs.run_once(self._soon_sweep, when=delay, name=self.SOON, job_kwargs=LATE_OK)
 
     async def _soon_sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._soon = False
@@ -324,7 +329,7 @@ class Scheduler:
         self._next_at = due
         delay = max(0.0, (due - self.sender.services.clock.now()).total_seconds())
         if delay < self.sender.config.sweep_interval:
-            self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT)
+            self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT, job_kwargs=LATE_OK)
 
     async def _purge(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.purge_now()
