@@ -96,7 +96,7 @@ async def run(recipients: int, rate: float, within: float, margin: float) -> dic
         sends = [
             c
             for c in fake.calls
-            if c.method == "sendMessage" and int(c.params.get("chat_id", 0)) >= FIRST_CHAT
+            if c.method.lower() == "sendmessage" and int(c.params.get("chat_id", 0)) >= FIRST_CHAT
         ]
         ok = [c for c in sends if c.status == 200]
         rejected = sum(1 for c in sends if c.status == 429)
