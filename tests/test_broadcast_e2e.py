@@ -46,6 +46,9 @@ async def test_cancel_next_tuesday_end_to_end(engine: Engine, services: Services
     message = text_of(next(o.reply for o in out if o.kind == "broadcast"))
     assert message.startswith("Wijziging voor een meeting die je volgt:")
     assert "gaat op dinsdag 24 maart niet door" in message
+    follower_msg = next(o.reply for o in out if o.user_key == keys[FOLLOWER])
+    card = text_of(await engine.handle(FOLLOWER, press(follower_msg, "Bekijk de meeting")))
+    assert "dinsdag 24 maart gaat deze meeting niet door" in card  # the card reflects it at once
 
     # Tuesday: the 2-hours-before reminder and the check-in after the meeting are not sent.
     for at in ("2026-03-24T17:35", "2026-03-24T21:30", "2026-03-25T09:00"):
