@@ -13,7 +13,13 @@ from pathlib import Path
 from storage.occurrences import DEFAULT_ZONE, zone
 
 # Modules that add subcommands; each has register(subparsers, common) -> None.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("bot.cli_chat", "bot.cli_maintenance", "bot.cli_directory")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "bot.cli_chat",
+    "bot.cli_maintenance",
+    "bot.cli_directory",
+    "bot.cli_run",
+    "bot.cli_link",
+)
 
 
 def parse_local_time(text: str) -> datetime:

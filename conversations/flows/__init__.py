@@ -28,7 +28,7 @@ DEEP_LINKS: dict[str, tuple[str, str]] = {
     "buurt": ("near", ""),
     "proef": ("trial", ""),
 }
-DEEP_LINK_PREFIXES: dict[str, str] = {"meeting_": "card"}
+DEEP_LINK_PREFIXES: dict[str, str] = {"meeting_": "card", "proef_": "trial"}
 
 
 def resolve_deep_link(payload: str) -> tuple[str, str] | None:

@@ -1,0 +1,424 @@
+"""The python-telegram-bot Application: one handler turns every Update into an Input for the engine.
+
+Private chats only. A button press is answered at once; its reply edits the pressed message in place when
+the flow stays on one screen (see `should_edit`), otherwise it arrives as new messages. Errors are logged
+by type and flow only, and the person gets a short apology with the menu.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    Chat,
+    ChatMemberUpdated,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from bot import render
+from bot.config import DEFAULT_BASE_URL, BotConfig
+from bot.delivery import DeliveryConfig, Scheduler, Sender
+from bot.lenient import LenientRequest
+from bot.ordering import PerChatProcessor
+from content.i18n import normalise_language, translator
+from conversations.context import Services
+from conversations.crisis import is_crisis
+from conversations.engine import REFERRAL_HOOKS, Engine
+from conversations.flows.base import parse_button
+from conversations.flows.common import nav_row
+from conversations.types import Input, Reply
+from storage.botmeta import first_group_notice
+from storage.referrals import count_referral
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "menu", "hulp", "taal", "privacy", "help", "stop")
+MEDIA_FIELDS = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "document",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+    "invoice",
+)
+NAV_IDS = {"m:home", "h:show"}
+UNPROMPTED_MEMORY = 20_000  # message ids of recent reminders/broadcasts, kept in memory only
+
+
+async def _count_referral(services: Services, tag: str, now: Any) -> None:
+    await count_referral(services.db, tag, now)
+
+
+def install_referral_hook() -> None:
+    """Count deep-link tags that open no flow (posters) in anonymous daily counters."""
+    if _count_referral not in REFERRAL_HOOKS:
+        REFERRAL_HOOKS.append(_count_referral)
+
+
+def _prefixes(ids: list[str]) -> set[str]:
+    return {parse_button(i)[0] for i in ids if i and i not in NAV_IDS}
+
+
+def should_edit(reply: Reply, pressed: str, old_ids: list[str]) -> bool:
+    """Edit in place when the reply is one plain message that stays on the pressed screen's flow.
+
+    That is: Reply.edit is set; or all the pressed message's own buttons and the pressed button belong to
+    one flow prefix, and the reply offers nothing but that flow and the exit row (e.g. picking a language
+    on the language screen). The menu, whose buttons lead to many flows, is never replaced. Unprompted
+    messages (reminders, broadcasts) are never edited: the adapter checks that separately.
+    """
+    if len(reply.messages) != 1 or reply.request_location or not render.is_plain(reply.messages[0]):
+        return False
+    if reply.edit:
+        return True
+    prefix = parse_button(pressed)[0]
+    new = _prefixes([b.id for b in reply.buttons() if not b.url])
+    return _prefixes(old_ids) == {prefix} and new <= {prefix}
+
+
+class TelegramAdapter:
+    """Holds the engine, the sender and the rendering for one Application."""
+
+    def __init__(self, services: Services, config: BotConfig) -> None:
+        self.services = services
+        self.config = config
+        self.engine = Engine(services)
+        self.scheduler: Scheduler | None = None
+        self.sender: Sender | None = None
+        self.handled = 0
+        self.unprompted: OrderedDict[tuple[int, int], None] = OrderedDict()  # recent reminder message ids
+
+    # ---- entry ----------------------------------------------------------------------------------------
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every update comes through here (`handled` counts them, for tests and benches)."""
+        try:
+            await self._on_update(update, context)
+        finally:
+            self.handled += 1
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.my_chat_member is not None:
+            await self.on_member(update.my_chat_member, context)
+            return
+        chat = update.effective_chat
+        if chat is None or chat.type == ChatType.CHANNEL:
+            return  # channel posts, inline queries, polls: nothing to answer
+        if chat.type != ChatType.PRIVATE:
+            await self.group_notice(chat, context)
+            if update.callback_query is not None:
+                await self._answer(update)
+            return
+        try:
+            await self.private(update, context, chat.id)
+        except Forbidden:
+            await self.engine.erase(chat.id)
+        except Exception as exc:
+            await self.apologise(context, chat.id, exc)
+        if self.scheduler is not None:
+            self.scheduler.poke()
+
+    async def private(self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        """A private chat: build the Input, ask the engine, send the reply."""
+        user = update.effective_user
+        hint = user.language_code if user else None
+        query = update.callback_query
+        if query is not None:
+            answered = asyncio.create_task(self._answer(update))  # stops the spinner while we think
+            try:
+                if not query.data:
+                    return
+                reply = await self.engine.handle(chat_id, Input.of_button(query.data, hint))
+            finally:
+                await answered
+            await self.respond_to_press(context, chat_id, reply, query)
+            return
+        if update.edited_message is not None:
+            if update.edited_message.location is not None:
+                return  # a live location moving: nothing to say
+            text = update.edited_message.text or ""
+            if text and is_crisis(text):
+                await self.send(
+                    context, chat_id, await self.engine.handle(chat_id, Input.of_text(text, hint))
+                )
+            else:
+                await self.say_and_resume(context, chat_id, "telegram.edited", hint)
+            return
+        message = update.message
+        if message is None:
+            return
+        if message.location is not None:
+            loc = message.location
+            reply = await self.engine.handle(chat_id, Input.of_location(loc.latitude, loc.longitude, hint))
+            await self.send(context, chat_id, reply, remove_keyboard=True)
+            return
+        if message.text:
+            reply = await self.engine.handle(chat_id, Input.of_text(message.text, hint))
+            await self.send(context, chat_id, reply)
+            return
+        if message.caption and is_crisis(message.caption):
+            await self.send(
+                context, chat_id, await self.engine.handle(chat_id, Input.of_text(message.caption, hint))
+            )
+            return
+        await self.say_and_resume(context, chat_id, "telegram.media", hint)
+
+    # ---- replies --------------------------------------------------------------------------------------
+
+    async def _answer(self, update: Update) -> None:
+        try:
+            await update.callback_query.answer()  # type: ignore[union-attr]
+        except TelegramError:
+            pass  # an old query cannot be answered any more; the press still counts
+
+    async def lang_of(self, chat_id: int, hint: str | None = None) -> str:
+        row = await self.services.users.get(self.services.keys.pseudonym(chat_id))
+        return row.lang if row else normalise_language(hint)
+
+    async def send(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, *, remove_keyboard: bool = False
+    ) -> None:
+        label = hint = ""
+        if reply.request_location:
+            t = translator(await self.lang_of(chat_id))
+            label, hint = t.t("telegram.share_location"), t.t("telegram.location_hint")
+        await render.send_reply(
+            context.bot,
+            chat_id,
+            reply,
+            location_label=label,
+            location_hint=hint,
+            remove_keyboard=remove_keyboard,
+        )
+
+    async def respond_to_press(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, query: Any
+    ) -> None:
+        """Edit the pressed message when the flow stays on one screen, else send new messages."""
+        message = query.message
+        accessible = message is not None and getattr(message, "date", None) and message.date.timestamp() > 0
+        old_ids: list[str] = []
+        if accessible and getattr(message, "reply_markup", None) is not None:
+            old_ids = [
+                b.callback_data
+                for row in message.reply_markup.inline_keyboard
+                for b in row
+                if isinstance(b.callback_data, str)
+            ]
+        unprompted = accessible and (chat_id, message.message_id) in self.unprompted
+        if accessible and not unprompted and should_edit(reply, query.data, old_ids):
+            try:
+                await render.edit_message(context.bot, chat_id, message.message_id, reply.messages[0])
+                return
+            except BadRequest as exc:
+                if "not modified" in exc.message.lower():
+                    return
+                # too old, deleted or otherwise not editable: send it as a new message instead
+        await self.send(context, chat_id, reply)
+
+    async def say_and_resume(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, key: str, hint: str | None
+    ) -> None:
+        """A short note, then the screen the person was on (which always offers the menu)."""
+        t = translator(await self.lang_of(chat_id, hint))
+        reply = Reply().add(t.t(key)).extend(await self.engine.resume(chat_id))
+        await self.send(context, chat_id, reply)
+
+    async def apologise(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, exc: BaseException) -> None:
+        """Log the error type and flow (nothing else) and tell the person something went wrong."""
+        flow = "-"
+        try:
+            row = await self.services.users.get(self.services.keys.pseudonym(chat_id))
+            flow = str(row.state.get("flow", "menu")) if row else "-"
+            lang = row.lang if row else "nl"
+        except Exception:
+            lang = "nl"
+        log.error("handling an update failed: %s in flow %s", type(exc).__name__, flow)
+        try:
+            t = translator(lang)
+            await render.send_reply(context.bot, chat_id, Reply().add(t.t("telegram.error"), [nav_row(t)]))
+        except Exception as second:
+            log.error("could not apologise: %s", type(second).__name__)
+
+    async def on_member(self, member: ChatMemberUpdated, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The person blocked the bot (erase everything) or the bot was added to a group (say it once)."""
+        status = member.new_chat_member.status
+        if member.chat.type == ChatType.PRIVATE:
+            if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+                await self.engine.erase(member.chat.id)
+            return
+        if member.chat.type != ChatType.CHANNEL and status in (
+            ChatMemberStatus.MEMBER,
+            ChatMemberStatus.ADMINISTRATOR,
+        ):
+            await self.group_notice(member.chat, context)
+
+    async def group_notice(self, chat: Chat, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Tell a group once that the bot only works in private chat (only an HMAC of the group is kept)."""
+        key = self.services.keys.tag("group", str(chat.id))
+        if not await first_group_notice(self.services.db, key, self.services.clock.now()):
+            return
+        t = translator("nl")
+        text = f"{t.t('telegram.private_only')}\n\n{translator('en').t('telegram.private_only')}"
+        try:
+            await context.bot.send_message(chat.id, render.escape(text), parse_mode="HTML")
+        except TelegramError as exc:
+            log.info("could not post the private-only notice (%s)", type(exc).__name__)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Errors that escaped the handler: type and flow only, then an apology."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            await self.apologise(context, chat.id, context.error or RuntimeError())
+        else:
+            log.error("error outside a private chat: %s", type(context.error).__name__)
+
+    # ---- setup ----------------------------------------------------------------------------------------
+
+    async def setup_profile(self, application: Application) -> None:
+        """Command menu in Dutch and English, descriptions; failures here never stop the bot."""
+        bot = application.bot
+        for lang in ("nl", "en", None):
+            t = translator(lang or "nl")
+            commands = [BotCommand(c, t.t(f"telegram.cmd.{c}")) for c in COMMANDS]
+            try:
+                await bot.set_my_commands(
+                    commands, scope=BotCommandScopeAllPrivateChats(), language_code=lang
+                )
+                await bot.set_my_description(t.t("telegram.description"), language_code=lang)
+                await bot.set_my_short_description(t.t("telegram.short_description"), language_code=lang)
+            except TelegramError as exc:
+                log.warning("could not set the bot profile (%s)", type(exc).__name__)
+                return
+
+    async def post_init(self, application: Application) -> None:
+        """After getMe: remember the username, set the profile, start the sender's jobs."""
+        if not self.config.bot_username and application.bot.username:
+            self.services.settings.bot_username = application.bot.username
+        await self.setup_profile(application)
+        delivery = DeliveryConfig.from_env(
+            global_rate=self.config.global_rate,
+            chat_interval=self.config.chat_interval,
+            sweep_interval=self.config.sweep_interval,
+        )
+        bot = application.bot
+
+        async def send(chat_id: int, reply: Reply) -> object:
+            message_id = await render.send_reply(bot, chat_id, reply)
+            self.unprompted[(chat_id, message_id)] = None
+            while len(self.unprompted) > UNPROMPTED_MEMORY:
+                self.unprompted.popitem(last=False)
+            return message_id
+
+        self.sender = Sender(self.services, send, delivery, running=lambda: application.running)
+        self.scheduler = Scheduler(application, self.sender)
+        self.scheduler.start()
+
+
+def build_application(
+    services: Services,
+    config: BotConfig,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+    extra_post_init: Callable[[Application], Awaitable[None]] | None = None,
+) -> tuple[Application, TelegramAdapter]:
+    """The Application with one handler for everything, the error handler, limits and jobs."""
+    if config.bot_username:
+        services.settings.bot_username = config.bot_username
+    install_referral_hook()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+    adapter = TelegramAdapter(services, config)
+
+    async def post_init(application: Application) -> None:
+        await adapter.post_init(application)
+        if extra_post_init is not None:
+            await extra_post_init(application)
+
+    builder: ApplicationBuilder = (
+        ApplicationBuilder().token(config.token).base_url(config.base_url).post_init(post_init)
+    )
+    builder = builder.base_file_url(config.base_url.removesuffix("/bot") + "/file/bot")
+    if request is None and config.base_url != DEFAULT_BASE_URL:
+        request = LenientRequest(connection_pool_size=64)
+        get_updates_request = get_updates_request or LenientRequest(read_timeout=40)
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if rate_limiter:
+        builder = builder.rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=max(config.global_rate, 1.0), overall_time_period=1, max_retries=1
+            )
+        )
+    application = builder.concurrent_updates(PerChatProcessor(64)).build()
+    application.add_handler(TypeHandler(Update, adapter.on_update))
+    application.add_error_handler(adapter.on_error)
+    return application, adapter
+
+
+ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query", "my_chat_member"]
+
+
+async def serve(
+    services: Services,
+    config: BotConfig,
+    stop: asyncio.Event,
+    *,
+    started: Callable[[TelegramAdapter], object] | None = None,
+    **build: Any,
+) -> TelegramAdapter:
+    """Run the bot (polling or webhook) until `stop` is set, then finish in-flight work and shut down."""
+    application, adapter = build_application(services, config, **build)
+    await application.initialize()
+    try:
+        await adapter.post_init(application)
+        updater = application.updater
+        assert updater is not None
+        if config.webhook:
+            await updater.start_webhook(
+                listen=config.listen,
+                port=config.port,
+                url_path=config.webhook_path,
+                webhook_url=config.webhook_url,
+                secret_token=config.secret_token,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=config.drop_pending,
+            )
+        else:
+            await updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=config.drop_pending,
+                poll_interval=config.poll_interval,
+            )
+        await application.start()
+        log.info("running (%s)", "webhook" if config.webhook else "polling")
+        if started is not None:
+            started(adapter)
+        await stop.wait()
+        log.info("stopping")
+        if updater.running:
+            await updater.stop()
+        await application.stop()
+    finally:
+        await application.shutdown()
+    return adapter

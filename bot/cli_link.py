@@ -1,0 +1,80 @@
+"""`eerstestap link`: the t.me deep link for a poster (a referral tag and/or a flow) and its QR code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from conversations.flows import DEEP_LINKS
+from storage.referrals import valid_tag
+
+ENV_USERNAME = "EERSTESTAP_BOT_USERNAME"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("link", parents=[common], help="print a t.me deep link for a poster, optionally as QR")
+    p.add_argument("--tag", default=None, help="anonymous referral tag, e.g. kliniek_utrecht ([A-Za-z0-9_-])")
+    p.add_argument("--flow", default=None, help="open a flow directly: " + ", ".join(sorted(DEEP_LINKS)))
+    p.add_argument("--username", default=None, help=f"bot username (default ${ENV_USERNAME}, else getMe)")
+    p.add_argument("--qr", type=Path, default=None, help="write a QR code image (.png or .svg) for a poster")
+    p.set_defaults(func=run)
+
+
+def payload_for(tag: str | None, flow: str | None) -> str:
+    """The /start payload: a flow's deep-link word, else the referral tag (a tag that opens no flow)."""
+    if flow and tag:
+        raise ValueError("give --tag or --flow, not both: a deep link carries one payload")
+    if flow:
+        if flow not in DEEP_LINKS:
+            raise ValueError(f"unknown flow {flow!r}; choose one of {', '.join(sorted(DEEP_LINKS))}")
+        return flow
+    if not tag:
+        raise ValueError("give --tag TAG (a poster's referral tag) or --flow FLOW")
+    if not valid_tag(tag):
+        raise ValueError("a tag is 1 to 64 characters from A-Z, a-z, 0-9, _ and -")
+    if tag in DEEP_LINKS:
+        raise ValueError(f"{tag!r} opens a flow; choose another tag")
+    return tag
+
+
+def link_for(username: str, payload: str) -> str:
+    """https://t.me/<bot>?start=<payload>."""
+    return f"https://t.me/{username.lstrip('@')}?start={payload}"
+
+
+async def fetch_username() -> str | None:
+    """Ask Telegram (getMe) when a token is configured."""
+    from bot.config import ConfigError, check_base_url, check_token
+
+    try:
+        token = check_token(os.environ.get("TELEGRAM_BOT_TOKEN"))
+        base_url = check_base_url(os.environ.get("TELEGRAM_BASE_URL"))
+    except ConfigError:
+        return None
+    from telegram import Bot
+
+    async with Bot(token, base_url=base_url) as bot:
+        return bot.username
+
+
+async def run(args: argparse.Namespace) -> int:
+    try:
+        payload = payload_for(args.tag, args.flow)
+    except ValueError as exc:
+        print(f"eerstestap link: {exc}", file=sys.stderr)
+        return 2
+    username = args.username or os.environ.get(ENV_USERNAME) or await fetch_username()
+    if not username:
+        print(f"eerstestap link: set {ENV_USERNAME} (or TELEGRAM_BOT_TOKEN)", file=sys.stderr)
+        return 2
+    url = link_for(username, payload)
+    print(url)
+    if args.qr:
+        import segno
+
+        args.qr.parent.mkdir(parents=True, exist_ok=True)
+        segno.make(url, error="m").save(str(args.qr), scale=10, border=4)
+        print(f"QR code: {args.qr}")
+    return 0

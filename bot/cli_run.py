@@ -1,0 +1,71 @@
+"""`eerstestap run`: the bot on Telegram (long polling, or a webhook with a secret token)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import BotConfig, ConfigError, from_env, load_env_file
+from bot.runtime import open_services
+from conversations.context import Settings
+from storage.directory import MeetingStore
+
+log = logging.getLogger(__name__)
+DEMO_REFUSAL = (
+    "the meeting directory holds no real meetings (only demo data, or nothing): import the real "
+    "directory first, or set EERSTESTAP_ALLOW_DEMO=1 (or pass --allow-demo) to run a labelled demo bot"
+)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("run", parents=[common], help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    p.add_argument("--webhook-url", default=None, help="public URL for webhook mode (default: long polling)")
+    p.add_argument("--listen", default=None, help="address the webhook server listens on (default 0.0.0.0)")
+    p.add_argument("--port", type=int, default=None, help="port of the webhook server (default 8443)")
+    p.add_argument("--allow-demo", action="store_true", help="run even if the directory is demo data only")
+    p.add_argument("--env-file", type=Path, default=Path(".env"), help="read settings from this file (.env)")
+    p.set_defaults(func=run)
+
+
+def load_config(args: argparse.Namespace) -> BotConfig:
+    """The .env file (if any), then the environment and options; raises ConfigError."""
+    load_env_file(args.env_file)
+    return from_env(
+        os.environ,
+        webhook_url=args.webhook_url,
+        listen=args.listen,
+        port=args.port,
+        allow_demo=args.allow_demo,
+    )
+
+
+async def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args)
+    except ConfigError as exc:
+        print(f"eerstestap run: {exc}", file=sys.stderr)
+        return 2
+    from bot.app import serve  # imports python-telegram-bot only when running
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    settings = Settings(demo_allowed=config.allow_demo)
+    try:
+        async with open_services(args.db, settings=settings) as services:
+            if not config.allow_demo and await MeetingStore(services.db).only_demo():
+                print(f"eerstestap run: {DEMO_REFUSAL}", file=sys.stderr)
+                return 3
+            await serve(services, config, stop)
+    except ConfigError as exc:
+        print(f"eerstestap run: {exc}", file=sys.stderr)
+        return 2
+    return 0

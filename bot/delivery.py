@@ -1,0 +1,339 @@
+"""The sender of unprompted messages (reminders, check-ins, broadcasts) and its scheduler wiring.
+
+Every registered `conversations.outgoing` source is drained: claim due items → unseal the chat id →
+render and send → settle. Sending is paced to `global_rate` messages a second in total and one message
+per `chat_interval` seconds per chat. 429 waits `retry_after` (everyone pauses) and retries; 403 settles
+"blocked" and erases the user; network errors retry with doubling backoff, then settle "failed".
+The JobQueue wakes the sender at the next due time, sweeps every `sweep_interval` seconds, and purges
+expired users daily.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import warnings
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from conversations.context import Services
+from conversations.outgoing import Outcome, OutgoingSource, sources
+from conversations.types import Outgoing, Reply
+
+if TYPE_CHECKING:
+    from telegram.ext import Application, ContextTypes
+
+log = logging.getLogger(__name__)
+SendFn = Callable[[int, Reply], Awaitable[object]]
+SleepFn = Callable[[float], Awaitable[None]]
+PURGE_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+RETRY_LATER = timedelta(minutes=1)
+
+
+@dataclass(slots=True)
+class DeliveryConfig:
+    """Limits and timings of the sender."""
+
+    global_rate: float = 30.0  # messages per second, all chats together
+    chat_interval: float = 1.0  # seconds between two messages to one chat
+    network_attempts: int = 4  # tries per item on network errors before "failed"
+    backoff: float = 1.0  # first network-retry wait in seconds, doubled each time
+    max_rate_waits: int = 10  # 429 answers tolerated per item before it is put back ("retry")
+    batch: int = 60  # items claimed per round (about two seconds of sending at 30/s)
+    workers: int = 32  # sends in flight at once
+    sweep_interval: float = 30.0  # seconds between sweeps for anything missed
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ, **overrides: Any) -> DeliveryConfig:
+        """Defaults, then EERSTESTAP_GLOBAL_RATE / _CHAT_INTERVAL / _SWEEP_SECONDS, then keyword overrides."""
+        cfg = cls()
+        for name, attr in (
+            ("EERSTESTAP_GLOBAL_RATE", "global_rate"),
+            ("EERSTESTAP_CHAT_INTERVAL", "chat_interval"),
+            ("EERSTESTAP_SWEEP_SECONDS", "sweep_interval"),
+        ):
+            if env.get(name):
+                setattr(cfg, attr, float(env[name]))
+        for key, value in overrides.items():
+            setattr(cfg, key, value)
+        return cfg
+
+
+@dataclass(slots=True)
+class DrainStats:
+    """What one drain did."""
+
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    requeued: int = 0
+    rate_waits: int = 0
+    network_retries: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.blocked + self.failed + self.requeued
+
+
+@dataclass(slots=True)
+class Pacer:
+    """Reserves send slots: evenly spaced at `rate` overall, `interval` apart per key."""
+
+    rate: float
+    interval: float
+    _next_global: float = 0.0
+    _next_key: dict[str, float] = field(default_factory=dict)
+
+    def reserve_key(self, key: str, now: float) -> float:
+        """The earliest time this key may send; reserves it."""
+        at = max(now, self._next_key.get(key, 0.0))
+        self._next_key[key] = at + self.interval
+        if len(self._next_key) > 50_000:  # forget keys whose slot is in the past
+            self._next_key = {k: v for k, v in self._next_key.items() if v > now}
+        return at
+
+    def reserve_global(self, now: float) -> float:
+        """The earliest time anyone may send; reserves it."""
+        at = max(now, self._next_global)
+        self._next_global = at + 1.0 / self.rate
+        return at
+
+    def pause(self, until: float) -> None:
+        """Nobody sends before `until` (after a 429)."""
+        self._next_global = max(self._next_global, until)
+
+
+class Sender:
+    """Drains the outgoing sources through a send function that raises python-telegram-bot errors."""
+
+    def __init__(
+        self,
+        services: Services,
+        send: SendFn,
+        config: DeliveryConfig | None = None,
+        *,
+        sleep: SleepFn = asyncio.sleep,
+        running: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.services = services
+        self.send = send
+        self.config = config or DeliveryConfig()
+        self.sleep = sleep
+        self.running = running
+        self.pacer = Pacer(self.config.global_rate, self.config.chat_interval)
+        self._lock = asyncio.Lock()
+        self._again = False
+        self.totals = DrainStats()
+        self.on_drained: Callable[[], object] | None = None
+        self.source_list: Callable[[], list[OutgoingSource]] = sources  # tests may narrow this
+
+    @staticmethod
+    def _now() -> float:
+        return asyncio.get_running_loop().time()
+
+    async def _wait_until(self, at: float) -> None:
+        delay = at - self._now()
+        if delay > 0:
+            await self.sleep(delay)
+
+    async def deliver(self, source: OutgoingSource, item: Outgoing) -> Outcome:
+        """Send one claimed item and settle it; return the outcome."""
+        outcome = await self._deliver(item, self.totals)
+        await self._settle(source, item, outcome)
+        return outcome
+
+    async def _deliver(self, item: Outgoing, stats: DrainStats) -> Outcome:
+        try:
+            chat_id = await self.services.users.chat_id(item.user_key)
+        except Exception as exc:  # a box that does not unseal (wrong key, tampered)
+            log.error("cannot unseal a chat id for %s (%s)", item.kind, type(exc).__name__)
+            return "failed"
+        if chat_id is None:
+            return "failed"
+        await self._wait_until(self.pacer.reserve_key(item.user_key, self._now()))
+        network_tries = 0
+        rate_waits = 0
+        while True:
+            if not self.running():
+                return "retry"
+            await self._wait_until(self.pacer.reserve_global(self._now()))
+            try:
+                await self.send(chat_id, item.reply)
+                return "sent"
+            except RetryAfter as exc:
+                rate_waits += 1
+                stats.rate_waits += 1
+                self.pacer.pause(self._now() + retry_after_seconds(exc))
+                if rate_waits > self.config.max_rate_waits:
+                    return "retry"
+            except Forbidden:
+                return "blocked"
+            except BadRequest as exc:
+                if "chat not found" in exc.message.lower():
+                    return "blocked"
+                log.error("%s was refused by Telegram (%s)", item.kind, type(exc).__name__)
+                return "failed"
+            except (TimedOut, NetworkError) as exc:
+                network_tries += 1
+                stats.network_retries += 1
+                if network_tries >= self.config.network_attempts:
+                    log.warning(
+                        "%s failed after %d network errors (%s)", item.kind, network_tries, type(exc).__name__
+                    )
+                    return "failed"
+                await self.sleep(self.config.backoff * 2 ** (network_tries - 1))
+            except Exception as exc:
+                log.error("%s could not be sent (%s)", item.kind, type(exc).__name__)
+                return "failed"
+
+    async def _settle(self, source: OutgoingSource, item: Outgoing, outcome: Outcome) -> None:
+        retry_at = None
+        if outcome == "retry":  # stopping: due again at once; too many 429s: in a minute
+            retry_at = self.services.clock.now() + (timedelta(0) if not self.running() else RETRY_LATER)
+        try:
+            await source.settle(self.services, item, outcome, retry_at=retry_at)
+        except Exception as exc:
+            log.error("could not settle %s from %s (%s)", item.kind, source.name, type(exc).__name__)
+        if outcome == "sent":
+            self.totals.sent += 1
+        elif outcome == "blocked":
+            self.totals.blocked += 1
+            await self.services.users.erase(item.user_key)
+        elif outcome == "failed":
+            self.totals.failed += 1
+        else:
+            self.totals.requeued += 1
+
+    async def drain_source(self, source: OutgoingSource, now: datetime | None = None) -> int:
+        """Claim and deliver everything due from one source; return how many were handled."""
+        handled = 0
+        workers = asyncio.Semaphore(self.config.workers)
+
+        async def one(item: Outgoing) -> None:
+            async with workers:
+                await self.deliver(source, item)
+
+        while self.running():
+            try:
+                items = await source.claim_due(
+                    self.services, now or self.services.clock.now(), limit=self.config.batch
+                )
+            except Exception as exc:
+                log.error("could not claim from %s (%s)", source.name, type(exc).__name__)
+                break
+            if not items:
+                break
+            await asyncio.gather(*(one(item) for item in items))
+            handled += len(items)
+        return handled
+
+    async def next_due_at(self) -> datetime | None:
+        """The earliest due time over this sender's sources."""
+        times = [t for s in self.source_list() if (t := await s.next_due_at(self.services)) is not None]
+        return min(times) if times else None
+
+    async def drain(self, now: datetime | None = None) -> int:
+        """Deliver everything due from every source; a drain asked for meanwhile runs right after."""
+        if self._lock.locked():
+            self._again = True
+            return 0
+        handled = 0
+        async with self._lock:
+            while True:
+                self._again = False
+                for source in self.source_list():
+                    handled += await self.drain_source(source, now)
+                if not self._again or not self.running():
+                    break
+        if self.on_drained is not None:
+            self.on_drained()
+        return handled
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """RetryAfter.retry_after in seconds (an int today, a timedelta in a later python-telegram-bot)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Scheduler:
+    """JobQueue wiring: a job at the next due time, a periodic sweep, a daily purge, and poke()."""
+
+    NEXT = "outgoing-next"
+    SOON = "outgoing-soon"
+
+    def __init__(self, application: Application, sender: Sender) -> None:
+        self.application = application
+        self.sender = sender
+        self.jobs = application.job_queue
+        if self.jobs is None:
+            raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+        sender.running = lambda: application.running
+        self._next_at: datetime | None = None
+        self._soon = False
+
+    def start(self, purge: bool = True) -> None:
+        """Register the jobs (call once, before or after the application starts)."""
+        assert self.jobs is not None
+        self.jobs.run_repeating(
+            self._sweep, interval=self.sender.config.sweep_interval, first=0.2, name="outgoing-sweep"
+        )
+        if purge:
+            self.jobs.run_daily(self._purge, time=PURGE_TIME, name="purge-expired")
+
+    def poke(self, delay: float = 0.5) -> None:
+        """New rows may be due (e.g. a broadcast was confirmed): drain within `delay` seconds."""
+        assert self.jobs is not None
+        if not self._soon:
+            self._soon = True
+            self.jobs.run_once(self._soon_sweep, when=delay, name=self.SOON)
+
+    async def _soon_sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._soon = False
+        await self._sweep(context)
+
+    async def _sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self.sender.drain()
+        except Exception as exc:
+            log.error("sweep failed (%s)", type(exc).__name__)
+        await self.plan_next()
+
+    async def plan_next(self) -> None:
+        """(Re)schedule the wake-up at the earliest due time of any source."""
+        assert self.jobs is not None
+        try:
+            due = await self.sender.next_due_at()
+        except Exception as exc:
+            log.error("could not read the next due time (%s)", type(exc).__name__)
+            return
+        if due is None or (due == self._next_at and self.jobs.get_jobs_by_name(self.NEXT)):
+            return
+        for job in self.jobs.get_jobs_by_name(self.NEXT):
+            job.schedule_removal()
+        self._next_at = due
+        delay = max(0.0, (due - self.sender.services.clock.now()).total_seconds())
+        if delay < self.sender.config.sweep_interval:
+            self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT)
+
+    async def _purge(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.purge_now()
+
+    async def purge_now(self) -> int:
+        """Erase users whose retention ran out (the daily job); return how many."""
+        services = self.sender.services
+        try:
+            count = await services.users.purge_expired(services.clock.now())
+        except Exception as exc:
+            log.error("purge failed (%s)", type(exc).__name__)
+            return 0
+        log.info("purged %d expired users", count)
+        return count

@@ -1,0 +1,172 @@
+"""Turning a Reply into Telegram messages: HTML with every text escaped, inline keyboards, pins, files.
+
+A message with a pin or a file is sent as its text (if any) followed by the venue/location or document,
+which carries the buttons, so the buttons stay at the bottom of the chat. Texts longer than Telegram's
+4,096 characters are split at line breaks; the buttons go with the last part.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import ParseMode
+
+from conversations.types import Button, Message, Reply
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def escape(text: str) -> str:
+    """Escape a plain text for HTML parse mode (quotes stay as they are)."""
+    return html.escape(text, quote=False)
+
+
+def fits_callback(data: str) -> bool:
+    """Whether a button id fits Telegram's callback data (1 to 64 bytes)."""
+    return 1 <= len(data.encode()) <= MAX_CALLBACK_DATA
+
+
+def inline_button(button: Button) -> InlineKeyboardButton | None:
+    """A url button or a callback button; None (and a log line) for an id that cannot be sent."""
+    if button.url:
+        return InlineKeyboardButton(button.label, url=button.url)
+    if not fits_callback(button.id):
+        log.error("dropped a button whose id does not fit 64 bytes (prefix %s)", button.id.split(":", 1)[0])
+        return None
+    return InlineKeyboardButton(button.label, callback_data=button.id)
+
+
+def inline_markup(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a message, or None when it has no buttons."""
+    out = []
+    for row in rows:
+        converted = [b for b in (inline_button(x) for x in row) if b is not None]
+        if converted:
+            out.append(converted)
+    return InlineKeyboardMarkup(out) if out else None
+
+
+def location_keyboard(label: str) -> ReplyKeyboardMarkup:
+    """A one-time reply keyboard with a single 'share my location' button."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(label, request_location=True)]], resize_keyboard=True, one_time_keyboard=True
+    )
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split a plain text into parts whose escaped form fits `limit`, preferring line breaks."""
+    parts: list[str] = []
+    rest = text
+    while len(escape(rest)) > limit:
+        cut = limit
+        while len(escape(rest[:cut])) > limit:
+            cut -= max(1, (len(escape(rest[:cut])) - limit) // 5 or 1)
+        newline = rest.rfind("\n", 0, cut)
+        if newline > cut // 2:
+            cut = newline + 1
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    if rest.strip() or not parts:
+        parts.append(rest)
+    return [p for p in parts if p.strip()] or [text[:limit] or "…"]
+
+
+def is_plain(message: Message) -> bool:
+    """A message that is only text and buttons (so it can replace another by editing)."""
+    return message.pin is None and message.document is None and len(escape(message.text)) <= MAX_TEXT
+
+
+async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: Markup | None = None) -> int:
+    """Send one Message (text, then pin or file); return the id of the last Telegram message sent."""
+    markup: Markup | None = inline_markup(message.buttons)
+    if markup is None:
+        markup = extra_markup
+    carrier = message.pin is not None or message.document is not None
+    last_id = 0
+    texts = split_text(message.text) if message.text.strip() else []
+    if message.document is not None and texts and len(texts) == 1 and len(escape(texts[0])) <= MAX_CAPTION:
+        doc = message.document
+        sent = await bot.send_document(
+            chat_id,
+            InputFile(doc.data, filename=doc.filename),
+            caption=escape(texts[0]),
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+        return sent.message_id
+    for i, part in enumerate(texts):
+        last = i == len(texts) - 1 and not carrier
+        sent = await bot.send_message(
+            chat_id, escape(part), parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+        )
+        last_id = sent.message_id
+    if message.pin is not None:
+        pin = message.pin
+        if pin.title.strip() and pin.address.strip():
+            sent = await bot.send_venue(
+                chat_id, pin.lat, pin.lon, pin.title[:256], pin.address[:256], reply_markup=markup
+            )
+        else:
+            sent = await bot.send_location(chat_id, pin.lat, pin.lon, reply_markup=markup)
+        last_id = sent.message_id
+    if message.document is not None:
+        doc = message.document
+        sent = await bot.send_document(
+            chat_id, InputFile(doc.data, filename=doc.filename), reply_markup=markup
+        )
+        last_id = sent.message_id
+    return last_id
+
+
+async def send_reply(
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    *,
+    location_label: str = "",
+    location_hint: str = "",
+    remove_keyboard: bool = False,
+) -> int:
+    """Send every message of a reply; a location request rides on the last message without buttons."""
+    messages = [m for m in reply.messages if m.text.strip() or m.pin or m.document]
+    extra: list[Markup | None] = [None] * len(messages)
+    if reply.request_location and location_label:
+        free = [i for i, m in enumerate(messages) if not any(m.buttons)]
+        if free:
+            extra[free[-1]] = location_keyboard(location_label)
+        else:
+            messages.append(Message(text=location_hint or location_label))
+            extra.append(location_keyboard(location_label))
+    elif remove_keyboard:
+        free = [i for i, m in enumerate(messages) if not any(m.buttons)]
+        if free:
+            extra[free[0]] = ReplyKeyboardRemove()
+    last = 0
+    for message, markup in zip(messages, extra, strict=True):
+        last = await send_message(bot, chat_id, message, markup)
+    return last
+
+
+async def edit_message(bot: Bot, chat_id: int, message_id: int, message: Message) -> None:
+    """Replace a message's text and buttons in place (raises telegram errors)."""
+    await bot.edit_message_text(
+        escape(message.text),
+        chat_id=chat_id,
+        message_id=message_id,
+        parse_mode=ParseMode.HTML,
+        reply_markup=inline_markup(message.buttons),
+    )

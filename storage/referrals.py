@@ -1,0 +1,50 @@
+"""Anonymous daily referral counters per tag (a poster's deep-link payload), never linked to a person."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from storage.db import Database
+
+TAG_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def valid_tag(tag: str) -> bool:
+    """A tag as Telegram allows it in a /start payload: [A-Za-z0-9_-]{1,64}."""
+    return bool(TAG_RE.match(tag))
+
+
+async def count_referral(db: Database, tag: str, now: datetime) -> bool:
+    """Add one to today's (Amsterdam date) counter of a tag; False (nothing stored) for an invalid tag."""
+    if not valid_tag(tag):
+        return False
+    day = now.astimezone(LOCAL).date().isoformat()
+    await db.execute(
+        "INSERT INTO referrals(tag, day, count) VALUES (?, ?, 1) "
+        "ON CONFLICT(tag, day) DO UPDATE SET count = count + 1",
+        (tag, day),
+    )
+    return True
+
+
+async def referral_counts(
+    db: Database, first: date | None = None, last: date | None = None
+) -> list[tuple[str, str, int]]:
+    """(tag, day, count) rows between two days (inclusive), by day then tag."""
+    rows = await db.fetchall(
+        "SELECT tag, day, count FROM referrals WHERE day >= ? AND day <= ? ORDER BY day, tag",
+        ((first or date.min).isoformat(), (last or date.max).isoformat()),
+    )
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+async def referral_totals(db: Database, first: date, last: date) -> dict[str, int]:
+    """Total per tag between two days (inclusive)."""
+    rows = await db.fetchall(
+        "SELECT tag, SUM(count) FROM referrals WHERE day >= ? AND day <= ? GROUP BY tag ORDER BY tag",
+        (first.isoformat(), last.isoformat()),
+    )
+    return {r[0]: int(r[1]) for r in rows}

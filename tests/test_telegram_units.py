@@ -1,0 +1,192 @@
+"""Small parts of the Telegram side: configuration, rendering, emulator tolerance, referrals, the CLI."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from telegram import Update
+
+from bot.app import should_edit
+from bot.cli_link import link_for, payload_for
+from bot.config import DEFAULT_BASE_URL, ConfigError, from_env, load_env_file
+from bot.lenient import fix_payload
+from bot.render import escape, fits_callback, inline_markup, split_text
+from content.i18n import messages
+from conversations.context import Services
+from conversations.types import Button, Reply
+from storage.botmeta import first_group_notice
+from storage.referrals import count_referral, referral_counts, referral_totals
+from tests.conftest import cli_env, run_cli
+
+GOOD = {"TELEGRAM_BOT_TOKEN": "123456:AAE-abc_def"}
+
+
+def test_config_defaults_and_clear_errors() -> None:
+    cfg = from_env(GOOD)
+    assert cfg.base_url == DEFAULT_BASE_URL and not cfg.webhook and cfg.global_rate == 30.0
+    assert len(cfg.secret_token) >= 32
+    local = from_env({**GOOD, "TELEGRAM_BASE_URL": "http://127.0.0.1:8081"})
+    assert local.base_url == "http://127.0.0.1:8081/bot"
+    hook = from_env(
+        {**GOOD, "EERSTESTAP_WEBHOOK_SECRET": "abc-DEF_1"}, webhook_url="https://x.org/tg", port=8443
+    )
+    assert hook.webhook and hook.webhook_path == "tg" and hook.secret_token == "abc-DEF_1"
+    assert hook.listen == "0.0.0.0"
+    cases = [
+        ({}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "nonsense"}, "malformed"),
+        ({**GOOD, "TELEGRAM_BASE_URL": "ftp://x"}, "TELEGRAM_BASE_URL"),
+        ({**GOOD, "EERSTESTAP_WEBHOOK_SECRET": "has spaces"}, "EERSTESTAP_WEBHOOK_SECRET"),
+        ({**GOOD, "EERSTESTAP_GLOBAL_RATE": "fast"}, "EERSTESTAP_GLOBAL_RATE must be a number"),
+        ({**GOOD, "EERSTESTAP_ALLOW_DEMO": "maybe"}, "EERSTESTAP_ALLOW_DEMO must be 1 or 0"),
+        ({**GOOD, "EERSTESTAP_PORT": "99999"}, "between 1 and 65535"),
+    ]
+    for env, message in cases:
+        with pytest.raises(ConfigError, match=message):
+            from_env(env)
+    with pytest.raises(ConfigError, match="--webhook-url"):
+        from_env(GOOD, webhook_url="bot.example.org")
+
+
+def test_env_file(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text('# comment\nexport TELEGRAM_BOT_TOKEN="1:ab"\nEERSTESTAP_ALLOW_DEMO=1 # yes\nKEEP=new\n')
+    env = {"KEEP": "old"}
+    assert load_env_file(path, env) == 2
+    assert env == {"KEEP": "old", "TELEGRAM_BOT_TOKEN": "1:ab", "EERSTESTAP_ALLOW_DEMO": "1"}
+    path.write_text("not a setting\n")
+    with pytest.raises(ConfigError, match=":1: expected KEY=VALUE"):
+        load_env_file(path, {})
+
+
+def test_render_escapes_splits_and_guards_callback_data() -> None:
+    assert escape('<b>"AA" & NA</b>') == '&lt;b&gt;"AA" &amp; NA&lt;/b&gt;'
+    long = ("regel met <tekens> & meer\n" * 400).strip()
+    parts = split_text(long)
+    assert len(parts) > 1 and "".join(parts) == long
+    assert all(len(escape(p)) <= 4096 for p in parts)
+    assert fits_callback("m:home") and not fits_callback("x" * 65) and not fits_callback("")
+    assert fits_callback("é" * 32) and not fits_callback("é" * 33)
+    markup = inline_markup(
+        [
+            [Button("ok", "m:home"), Button("te lang", "x" * 65)],
+            [Button("web", url="https://aa-nederland.nl")],
+        ]
+    )
+    assert markup is not None
+    rows = markup.inline_keyboard
+    assert [b.callback_data for b in rows[0]] == ["m:home"] and rows[1][0].url == "https://aa-nederland.nl"
+
+
+def test_should_edit_only_within_one_flow_screen() -> None:
+    lang = Reply().add("Taal", [[Button("English", "s:setlang:en")]])
+    assert should_edit(lang, "s:setlang:en", ["s:setlang:nl", "s:setlang:en"])
+    menu_ids = ["l:start", "w:start", "n:start", "s:lang"]
+    assert not should_edit(Reply().add("Wat is..", [[Button("x", "l:more")]]), "l:start", menu_ids)
+    two = Reply().add("a").add("b")
+    assert not should_edit(two, "s:setlang:en", ["s:setlang:en"])
+    assert should_edit(Reply(edit=True).add("x"), "t:go", ["t:go"])
+
+
+def test_lenient_fixes_emulator_answers() -> None:
+    me = fix_payload({"ok": True, "result": {"username": "TestNameBot", "first_name": "T", "id": 666}})
+    assert me["result"]["is_bot"] is True
+    sent = fix_payload(
+        {"ok": True, "result": {"message_id": 3, "date": 1_795_000_000_123, "chat_id": "5", "text": "x"}}
+    )
+    assert sent["result"]["date"] == 1_795_000_000 and sent["result"]["chat"] == {"id": 5, "type": "private"}
+    updates = fix_payload(
+        {
+            "ok": True,
+            "result": [
+                {
+                    "update_id": 7,
+                    "callback_query": {
+                        "id": "1",
+                        "from": {"id": 5, "first_name": "T"},
+                        "data": "m:home",
+                        "message": {"from": {"id": 5, "first_name": "T", "is_bot": False}, "chat": {"id": 5}},
+                    },
+                }
+            ],
+        }
+    )
+    update = Update.de_json(updates["result"][0], None)
+    assert update.callback_query is not None and update.callback_query.chat_instance == ""
+    assert update.effective_chat is not None and update.effective_chat.id == 5
+
+
+async def test_referrals_are_daily_anonymous_counters(services: Services) -> None:
+    at = datetime(2026, 3, 23, 23, 30, tzinfo=UTC)  # already the 24th in Amsterdam
+    assert await count_referral(services.db, "kliniek_utrecht", at)
+    assert await count_referral(services.db, "kliniek_utrecht", at)
+    assert await count_referral(services.db, "poster-2", datetime(2026, 3, 23, 9, tzinfo=UTC))
+    assert not await count_referral(services.db, "bad tag!", at)
+    assert await referral_counts(services.db) == [
+        ("poster-2", "2026-03-23", 1),
+        ("kliniek_utrecht", "2026-03-24", 2),
+    ]
+    assert await referral_totals(services.db, date(2026, 3, 1), date(2026, 3, 31)) == {
+        "kliniek_utrecht": 2,
+        "poster-2": 1,
+    }
+    assert "user_key" not in [c[1] for c in await services.db.fetchall("PRAGMA table_info('referrals')")]
+
+
+async def test_group_notice_once(services: Services) -> None:
+    now = services.clock.now()
+    assert await first_group_notice(services.db, "abc", now)
+    assert not await first_group_notice(services.db, "abc", now)
+
+
+def test_telegram_texts_exist_in_both_languages() -> None:
+    nl = {k for k in messages("nl") if k.startswith("telegram.")}
+    en = {k for k in messages("en") if k.startswith("telegram.")}
+    assert nl == en and len(nl) >= 14
+    assert len(messages("en")["telegram.short_description"]) <= 120
+    assert len(messages("nl")["telegram.description"]) <= 512
+
+
+def test_link_payloads() -> None:
+    assert payload_for("kliniek_utrecht", None) == "kliniek_utrecht"
+    assert payload_for(None, "naasten") == "naasten"
+    assert link_for("@EersteStapBot", "naasten") == "https://t.me/EersteStapBot?start=naasten"
+    for tag, flow in (("a b", None), (None, "nope"), (None, None), ("x", "naasten"), ("naasten", None)):
+        with pytest.raises(ValueError):
+            payload_for(tag, flow)
+
+
+def test_cli_link_writes_a_qr_and_run_explains_missing_settings(tmp_path: Path) -> None:
+    qr = tmp_path / "poster.png"
+    out = run_cli(
+        "link",
+        "--tag",
+        "huisarts_zeist",
+        "--qr",
+        str(qr),
+        env=cli_env(EERSTESTAP_BOT_USERNAME="EersteStapBot"),
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "https://t.me/EersteStapBot?start=huisarts_zeist"
+    assert qr.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = run_cli("run", "--db", str(tmp_path / "x.db"), "--env-file", str(tmp_path / "none.env"))
+    assert out.returncode == 2 and "TELEGRAM_BOT_TOKEN is not set" in out.stderr
+    env = cli_env(TELEGRAM_BOT_TOKEN="123:abc", TELEGRAM_BASE_URL="http://127.0.0.1:9/bot")
+    out = run_cli("run", "--db", str(tmp_path / "x.db"), "--env-file", str(tmp_path / "none.env"), env=env)
+    assert out.returncode == 3 and "EERSTESTAP_ALLOW_DEMO=1" in out.stderr
+
+
+def test_bench_updates_prints_its_figures() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run(
+        [sys.executable, "bench/updates.py", "--updates", "120"],
+        capture_output=True, text=True, cwd=ROOT, env=cli_env(), timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "ratio full/bare:" in out.stdout and "p99" in out.stdout
