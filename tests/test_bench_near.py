@@ -21,4 +21,4 @@ def test_bench_prints_its_figures_at_a_small_size() -> None:
     out = result.stdout
     assert "synthetic import of 1500 meetings" in out
     assert out.count("disagreements 0") == 2  # the grid answers exactly what the scan answers
-    assert "near p50" in out and "scan p99" in out and "targets at 1500:" in out
+    assert "near p50" in out and "scan p50" in out and "targets at 1500:" in out
