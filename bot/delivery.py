@@ -47,7 +47,7 @@ class DeliveryConfig:
     backoff: float = 1.0  # first network-retry wait in seconds, doubled each time
     max_rate_waits: int = 10  # 429 answers tolerated per item before it is put back ("retry")
     batch: int = 60  # items claimed per round (about two seconds of sending at 30/s)
-    workers: int = 32  # sends in flight at once
+    workers: int = 64  # sends in flight at once (each waits for its paced slot)
     sweep_interval: float = 30.0  # seconds between sweeps for anything missed
 
     @classmethod
@@ -212,26 +212,40 @@ class Sender:
             self.totals.requeued += 1
 
     async def drain_source(self, source: OutgoingSource, now: datetime | None = None) -> int:
-        """Claim and deliver everything due from one source; return how many were handled."""
+        """Claim and deliver everything due from one source; return how many were handled.
+
+        Claiming runs ahead of sending by at most one batch (a bounded queue), so the workers never
+        wait for a whole batch to finish and few items are claimed but unsent at any moment.
+        """
+        queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=self.config.batch)
+
+        async def worker() -> None:
+            while (item := await queue.get()) is not None:
+                try:
+                    await self.deliver(source, item)
+                except Exception as exc:  # settle failed: the source's lease brings the item back
+                    log.error("delivering from %s failed (%s)", source.name, type(exc).__name__)
+
+        workers = [asyncio.create_task(worker()) for _ in range(max(1, self.config.workers))]
         handled = 0
-        workers = asyncio.Semaphore(self.config.workers)
-
-        async def one(item: Outgoing) -> None:
-            async with workers:
-                await self.deliver(source, item)
-
-        while self.running():
-            try:
-                items = await source.claim_due(
-                    self.services, now or self.services.clock.now(), limit=self.config.batch
-                )
-            except Exception as exc:
-                log.error("could not claim from %s (%s)", source.name, type(exc).__name__)
-                break
-            if not items:
-                break
-            await asyncio.gather(*(one(item) for item in items))
-            handled += len(items)
+        try:
+            while self.running():
+                try:
+                    items = await source.claim_due(
+                        self.services, now or self.services.clock.now(), limit=self.config.batch
+                    )
+                except Exception as exc:
+                    log.error("could not claim from %s (%s)", source.name, type(exc).__name__)
+                    break
+                if not items:
+                    break
+                for item in items:
+                    await queue.put(item)
+                handled += len(items)
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
         return handled
 
     async def next_due_at(self) -> datetime | None:
