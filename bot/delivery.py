@@ -34,6 +34,7 @@ SendFn = Callable[[int, Reply], Awaitable[object]]
 SleepFn = Callable[[float], Awaitable[None]]
 PURGE_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 RETRY_LATER = timedelta(minutes=1)
+IDLE_RETRY = 1.0  # seconds before looking again at a due time that yielded nothing
 LATE_OK = {"misfire_grace_time": None, "coalesce": True}  # a busy loop delays a job; it still runs once
 
 
@@ -320,13 +321,15 @@ class Scheduler:
         await self._sweep(context)
 
     async def _sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        handled = 0
         try:
-            await self.sender.drain()
+            handled = await self.sender.drain()
         except Exception as exc:
             log.error("sweep failed (%s)", type(exc).__name__)
-        await self.plan_next()
+        # Something 'due' that could not be claimed (leased by another process) must not spin the loop.
+        await self.plan_next(min_delay=0.0 if handled else IDLE_RETRY)
 
-    async def plan_next(self) -> None:
+    async def plan_next(self, min_delay: float = 0.0) -> None:
         """(Re)schedule the wake-up at the earliest due time of any source."""
         assert self.jobs is not None
         try:
@@ -339,7 +342,7 @@ class Scheduler:
         for job in self.jobs.get_jobs_by_name(self.NEXT):
             job.schedule_removal()
         self._next_at = due
-        delay = max(0.0, (due - self.sender.services.clock.now()).total_seconds())
+        delay = max(min_delay, (due - self.sender.services.clock.now()).total_seconds())
         if delay < self.sender.config.sweep_interval:
             self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT, job_kwargs=LATE_OK)
 
