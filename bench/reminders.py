@@ -162,12 +162,12 @@ async def main(size: int) -> int:
         results.append(("full", full_pending, wall, cpu, sent))
         await full.db.close()
 
-    base = results[0][3]
+    base, base_wall = results[0][3], results[0][2]
     print(f"sweep of {due:,} due reminders (claim + build reply + settle; CPU = whole process):")
     for label, n, wall, cpu, sent in results:
         print(
             f"  {label:>4}: {n:>9,} pending  wall {wall * 1000:>7.1f} ms  CPU {cpu * 1000:>7.1f} ms"
-            f"  sent {sent:,}  CPU ratio {cpu / base:.2f}"
+            f"  sent {sent:,}  ratio CPU {cpu / base:.2f} wall {wall / base_wall:.2f}"
         )
     ratio = results[1][3] / base
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

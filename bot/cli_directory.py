@@ -24,8 +24,12 @@ DEMO_NOTE = "Voorbeeld: deze meetings zijn verzonnen. (demo directory: these mee
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("directory", parents=[common], help="the meeting directory")
     dsub = p.add_subparsers(dest="directory_command", required=True)
+    # `--db` works before or after the subcommand; the inner one must not reset the outer one.
+    leaf = argparse.ArgumentParser(add_help=False)
+    db_help = "SQLite file (default: $EERSTESTAP_DB, then the data directory)"
+    leaf.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
 
-    imp = dsub.add_parser("import", parents=[common], help="import a feed (one transaction)")
+    imp = dsub.add_parser("import", parents=[leaf], help="import a feed (one transaction)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", choices=FORMATS, default=None, help="default: detected from the file")
     imp.add_argument("--source", default=None, help="source name (default: the format)")
@@ -34,12 +38,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     imp.add_argument("--json", action="store_true", help="print the report as one JSON object")
     imp.set_defaults(func=run_import)
 
-    exp = dsub.add_parser("export", parents=[common], help="export active meetings")
+    exp = dsub.add_parser("export", parents=[leaf], help="export active meetings")
     exp.add_argument("--format", choices=("meeting-guide", "csv"), default="meeting-guide")
     exp.add_argument("--output", "-o", type=Path, default=None, help="file (default: standard output)")
     exp.set_defaults(func=run_export)
 
-    near = dsub.add_parser("near", parents=[common], help="meetings near a place or LAT,LON")
+    near = dsub.add_parser("near", parents=[leaf], help="meetings near a place or LAT,LON")
     near.add_argument("place", nargs="?", default="", help="a Dutch place name or LAT,LON")
     near.add_argument("--program", type=str.upper, choices=PROGRAMS, default=None)
     near.add_argument("--day", default=None, help="weekday: ma/di/… or mon/tue/…")
@@ -49,7 +53,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     near.add_argument("--json", action="store_true")
     near.set_defaults(func=run_near)
 
-    stats = dsub.add_parser("stats", parents=[common], help="counts and what needs attention")
+    stats = dsub.add_parser("stats", parents=[leaf], help="counts and what needs attention")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(func=run_stats)
 

@@ -53,7 +53,7 @@ class DeliveryConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides: Any) -> DeliveryConfig:
-        """Defaults, then EERSTESTAP_GLOBAL_RATE / _CHAT_INTERVAL / _SWEEP_SECONDS, then keyword overrides."""
+        """Defaults, then EERSTESTAP_GLOBAL_RATE, _CHAT_INTERVAL, _SWEEP_SECONDS, _SEND_WORKERS; overrides."""
         cfg = cls()
         for name, attr in (
             ("EERSTESTAP_GLOBAL_RATE", "global_rate"),
@@ -62,6 +62,8 @@ class DeliveryConfig:
         ):
             if env.get(name):
                 setattr(cfg, attr, float(env[name]))
+        if env.get("EERSTESTAP_SEND_WORKERS"):  # sends in flight; also the bound on duplicates after a crash
+            cfg.workers = max(1, int(env["EERSTESTAP_SEND_WORKERS"]))
         for key, value in overrides.items():
             setattr(cfg, key, value)
         return cfg

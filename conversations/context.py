@@ -79,4 +79,4 @@ class Context:
     async def remember_chat(self) -> None:
         """Keep this chat's sealed id so unprompted messages (reminders, changes) can reach it."""
         if self.chat_id is not None:
-            await self.services.users.remember_chat(self.user_key, self.chat_id)
+            await self.services.users.remember_chat(self.user_key, self.chat_id, self.now)

@@ -98,7 +98,8 @@ def reminder_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurr
 
 def checkin_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurrence) -> Reply:
     """'Ben je gegaan?' with yes / no / went but it did not fit."""
-    lines = [t.t("trial.checkin.title"), t.t("trial.checkin.which", when=t.day_time(occ.begins))]
+    when = t.t("trial.dates.when", date=t.date(occ.begins), time=t.time(occ.begins))
+    lines = [t.t("trial.checkin.title"), t.t("trial.checkin.which", when=when)]
     if meeting.is_demo:
         lines.append(t.t("trial.demo"))
     buttons = [
@@ -178,7 +179,8 @@ class TrialReminders:
         """Claim due rows atomically and turn the ones still valid into replies."""
         store = TrialStore(services.db)
         await sync_changes(services, now)
-        await store.purge_if_due(now)  # finished trials are erased 14 days after their end
+        if user_key is None:  # the global sweep (not a terminal chat's simulated clock) purges
+            await store.purge_if_due(now)  # finished trials are erased 14 days after their end
         rows = await store.claim(now, LEASE, limit=limit, user_key=user_key)
         if not rows:
             return []

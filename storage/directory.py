@@ -20,6 +20,7 @@ from storage.meeting import COLUMNS, Meeting, from_row, to_row
 
 DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
+SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the last few
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
 _M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
 _SELECT = "SELECT id, " + ", ".join(COLUMNS) + " FROM meetings"
@@ -188,6 +189,28 @@ class MeetingStore:
             )
         return int(found[0]) if found else 0
 
+    async def edit(self, meeting_id: int, **changes: Any) -> Meeting | None:
+        """Change fields of one meeting permanently (support workers); the grid cell follows.
+
+        A later import of the meeting's source overwrites imported fields again, so support workers'
+        own meetings belong under their own source name.
+        """
+        bad = set(changes) - set(COLUMNS) | ({"source", "slug"} & set(changes))
+        if bad:
+            raise ValueError(f"cannot edit {sorted(bad)}")
+        m = await self.get(meeting_id)
+        if m is None:
+            return None
+        new = replace(m, **{k: tuple(v) if k == "types" else v for k, v in changes.items()})
+        row = to_row(new)
+        row.update(content_hash=new.content_hash(), cell=_cell(new), id=meeting_id)
+        sets = ", ".join(
+            f"{c} = :{c}" for c in (*COLUMNS, "content_hash", "cell") if c not in ("source", "slug")
+        )
+        _PLACED.pop(self.db, None)
+        await self.db.execute(f"UPDATE meetings SET {sets} WHERE id = :id", row)
+        return new
+
     async def set_attendance(self, meeting_id: int, attendance: str) -> bool:
         """Close (inactive) or reopen a meeting; the grid cell follows."""
         m = await self.get(meeting_id)
@@ -270,12 +293,28 @@ class MeetingStore:
     ) -> list[Nearby]:
         """The nearest in-person meetings matching the filters, nearest first, within max_km.
 
-        Searches grid rings of growing radius: a ring answers once it holds `limit` meetings inside
-        its radius, because nothing outside the radius can be nearer.
+        Searches grid rings of growing radius (3x each time): a ring answers once it holds `limit`
+        meetings inside its radius, because nothing outside the radius can be nearer. All rings go to
+        the database as one statement; a later ring is only read when the earlier one fell short.
         """
-        radius = min(max(start_km, await self._first_radius(limit)), max_km)
-        while True:
-            found = await self._near_within(lat, lon, filters, limit, radius)
+        radii = [min(max(start_km, await self._first_radius(limit)), max_km)]
+        while radii[-1] < max_km and len(radii) < 4:
+            radii.append(min(radii[-1] * 3, max_km))
+        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii))
+        by_ring: dict[int, list[Any]] = {}
+        for r in rows:
+            by_ring.setdefault(r[0], []).append(r)
+        for i, radius in enumerate(radii):
+            ring = by_ring.get(i, [])
+            found = _within(lat, lon, ring, radius, limit)
+            if len(found) >= limit or radius >= max_km:
+                return found
+            if len(ring) >= limit:  # the flat distance judged this ring enough, the exact one does not
+                break
+        radius = min(radius * 3, max_km)
+        while True:  # rare: more rings, one statement each
+            rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, [radius]))
+            found = _within(lat, lon, rows, radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return found
             radius = min(radius * 3, max_km)
@@ -294,38 +333,43 @@ class MeetingStore:
         async with self.db._lock:  # the Database's own lock: no transaction interleaves
             return list(await self.db.conn.execute_fetchall(sql, args))
 
-    async def _near_within(
-        self, lat: float, lon: float, filters: Filters, limit: int, radius: float
-    ) -> list[Nearby]:
-        reach = radius * 1.02  # a little beyond the radius: the flat distance is an approximation
-        ranges = cell_ranges(lat, lon, reach)
-        k = lon_scale(lat)
+    def _rings_sql(
+        self, lat: float, lon: float, filters: Filters, limit: int, radii: list[float]
+    ) -> tuple[str, list[Any]]:
+        """One statement for several rings; ring i is read only if ring i-1 held fewer than `limit`.
+
+        Only cells hold in-person/hybrid meetings with coordinates (see _cell), and the cell indexes
+        cover lat/lon, so a program-only query never reads the table until the final rows.
+        """
+        k2 = lon_scale(lat) ** 2
         where, params = filters.sql()
         program_sql = " AND m.program = ?" if filters.program else ""
-        dlat = reach / 111.2
-        # Only cells hold in-person/hybrid meetings with coordinates (see _cell), so the index alone
-        # answers a program-only query; other filters read the row.
+        ctes: list[str] = []
+        args: list[Any] = []
+        for i, radius in enumerate(radii):
+            reach = radius * 1.02  # a little beyond: the flat distance is an approximation
+            ranges = cell_ranges(lat, lon, reach)
+            ctes.append(f"c{i}(lo, hi) AS (VALUES {','.join('(?,?)' for _ in ranges)})")
+            args += [x for pair in ranges for x in pair]
+            # The ring's cell ranges drive the loop; when the previous ring was enough there are none.
+            short = " AND ".join(f"(SELECT count(*) FROM b{j}) < ?" for j in range(i))
+            cells = f"(SELECT lo, hi FROM c{i} WHERE {short})" if i else f"c{i}"
+            ctes.append(
+                f"b{i} AS MATERIALIZED (SELECT m.id AS id, "
+                "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
+                f"FROM {cells} AS r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
+                f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?)"
+            )
+            args += [lat, lat, lon, lon, k2, *([limit] * i)]
+            if filters.program:
+                args.append(filters.program)
+            args += [(reach / 111.2) ** 2, *params, limit + SLACK]
+        union = " UNION ALL ".join(f"SELECT {i} AS ring, id FROM b{i}" for i in range(len(radii)))
         sql = (
-            f"WITH r(lo, hi) AS (VALUES {','.join('(?,?)' for _ in ranges)}), "
-            "best AS (SELECT m.id AS id, "
-            "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
-            f"FROM r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
-            f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?) "
-            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
+            f"WITH {', '.join(ctes)} SELECT b.ring, {_M_COLUMNS} FROM ({union}) b "
+            "JOIN meetings m ON m.id = b.id"
         )
-        args: list[Any] = [x for pair in ranges for x in pair]
-        args += [lat, lat, lon, lon, k * k]
-        if filters.program:
-            args.append(filters.program)
-        args += [dlat * dlat, *params, limit * 2]
-        out = []
-        for r in await self._rows(sql, args):
-            m = from_row(r)
-            km = haversine_km(lat, lon, m.lat or 0.0, m.lon or 0.0)
-            if km <= radius:
-                out.append(Nearby(m, km))
-        out.sort(key=lambda n: (n.km, n.meeting.id or 0))
-        return out[:limit]
+        return sql, args
 
     async def near_scan(
         self, lat: float, lon: float, filters: Filters = Filters(), *, limit: int = 20, max_km: float = 50.0
@@ -344,15 +388,8 @@ class MeetingStore:
         args: list[Any] = [lat, lat, lon, lon, k * k]
         if filters.program:
             args.append(filters.program)
-        args += [dlat * dlat, *params, limit * 2]
-        out = []
-        for r in await self._rows(sql, args):
-            m = from_row(r)
-            km = haversine_km(lat, lon, m.lat or 0.0, m.lon or 0.0)
-            if km <= max_km:
-                out.append(Nearby(m, km))
-        out.sort(key=lambda n: (n.km, n.meeting.id or 0))
-        return out[:limit]
+        args += [dlat * dlat, *params, limit + SLACK]
+        return _within(lat, lon, await self._rows(sql, args), max_km, limit)
 
     async def online(self, filters: Filters = Filters(), *, limit: int = 200) -> list[Meeting]:
         """Meetings one can join online (online and hybrid), by weekday and time."""
@@ -464,6 +501,17 @@ def to_meeting_guide(m: Meeting) -> dict[str, Any]:
         "updated": m.updated,
     }
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _within(lat: float, lon: float, rows: list[Any], radius: float, limit: int) -> list[Nearby]:
+    """Rows (any with the meeting columns) within a radius by exact distance, nearest first."""
+    scored = []
+    for r in rows:
+        km = haversine_km(lat, lon, r["lat"], r["lon"])
+        if km <= radius:
+            scored.append((km, r["id"], r))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [Nearby(from_row(r), km) for km, _, r in scored[:limit]]
 
 
 def _cell(m: Meeting) -> int | None:

@@ -46,3 +46,16 @@ async def followed_by(db: Database, user_key: str) -> list[int]:
         "SELECT meeting_id FROM follows WHERE user_key = ? ORDER BY created_at", (user_key,)
     )
     return [r[0] for r in rows]
+
+
+async def followers_in(db: Database, program: str, place: str | None = None) -> list[str]:
+    """Everyone following any meeting of a fellowship, optionally in one region or city."""
+    sql = (
+        "SELECT DISTINCT f.user_key FROM follows f JOIN meetings m ON m.id = f.meeting_id WHERE m.program = ?"
+    )
+    params: list[str] = [program]
+    if place:
+        sql += " AND (m.region = ? COLLATE NOCASE OR m.city = ? COLLATE NOCASE)"
+        params += [place, place]
+    rows = await db.fetchall(sql + " ORDER BY f.user_key", params)
+    return [r[0] for r in rows]

@@ -2,6 +2,10 @@
 
 Times are stored as UTC text 'YYYY-MM-DDTHH:MM:SSZ' so that they sort as time and use the index
 (status, due_at); a sweep therefore costs O(due), not O(pending).
+
+For other features: TrialStore(db).participants(meeting_id) → pseudonyms with an open trial on a meeting;
+trials_for_meeting(meeting_id) → those trials; open_trial(user_key); counters() → the anonymous figures;
+purge_finished(now) → erase trials ended 14+ days ago. Open statuses: OPEN_STATUSES.
 """
 
 from __future__ import annotations
@@ -342,8 +346,8 @@ class TrialStore:
         async with self.db.tx() as tx:
             changed = await tx.execute(
                 "UPDATE trial_sync SET last_purge = ? WHERE id = 1 "
-                "AND (last_purge IS NULL OR last_purge <= ?)",
-                (utc_text(now), utc_text(now - every)),
+                "AND (last_purge IS NULL OR last_purge <= ? OR last_purge > ?)",
+                (utc_text(now), utc_text(now - every), utc_text(now)),
             )
         return await self.purge_finished(now) if changed else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storage.db import Database
@@ -50,10 +50,13 @@ class UserStore:
             (user_key, lang, json.dumps(state, separators=(",", ":")), _iso(now), _iso(now + self.retention)),
         )
 
-    async def remember_chat(self, user_key: str, chat_id: int) -> None:
-        """Keep the sealed chat id, so the bot can send reminders or changes later."""
+    async def remember_chat(self, user_key: str, chat_id: int, now: datetime | None = None) -> None:
+        """Keep the sealed chat id so the bot can send reminders or changes later (creates the row if new)."""
+        at = now or datetime.now(UTC)
         await self.db.execute(
-            "UPDATE users SET chat_box = ? WHERE user_key = ?", (self.keys.seal(chat_id, user_key), user_key)
+            "INSERT INTO users(user_key, chat_box, updated_at, expires_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(user_key) DO UPDATE SET chat_box = excluded.chat_box",
+            (user_key, self.keys.seal(chat_id, user_key), _iso(at), _iso(at + self.retention)),
         )
 
     async def forget_chat(self, user_key: str) -> None:

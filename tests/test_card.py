@@ -150,3 +150,24 @@ async def test_deep_link_unknown_ids_and_back_to_the_list(engine: Engine, demo: 
     assert "n:list" in ids(back_card)
     again = await press(engine, "n:list")
     assert text(again) == text(listing)  # same list, same NA filter
+
+
+async def test_support_worker_helpers_edit_search_and_followers_in(demo: Services) -> None:
+    store = MeetingStore(demo.db)
+    na = await demo_id(demo, "voorbeeld-02")
+    aa = await demo_id(demo, "voorbeeld-01")
+    now = demo.clock.now()
+    await follows.follow(demo.db, "k1", na, now)
+    await follows.follow(demo.db, "k2", aa, now)
+    assert await follows.followers_in(demo.db, "NA", "utrecht") == ["k1"]
+    assert await follows.followers_in(demo.db, "NA", "Rotterdam") == []
+    assert await follows.followers_in(demo.db, "AA") == ["k2"]
+    found = await store.search("dinsdag utrecht", program="NA")
+    assert [m.id for m in found] == [na]
+    edited = await store.edit(na, start_time="20:00", lat=None, lon=None)
+    assert edited is not None and edited.start_time == "20:00"
+    assert all(n.meeting.id != na for n in await store.near(52.09, 5.12, limit=100))
+    with pytest.raises(ValueError):
+        await store.edit(na, slug="x")
+    assert await store.set_attendance(na, "inactive")
+    assert (await store.get(na)).attendance == "inactive"  # type: ignore[union-attr]

@@ -60,7 +60,7 @@ def test_import_report_near_json_stats_and_export(tmp_path: Path) -> None:
     )
     assert [m["name"] for m in tuesday["meetings"]] == ["AA Closest"]
 
-    stats = json.loads(run_cli("directory", "stats", "--json", "--db", db).stdout)
+    stats = json.loads(run_cli("directory", "--db", db, "stats", "--json").stdout)  # --db before or after
     assert stats["sources"]["test"] == 5 and stats["demo_active"] == 0
     csv_out = run_cli("directory", "export", "--format", "csv", "--db", db).stdout
     assert csv_out.splitlines()[0].startswith("Slug,Program,Name,Day,Time")

@@ -25,6 +25,7 @@ async def test_import_real_snapshot_twice(db_path: Path) -> None:
         report = await store.import_parsed(parsed, source, NOW)
         data = report.as_json()
         assert (data["total"], data["added"], data["online"], data["rejected"]) == (943, 943, 85, [])
+        assert data["unknown_types"] == []  # our label table knows every code of the snapshot
         flagged = data["missing_coordinates"]
         assert flagged and all(r.startswith("NA:") for r in flagged)
         stats = await store.stats()

@@ -362,3 +362,17 @@ async def test_export_round_trips(db_path: Path) -> None:
         again = parse_bytes(csv_text.encode(), "tsml-csv", "csv-copy")
         assert again.rejected == []
         assert sorted(m.weekday for m in again.meetings) == [2, 7]
+
+
+def test_type_label_table_has_dutch_and_english_for_every_code() -> None:
+    import tomllib
+
+    from conversations.meeting_format import TYPES_FILE, type_labels
+
+    with TYPES_FILE.open("rb") as fh:
+        table = tomllib.load(fh)
+    assert len(table["types"]) > 100
+    for code, labels in table["types"].items():
+        assert code == code.upper() and labels.get("nl") and labels.get("en"), code
+    assert type_labels(("O", "W", "RGZ", "ONL", "XYZ"), "nl") == ["Open", "Vrouwen", "XYZ"]
+    assert type_labels(("BEG", "JFTN"), "en") == ["Beginners", "Just for Today reading"]

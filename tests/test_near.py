@@ -223,3 +223,20 @@ async def test_near_query_orders_by_distance_and_respects_filters(demo: Services
     assert await store.near(*UTRECHT, Filters(program="NA"), limit=5) == await store.near_scan(
         *UTRECHT, Filters(program="NA"), limit=5
     )
+
+
+def test_location_cache_is_bounded_and_forgets() -> None:
+    from datetime import timedelta
+
+    from conversations.location_cache import LocationCache
+
+    cache = LocationCache(max_entries=2, ttl=timedelta(minutes=10))
+    now = datetime(2026, 3, 23, 10, tzinfo=UTC)
+    cache.put("a", 52.0, 5.0, now)
+    cache.put("b", 52.1, 5.1, now)
+    cache.put("c", 52.2, 5.2, now)
+    assert cache.get("a", now) is None and len(cache) == 2
+    assert cache.get("b", now + timedelta(minutes=5)) == (52.1, 5.1)
+    assert cache.get("b", now + timedelta(minutes=11)) is None
+    cache.forget("c")
+    assert cache.get("c", now) is None

@@ -284,3 +284,12 @@ async def test_a_permanent_change_of_day_and_time_re_plans_the_queue(services: S
     assert {r.on_date.isoweekday() for r in pending} == {4}
     [reminder] = await drain(services, z(2026, 3, 26, 17, 0))  # Thursday 20:00 CET − 2 h
     assert reminder.reply.messages[0].text.startswith("Vanavond 20:00")
+
+
+async def test_online_meeting_reminder_shows_the_link(services: Services):
+    await start_trial(
+        services, attendance="online", location=None, address=None, conference_url="https://meet.example/na"
+    )
+    [reminder] = await drain(services, z(2026, 3, 24, 16, 30))
+    lines = reminder.reply.messages[0].text.splitlines()
+    assert lines == ["Vanavond 19:30 — je meeting", "Online: https://meet.example/na"]

@@ -14,6 +14,7 @@ from conversations.clock import FixedClock
 from conversations.context import Services
 from storage.db import Database
 from storage.keys import ENV_KEY_FILE, ENV_SECRET, KeyRing, key_file_for, load_keyring
+from storage.users import UserStore
 from tests.conftest import TEST_SECRET
 
 CHAT = 123456789
@@ -115,3 +116,13 @@ def test_secret_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyP
     keys = load_keyring(db)
     assert keys.pseudonym(CHAT) == KeyRing(bytes.fromhex(TEST_SECRET)).pseudonym(CHAT)
     assert not key_file_for(db).exists()
+
+
+async def test_remember_chat_on_a_first_contact_creates_the_row(services) -> None:
+    """A sealed chat id can be kept before the engine has saved the row for the first time."""
+    users = UserStore(services.db, services.keys)
+    key = services.keys.pseudonym(5150)
+    await users.remember_chat(key, 5150, services.clock.now())
+    assert await users.chat_id(key) == 5150
+    row = await users.get(key)
+    assert row is not None and row.has_chat

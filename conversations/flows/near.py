@@ -7,7 +7,9 @@ geonames id may be kept, so a restart can show the list again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
 from typing import Any
 
 from content.i18n import Translator
@@ -18,7 +20,7 @@ from conversations.meeting_format import demo_line, listing_line, program_label,
 from conversations.places import Place, by_id, resolve
 from conversations.types import Button, Reply
 from conversations.upcoming import within
-from storage.directory import Filters, MeetingStore, Nearby
+from storage.directory import Filters, MeetingStore
 from storage.geo import NEAR_NL_BOX, in_box
 from storage.meeting import PROGRAMS, Meeting
 from storage.occurrences import Occurrence
@@ -120,7 +122,7 @@ class NearFlow(Flow):
             return None
         if len(text.strip()) > MAX_PLACE_TEXT:
             return await self.ask(ctx, ctx.t.t("dir.near.place_unknown"))
-        match = resolve(text)
+        match = await asyncio.to_thread(resolve, text)  # the first call loads the place table (~2 s)
         if match.unique is not None:
             return await self.use_place(ctx, match.unique)
         if match.ambiguous:
@@ -241,24 +243,25 @@ class NearFlow(Flow):
             return await self.ask(ctx, t.t("dir.near.ask_again"))
         lat, lon = loc
         if not in_box(lat, lon, NEAR_NL_BOX):
-            return self.failed(ctx, t.t("dir.near.outside"))
+            return await self.failed(ctx, t.t("dir.near.outside"))
         try:
             store = MeetingStore(ctx.db)
             nearby = await store.near(lat, lon, filters_of(ctx.data), limit=CANDIDATES, max_km=MAX_KM)
             items = await within(ctx.db, [n.meeting for n in nearby], ctx.now)
         except Exception:
             log.exception("near-me search failed")
-            return self.failed(ctx, t.t("dir.near.error"))
+            return await self.failed(ctx, t.t("dir.near.error"))
         distance = {n.meeting.id: n.km for n in nearby}
         listed = first_per_meeting(items)
         if ctx.data.get("sort") == "dist":
             listed.sort(key=lambda pair: distance.get(pair[0].id, 0.0))
         if not listed:
             key = "dir.near.none_filters" if filter_text(t, ctx.data) else "dir.near.none"
-            return self.failed(ctx, t.t(key, km=int(MAX_KM)), filters=bool(filter_text(t, ctx.data)))
+            return await self.failed(ctx, t.t(key, km=int(MAX_KM)), filters=bool(filter_text(t, ctx.data)))
         place = by_id(int(ctx.data["place"])) if ctx.data.get("place") else None
         where = place.name if place else t.t("dir.near.your_location")
-        header = t.t("dir.near.header", place=where, km=int(MAX_KM))
+        reach = min(int(MAX_KM), math.ceil(max(distance.get(m.id, 0.0) for m, _ in listed)))
+        header = t.t("dir.near.header", place=where, km=max(1, reach))
         return self.page_reply(ctx, header, listed, distance, "page")
 
     async def online_list(self, ctx: Context) -> Reply:
@@ -325,9 +328,14 @@ class NearFlow(Flow):
             rows.append([Button(t.t("dir.btn.in_person"), "n:list")])
         return Reply().add("\n".join(lines), rows)
 
-    def failed(self, ctx: Context, why: str, *, filters: bool = False) -> Reply:
+    async def failed(self, ctx: Context, why: str, *, filters: bool = False) -> Reply:
         """Say what went wrong and offer online meetings (never a bare 'nothing near you')."""
         t = ctx.t
+        try:
+            if await MeetingStore(ctx.db).only_demo():  # a small made-up directory: say so
+                why = demo_line(t) + "\n" + why
+        except Exception:
+            log.exception("could not check for demo data")
         rows = [[Button(t.t("dir.btn.online"), "n:online")]]
         if filters:
             rows.append([Button(t.t("dir.btn.clear_filters"), "n:fx")])
@@ -346,5 +354,4 @@ def first_per_meeting(items: list[tuple[Meeting, Occurrence]]) -> list[tuple[Mee
     return out
 
 
-__all__ = ["FLOW", "NearFlow", "Nearby", "filters_of"]
 FLOW = NearFlow()
