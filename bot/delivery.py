@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import warnings
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -34,6 +35,7 @@ SendFn = Callable[[int, Reply], Awaitable[object]]
 SleepFn = Callable[[float], Awaitable[None]]
 PURGE_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 RETRY_LATER = timedelta(minutes=1)
+SETTLED_MEMORY = 50_000  # items settled by this process that a late re-claim must not send again
 IDLE_RETRY = 1.0  # seconds before looking again at a due time that yielded nothing
 LATE_OK = {"misfire_grace_time": None, "coalesce": True}  # a busy loop delays a job; it still runs once
 
@@ -136,6 +138,8 @@ class Sender:
         self.totals = DrainStats()
         self.on_drained: Callable[[], object] | None = None
         self.source_list: Callable[[], list[OutgoingSource]] = sources  # tests may narrow this
+        self._in_flight: set[tuple[str, str, str, str]] = set()  # claimed here, not yet settled
+        self._settled: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()  # recently settled here
 
     @staticmethod
     def _now() -> float:
@@ -214,6 +218,11 @@ class Sender:
         else:
             self.totals.requeued += 1
 
+    def _remember_settled(self, key: tuple[str, str, str, str]) -> None:
+        self._settled[key] = None
+        while len(self._settled) > SETTLED_MEMORY:
+            self._settled.popitem(last=False)
+
     async def drain_source(self, source: OutgoingSource, now: datetime | None = None) -> int:
         """Claim and deliver everything due from one source; return how many were handled.
 
@@ -224,10 +233,14 @@ class Sender:
 
         async def worker() -> None:
             while (item := await queue.get()) is not None:
+                key = _identity(source, item)
                 try:
-                    await self.deliver(source, item)
+                    if await self.deliver(source, item) != "retry" and key is not None:
+                        self._remember_settled(key)
                 except Exception as exc:  # settle failed: the source's lease brings the item back
                     log.error("delivering from %s failed (%s)", source.name, type(exc).__name__)
+                finally:
+                    self._in_flight.discard(key)
 
         workers = [asyncio.create_task(worker()) for _ in range(max(1, self.config.workers))]
         handled = 0
@@ -243,8 +256,15 @@ class Sender:
                 if not items:
                     break
                 for item in items:
+                    key = _identity(source, item)
+                    if key is not None and (key in self._in_flight or key in self._settled):
+                        # Our own claim ran out while the item waited (a 429 pause), and the source handed
+                        # it out again: it is queued, or was sent while this claim was being made.
+                        continue
+                    if key is not None:
+                        self._in_flight.add(key)
                     await queue.put(item)
-                handled += len(items)
+                    handled += 1
         finally:
             for _ in workers:
                 await queue.put(None)
@@ -272,6 +292,11 @@ class Sender:
         if self.on_drained is not None:
             self.on_drained()
         return handled
+
+
+def _identity(source: OutgoingSource, item: Outgoing) -> tuple[str, str, str, str] | None:
+    """What makes a claimed item unique (its source row), or None when the source gives no ref."""
+    return (source.name, item.kind, item.ref, item.user_key) if item.ref else None
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
