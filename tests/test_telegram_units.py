@@ -158,8 +158,16 @@ def test_telegram_texts_exist_in_both_languages() -> None:
 def test_link_payloads() -> None:
     assert payload_for("kliniek_utrecht", None) == "kliniek_utrecht"
     assert payload_for(None, "naasten") == "naasten"
+    assert payload_for(None, "meeting_12") == "meeting_12"
     assert link_for("@EersteStapBot", "naasten") == "https://t.me/EersteStapBot?start=naasten"
-    for tag, flow in (("a b", None), (None, "nope"), (None, None), ("x", "naasten"), ("naasten", None)):
+    for tag, flow in (
+        ("a b", None),
+        (None, "nope"),
+        (None, None),
+        ("x", "naasten"),
+        ("naasten", None),
+        ("meeting_3", None),
+    ):
         with pytest.raises(ValueError):
             payload_for(tag, flow)
 
