@@ -134,7 +134,7 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=1,
+        default=4,
         help="sends in flight (EERSTESTAP_SEND_WORKERS; also the most duplicates a crash can cause); 0 = the "
         "sender's default",
     )
