@@ -99,6 +99,11 @@ async def test_cancel_a_date_previews_confirms_and_logs_without_recipients(
     summary = [o for o in sent if o.kind == "broadcast_summary"]
     assert len(summary) == 1 and summary[0].user_key == services.keys.pseudonym(WORKER)
     assert "Verstuurd: 3" in text_of(summary[0].reply)
+    progress = text_of(await engine.handle(WORKER, press(reply, "Voortgang")))
+    assert (
+        "Bericht 1 (klaar): verstuurd 3, geblokkeerd 0, mislukt 0, nog te doen 0, niet bereikbaar 1"
+        in progress
+    )
     change = await services.db.fetchone("SELECT kind, on_date, actor FROM meeting_changes")
     assert tuple(change) == ("cancel", "2026-03-24", "role:1")
     log = text_of(await engine.handle(WORKER, Input.of_text("/beheer log")))
@@ -180,3 +185,22 @@ async def test_add_a_meeting_in_chat(engine: Engine, services: Services) -> None
         "SELECT source, program, weekday, start_time, end_time, location, city FROM meetings"
     )
     assert tuple(row) == ("beheer-chat", "ALANON", 4, "20:00", "21:30", "Kerkzaal", "Zeist")
+
+
+async def test_each_recipient_reads_it_in_their_own_language(
+    engine: Engine, services: Services, clock
+) -> None:
+    mid = await make_meeting(services)
+    nl = await add_follower(services, 11, mid)
+    en = await add_follower(services, 12, mid)
+    await services.users.save(en, "en", {}, clock.now())
+    await make_worker(services, engine, WORKER)
+    reply = await engine.handle(WORKER, Input.of_button(f"b:m:{mid}"))
+    reply = await engine.handle(WORKER, press(reply, "afzeggen"))
+    reply = await engine.handle(WORKER, press(reply, "dinsdag 24 maart"))
+    await engine.handle(WORKER, press(reply, "Versturen"))
+    sent = {o.user_key: text_of(o.reply) for o in await drain(services, clock.now()) if o.kind == "broadcast"}
+    assert sent[nl].startswith("Wijziging voor een meeting die je volgt:")
+    assert sent[en].startswith("A change for a meeting you follow:")
+    assert "De Brug (Tuesday 19:30) is cancelled on Tuesday 24 March." in sent[en]
+    assert "the group's contact person" in sent[en]
