@@ -204,3 +204,21 @@ async def test_each_recipient_reads_it_in_their_own_language(
     assert sent[en].startswith("A change for a meeting you follow:")
     assert "De Brug (Tuesday 19:30) is cancelled on Tuesday 24 March." in sent[en]
     assert "the group's contact person" in sent[en]
+
+
+async def test_forged_and_stale_buttons_get_a_kind_answer(engine: Engine, services: Services) -> None:
+    mid = await make_meeting(services)
+    forged = [
+        "b:m:abc", "b:m:99999", "b:cd:2026", "b:cd:20261399", "b:md:x", "b:pg:abc", "b:ef:xxx", "b:ok",
+        "b:aok", "b:ad:9", "b:ap:XX", "b:aud:z", "b:mt", "b:mp", "b:zz", "b:", "b:cx", f"b:m:{mid}", "b:ok",
+    ]  # fmt: skip
+    for chat in (1, WORKER):
+        if chat == WORKER:
+            await make_worker(services, engine, WORKER)
+        for bid in forged:
+            reply = await engine.handle(chat, Input.of_button(bid))
+            assert reply.messages and all(m.text for m in reply.messages), bid
+        for text in ("", "x" * 5000, "/beheer " + "A" * 300, "24:61"):
+            reply = await engine.handle(chat, Input.of_text(text or " "))
+            assert reply.messages, text
+    assert tuple(await services.db.fetchone("SELECT COUNT(*) FROM broadcasts")) == (0,)
