@@ -15,6 +15,7 @@ from conversations.flows.base import Flow, parse_button
 from conversations.flows.common import ensure_exit
 from conversations.flows.menu import FLOW as MENU
 from conversations.flows.urgent import urgent_reply
+from conversations.location_cache import LOCATIONS
 from conversations.types import Input, Reply
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,12 @@ class Engine:
 
     async def erase(self, chat_id: int) -> int:
         """Erase everything about a chat (/stop, or the person blocked the bot)."""
-        return await self.services.users.erase(self.services.keys.pseudonym(chat_id))
+        return await self.erase_user(self.services.keys.pseudonym(chat_id))
+
+    async def erase_user(self, user_key: str) -> int:
+        """Erase a pseudonym's rows and whatever this process holds in memory for it."""
+        LOCATIONS.forget(user_key)
+        return await self.services.users.erase(user_key)
 
     async def show_current(self, ctx: Context) -> Reply:
         """Re-render the current step of the current flow."""
@@ -110,7 +116,7 @@ class Engine:
         if name == "menu":
             return MENU.menu(ctx)
         if name == "stop":
-            await self.services.users.erase(ctx.user_key)
+            await self.erase_user(ctx.user_key)
             reply = Reply(erased=True).add(ctx.t.t("stop.done"))
             return reply
         flow = self.by_command.get(name)

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import math
+import sqlite3
 import weakref
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.db import Database
-from storage.geo import cell_of, cell_ranges, haversine_km, lon_scale
+from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed
 from storage.meeting import COLUMNS, Meeting, from_row, to_row
 
@@ -22,6 +23,7 @@ DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
 SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the last few
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
+_READERS: weakref.WeakKeyDictionary[Database, sqlite3.Connection] = weakref.WeakKeyDictionary()
 _M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
 _SELECT = "SELECT id, " + ", ".join(COLUMNS) + " FROM meetings"
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
@@ -79,6 +81,11 @@ class Filters:
     language: str | None = None  # nl | en | …
     types_all: tuple[str, ...] = ()  # e.g. ("W",) women, ("M",) men, ("Y",) young people
     attendance: str | None = None  # in_person | online
+
+    @property
+    def index_only(self) -> bool:
+        """Whether the grid indexes answer the query without reading rows (program filter at most)."""
+        return not (self.weekdays or self.day_part or self.language or self.types_all)
 
     def sql(self) -> tuple[str, list[Any]]:
         """WHERE fragments (joined by AND, each starting with ' AND ') and their parameters."""
@@ -300,7 +307,7 @@ class MeetingStore:
         radii = [min(max(start_km, await self._first_radius(limit)), max_km)]
         while radii[-1] < max_km and len(radii) < 4:
             radii.append(min(radii[-1] * 3, max_km))
-        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii))
+        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii), inline=filters.index_only)
         by_ring: dict[int, list[Any]] = {}
         for r in rows:
             by_ring.setdefault(r[0], []).append(r)
@@ -313,7 +320,8 @@ class MeetingStore:
                 break
         radius = min(radius * 3, max_km)
         while True:  # rare: more rings, one statement each
-            rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, [radius]))
+            sql, args = self._rings_sql(lat, lon, filters, limit, [radius])
+            rows = await self._rows(sql, args, inline=filters.index_only)
             found = _within(lat, lon, rows, radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return found
@@ -328,8 +336,13 @@ class MeetingStore:
         density = max(count, 1) / NL_AREA_KM2
         return min(25.0, math.sqrt(limit / (math.pi * density)) / 2)
 
-    async def _rows(self, sql: str, args: list[Any]) -> list[Any]:
-        """One read in a single hop to the database thread (near-me is the hot path)."""
+    async def _rows(self, sql: str, args: list[Any], *, inline: bool = False) -> list[Any]:
+        """A read for near-me. With inline, on a read-only connection right here, without a hop to the
+        database thread: a query the grid index answers alone takes well under a millisecond, less
+        than the hand-over costs (WAL lets this reader see every commit). Otherwise on the thread.
+        """
+        if inline:
+            return _reader(self.db).execute(sql, args).fetchall()
         async with self.db._lock:  # the Database's own lock: no transaction interleaves
             return list(await self.db.conn.execute_fetchall(sql, args))
 
@@ -349,6 +362,9 @@ class MeetingStore:
         for i, radius in enumerate(radii):
             reach = radius * 1.02  # a little beyond: the flat distance is an approximation
             ranges = cell_ranges(lat, lon, reach)
+            # Pad to a count that depends on the radius only, so the statement text repeats and
+            # SQLite's prepared-statement cache is hit; (1, 0) is an empty range.
+            ranges += [(1, 0)] * max(0, int(2 * reach / 111.2 / CELL_DEG) + 2 - len(ranges))
             ctes.append(f"c{i}(lo, hi) AS (VALUES {','.join('(?,?)' for _ in ranges)})")
             args += [x for pair in ranges for x in pair]
             # The ring's cell ranges drive the loop; when the previous ring was enough there are none.
@@ -389,7 +405,7 @@ class MeetingStore:
         if filters.program:
             args.append(filters.program)
         args += [dlat * dlat, *params, limit + SLACK]
-        return _within(lat, lon, await self._rows(sql, args), max_km, limit)
+        return _within(lat, lon, await self._rows(sql, args, inline=filters.index_only), max_km, limit)
 
     async def online(self, filters: Filters = Filters(), *, limit: int = 200) -> list[Meeting]:
         """Meetings one can join online (online and hybrid), by weekday and time."""
@@ -501,6 +517,18 @@ def to_meeting_guide(m: Meeting) -> dict[str, Any]:
         "updated": m.updated,
     }
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _reader(db: Database) -> sqlite3.Connection:
+    """A read-only connection to the same database file, opened once per Database."""
+    conn = _READERS.get(db)
+    if conn is None:
+        conn = sqlite3.connect(db.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA query_only = ON")
+        weakref.finalize(db, conn.close)
+        _READERS[db] = conn
+    return conn
 
 
 def _within(lat: float, lon: float, rows: list[Any], radius: float, limit: int) -> list[Nearby]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 ATTENDANCE = ("in_person", "online", "hybrid", "inactive")
@@ -65,9 +65,8 @@ class Meeting:
 
     def content_hash(self) -> str:
         """A digest of everything an import can change (not id, not when it was last seen)."""
-        data = asdict(self)
-        data.pop("id")
-        blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=list)
+        values = [getattr(self, name) for name in _HASHED]
+        blob = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
     def with_id(self, meeting_id: int) -> Meeting:
@@ -75,6 +74,7 @@ class Meeting:
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Meeting) if f.name != "id")
+_HASHED = COLUMNS
 
 
 def to_row(m: Meeting) -> dict[str, Any]:

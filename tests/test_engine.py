@@ -143,3 +143,15 @@ async def test_settings_screens_offer_a_way_out(engine: Engine) -> None:
     for command in ("/taal", "/privacy", "/help"):
         reply = await engine.handle(CHAT, Input.of_text(command))
         assert "m:home" in ids(reply), command
+
+
+async def test_stop_forgets_the_search_location_held_in_memory(engine, services) -> None:
+    """A shared location lives only in memory; /stop drops it there too."""
+    from conversations.location_cache import LOCATIONS
+
+    await engine.handle(31337, Input.of_text("/start"))
+    await engine.handle(31337, Input.of_location(52.09, 5.12))
+    key = services.keys.pseudonym(31337)
+    assert LOCATIONS.get(key, services.clock.now()) is not None
+    await engine.handle(31337, Input.of_text("/stop"))
+    assert LOCATIONS.get(key, services.clock.now()) is None

@@ -240,3 +240,15 @@ def test_location_cache_is_bounded_and_forgets() -> None:
     assert cache.get("b", now + timedelta(minutes=11)) is None
     cache.forget("c")
     assert cache.get("c", now) is None
+
+
+async def test_after_stop_an_old_button_does_not_reuse_the_location(engine: Engine, demo: Services) -> None:
+    from conversations.types import Input
+
+    await press(engine, "n:start")
+    await share(engine, *UTRECHT)
+    await engine.handle(4242, Input.of_text("/stop"))
+    await engine.handle(4242, Input.of_text("/start"))
+    reply = await press(engine, "n:page:1")
+    assert reply.request_location and "Meetings in de komende 7 dagen" not in text(reply)
+    assert LOCATIONS.get(demo.keys.pseudonym(4242), demo.clock.now()) is None

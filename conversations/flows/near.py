@@ -77,6 +77,8 @@ class NearFlow(Flow):
     # --- entering -------------------------------------------------------------------------------
 
     async def start(self, ctx: Context, arg: str = "") -> Reply:
+        if ctx.flow not in ("near", "card"):
+            LOCATIONS.forget(ctx.user_key)  # a location only lives while the person is searching
         program = arg.upper() if arg and arg.upper() in PROGRAMS else ""
         keep = dict(ctx.data.get("f") or {}) if ctx.flow == "near" else {}
         ctx.goto("near", "ask", program=program, f=keep, page=0)
@@ -141,6 +143,8 @@ class NearFlow(Flow):
         return Reply().add(ctx.t.t("dir.near.which_place"), rows)
 
     async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
+        if ctx.flow not in ("near", "card"):
+            LOCATIONS.forget(ctx.user_key)  # an old button (e.g. after /stop) must not reuse a location
         if ctx.flow != "near":
             saved = ctx.data.get("near") if ctx.flow == "card" else None
             ctx.goto("near", "results", **(saved or {"program": "", "f": {}, "page": 0}))
