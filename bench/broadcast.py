@@ -36,7 +36,7 @@ SECRET = "5e" * 32
 FIRST_CHAT = 1_000_000
 
 
-def bot_env(fake: FakeBotAPI, rate: float) -> dict[str, str]:
+def bot_env(fake: FakeBotAPI, rate: float, workers: int) -> dict[str, str]:
     """The bot paces itself at `rate` (set a little under the limit, as one would for Telegram's)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EERSTESTAP_", "TELEGRAM_"))}
     env.update(
@@ -48,22 +48,26 @@ def bot_env(fake: FakeBotAPI, rate: float) -> dict[str, str]:
         EERSTESTAP_SWEEP_SECONDS="0.2",
         EERSTESTAP_ALLOW_DEMO="1",
     )
+    if workers:
+        env["EERSTESTAP_SEND_WORKERS"] = str(workers)
     return env
 
 
-def start_bot(db_path: Path, fake: FakeBotAPI, rate: float, log: Path) -> subprocess.Popen[bytes]:
+def start_bot(
+    db_path: Path, fake: FakeBotAPI, rate: float, log: Path, workers: int
+) -> subprocess.Popen[bytes]:
     """`eerstestap run` against the fake, as its own process."""
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--db", str(db_path), "--env-file", os.devnull],
             cwd=ROOT,
-            env=bot_env(fake, rate),
+            env=bot_env(fake, rate, workers),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
 
 
-async def run(recipients: int, rate: float, within: float, margin: float) -> dict[str, float]:
+async def run(recipients: int, rate: float, within: float, margin: float, workers: int) -> dict[str, float]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
     db = await Database(tmp / "bench.db").open()
     services = Services(db, KeyRing(bytes.fromhex(SECRET)), SystemClock(), Settings())
@@ -71,7 +75,7 @@ async def run(recipients: int, rate: float, within: float, margin: float) -> dic
     chats = list(range(FIRST_CHAT, FIRST_CHAT + recipients))
     await bulk_followers(services, chats, mid)
     async with FakeBotAPI(rate_limit=rate) as fake:
-        proc = start_bot(db.path, fake, rate * margin, tmp / "bot.log")
+        proc = start_bot(db.path, fake, rate * margin, tmp / "bot.log", workers)
         try:
             loop = asyncio.get_running_loop()
             end = loop.time() + 30
@@ -127,9 +131,17 @@ def main() -> None:
         "--rate", type=float, default=300.0, help="global limit the fake enforces (per second)"
     )
     parser.add_argument("--margin", type=float, default=0.95, help="the bot paces at limit × margin")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="sends in flight (EERSTESTAP_SEND_WORKERS; also the most duplicates a crash can cause); 0 = the "
+        "sender's default",
+    )
     parser.add_argument("--timeout", type=float, default=300.0)
     args = parser.parse_args()
-    r = asyncio.run(run(args.recipients, args.rate, args.timeout, args.margin))
+    r = asyncio.run(run(args.recipients, args.rate, args.timeout, args.margin, args.workers))
+    print(f"sends in flight      {args.workers or 'default':>10}")
     print(f"recipients           {r['recipients']:>10,}")
     print(f"limit (msg/s)        {r['limit']:>10.0f}   (the bot paces at {r['paced']:.0f})")
     print(f"achieved (msg/s)     {r['achieved']:>10.1f}")

@@ -82,6 +82,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE status = 'pending';
 CREATE INDEX outbox_claimed ON outbox(lease_until) WHERE status = 'claimed';
 CREATE INDEX outbox_user ON outbox(user_key, status);
+CREATE INDEX outbox_progress ON outbox(broadcast_id, status);
 
 -- Settling a row counts it on its broadcast in the same statement; a row erased before it was settled
 -- (the person used /stop) no longer counts as queued but as not reachable.
