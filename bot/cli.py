@@ -19,6 +19,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_directory",
     "bot.cli_run",
     "bot.cli_link",
+    "bot.cli_admin",
 )
 
 

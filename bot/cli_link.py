@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from conversations.flows import DEEP_LINKS
+from conversations.flows import DEEP_LINKS, resolve_deep_link
 from storage.referrals import valid_tag
 
 ENV_USERNAME = "EERSTESTAP_BOT_USERNAME"
@@ -16,7 +16,11 @@ ENV_USERNAME = "EERSTESTAP_BOT_USERNAME"
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("link", parents=[common], help="print a t.me deep link for a poster, optionally as QR")
     p.add_argument("--tag", default=None, help="anonymous referral tag, e.g. kliniek_utrecht ([A-Za-z0-9_-])")
-    p.add_argument("--flow", default=None, help="open a flow directly: " + ", ".join(sorted(DEEP_LINKS)))
+    p.add_argument(
+        "--flow",
+        default=None,
+        help="open a flow directly: " + ", ".join([*sorted(DEEP_LINKS), "meeting_<id>"]),
+    )
     p.add_argument("--username", default=None, help=f"bot username (default ${ENV_USERNAME}, else getMe)")
     p.add_argument("--qr", type=Path, default=None, help="write a QR code image (.png or .svg) for a poster")
     p.set_defaults(func=run)
@@ -27,14 +31,15 @@ def payload_for(tag: str | None, flow: str | None) -> str:
     if flow and tag:
         raise ValueError("give --tag or --flow, not both: a deep link carries one payload")
     if flow:
-        if flow not in DEEP_LINKS:
-            raise ValueError(f"unknown flow {flow!r}; choose one of {', '.join(sorted(DEEP_LINKS))}")
+        if resolve_deep_link(flow) is None or not valid_tag(flow):
+            choices = ", ".join([*sorted(DEEP_LINKS), "meeting_<id>"])
+            raise ValueError(f"unknown flow {flow!r}; choose one of {choices}")
         return flow
     if not tag:
         raise ValueError("give --tag TAG (a poster's referral tag) or --flow FLOW")
     if not valid_tag(tag):
         raise ValueError("a tag is 1 to 64 characters from A-Z, a-z, 0-9, _ and -")
-    if tag in DEEP_LINKS:
+    if resolve_deep_link(tag) is not None:
         raise ValueError(f"{tag!r} opens a flow; choose another tag")
     return tag
 

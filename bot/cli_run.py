@@ -53,7 +53,7 @@ async def run(args: argparse.Namespace) -> int:
     from bot.app import serve  # imports python-telegram-bot only when running
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "job skipped: still running" is routine
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import warnings
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -34,6 +35,9 @@ SendFn = Callable[[int, Reply], Awaitable[object]]
 SleepFn = Callable[[float], Awaitable[None]]
 PURGE_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 RETRY_LATER = timedelta(minutes=1)
+SETTLED_MEMORY = 50_000  # items settled by this process that a late re-claim must not send again
+IDLE_RETRY = 1.0  # seconds before looking again at a due time that yielded nothing
+LATE_OK = {"misfire_grace_time": None, "coalesce": True}  # a busy loop delays a job; it still runs once
 
 
 @dataclass(slots=True)
@@ -46,12 +50,12 @@ class DeliveryConfig:
     backoff: float = 1.0  # first network-retry wait in seconds, doubled each time
     max_rate_waits: int = 10  # 429 answers tolerated per item before it is put back ("retry")
     batch: int = 60  # items claimed per round (about two seconds of sending at 30/s)
-    workers: int = 32  # sends in flight at once
+    workers: int = 32  # sends in flight at once (each waits for its paced slot); EERSTESTAP_SEND_WORKERS
     sweep_interval: float = 30.0  # seconds between sweeps for anything missed
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides: Any) -> DeliveryConfig:
-        """Defaults, then EERSTESTAP_GLOBAL_RATE / _CHAT_INTERVAL / _SWEEP_SECONDS, then keyword overrides."""
+        """Defaults, then EERSTESTAP_GLOBAL_RATE, _CHAT_INTERVAL, _SWEEP_SECONDS, _SEND_WORKERS; overrides."""
         cfg = cls()
         for name, attr in (
             ("EERSTESTAP_GLOBAL_RATE", "global_rate"),
@@ -60,6 +64,8 @@ class DeliveryConfig:
         ):
             if env.get(name):
                 setattr(cfg, attr, float(env[name]))
+        if env.get("EERSTESTAP_SEND_WORKERS"):  # sends in flight; also the bound on duplicates after a crash
+            cfg.workers = max(1, int(env["EERSTESTAP_SEND_WORKERS"]))
         for key, value in overrides.items():
             setattr(cfg, key, value)
         return cfg
@@ -132,6 +138,8 @@ class Sender:
         self.totals = DrainStats()
         self.on_drained: Callable[[], object] | None = None
         self.source_list: Callable[[], list[OutgoingSource]] = sources  # tests may narrow this
+        self._in_flight: set[tuple[str, str, str, str]] = set()  # claimed here, not yet settled
+        self._settled: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()  # recently settled here
 
     @staticmethod
     def _now() -> float:
@@ -210,27 +218,57 @@ class Sender:
         else:
             self.totals.requeued += 1
 
+    def _remember_settled(self, key: tuple[str, str, str, str]) -> None:
+        self._settled[key] = None
+        while len(self._settled) > SETTLED_MEMORY:
+            self._settled.popitem(last=False)
+
     async def drain_source(self, source: OutgoingSource, now: datetime | None = None) -> int:
-        """Claim and deliver everything due from one source; return how many were handled."""
+        """Claim and deliver everything due from one source; return how many were handled.
+
+        Claiming runs ahead of sending by at most one batch (a bounded queue), so the workers never
+        wait for a whole batch to finish and few items are claimed but unsent at any moment.
+        """
+        queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=self.config.batch)
+
+        async def worker() -> None:
+            while (item := await queue.get()) is not None:
+                key = _identity(source, item)
+                try:
+                    if await self.deliver(source, item) != "retry" and key is not None:
+                        self._remember_settled(key)
+                except Exception as exc:  # settle failed: the source's lease brings the item back
+                    log.error("delivering from %s failed (%s)", source.name, type(exc).__name__)
+                finally:
+                    self._in_flight.discard(key)
+
+        workers = [asyncio.create_task(worker()) for _ in range(max(1, self.config.workers))]
         handled = 0
-        workers = asyncio.Semaphore(self.config.workers)
-
-        async def one(item: Outgoing) -> None:
-            async with workers:
-                await self.deliver(source, item)
-
-        while self.running():
-            try:
-                items = await source.claim_due(
-                    self.services, now or self.services.clock.now(), limit=self.config.batch
-                )
-            except Exception as exc:
-                log.error("could not claim from %s (%s)", source.name, type(exc).__name__)
-                break
-            if not items:
-                break
-            await asyncio.gather(*(one(item) for item in items))
-            handled += len(items)
+        try:
+            while self.running():
+                try:
+                    items = await source.claim_due(
+                        self.services, now or self.services.clock.now(), limit=self.config.batch
+                    )
+                except Exception as exc:
+                    log.error("could not claim from %s (%s)", source.name, type(exc).__name__)
+                    break
+                if not items:
+                    break
+                for item in items:
+                    key = _identity(source, item)
+                    if key is not None and (key in self._in_flight or key in self._settled):
+                        # Our own claim ran out while the item waited (a 429 pause), and the source handed
+                        # it out again: it is queued, or was sent while this claim was being made.
+                        continue
+                    if key is not None:
+                        self._in_flight.add(key)
+                    await queue.put(item)
+                    handled += 1
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
         return handled
 
     async def next_due_at(self) -> datetime | None:
@@ -254,6 +292,11 @@ class Sender:
         if self.on_drained is not None:
             self.on_drained()
         return handled
+
+
+def _identity(source: OutgoingSource, item: Outgoing) -> tuple[str, str, str, str] | None:
+    """What makes a claimed item unique (its source row), or None when the source gives no ref."""
+    return (source.name, item.kind, item.ref, item.user_key) if item.ref else None
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -284,30 +327,36 @@ class Scheduler:
         """Register the jobs (call once, before or after the application starts)."""
         assert self.jobs is not None
         self.jobs.run_repeating(
-            self._sweep, interval=self.sender.config.sweep_interval, first=0.2, name="outgoing-sweep"
+            self._sweep,
+            interval=self.sender.config.sweep_interval,
+            first=0.2,
+            name="outgoing-sweep",
+            job_kwargs=LATE_OK,
         )
         if purge:
-            self.jobs.run_daily(self._purge, time=PURGE_TIME, name="purge-expired")
+            self.jobs.run_daily(self._purge, time=PURGE_TIME, name="purge-expired", job_kwargs=LATE_OK)
 
     def poke(self, delay: float = 0.5) -> None:
         """New rows may be due (e.g. a broadcast was confirmed): drain within `delay` seconds."""
         assert self.jobs is not None
         if not self._soon:
             self._soon = True
-            self.jobs.run_once(self._soon_sweep, when=delay, name=self.SOON)
+            self.jobs.run_once(self._soon_sweep, when=delay, name=self.SOON, job_kwargs=LATE_OK)
 
     async def _soon_sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._soon = False
         await self._sweep(context)
 
     async def _sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        handled = 0
         try:
-            await self.sender.drain()
+            handled = await self.sender.drain()
         except Exception as exc:
             log.error("sweep failed (%s)", type(exc).__name__)
-        await self.plan_next()
+        # Something 'due' that could not be claimed (leased by another process) must not spin the loop.
+        await self.plan_next(min_delay=0.0 if handled else IDLE_RETRY)
 
-    async def plan_next(self) -> None:
+    async def plan_next(self, min_delay: float = 0.0) -> None:
         """(Re)schedule the wake-up at the earliest due time of any source."""
         assert self.jobs is not None
         try:
@@ -320,9 +369,9 @@ class Scheduler:
         for job in self.jobs.get_jobs_by_name(self.NEXT):
             job.schedule_removal()
         self._next_at = due
-        delay = max(0.0, (due - self.sender.services.clock.now()).total_seconds())
+        delay = max(min_delay, (due - self.sender.services.clock.now()).total_seconds())
         if delay < self.sender.config.sweep_interval:
-            self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT)
+            self.jobs.run_once(self._sweep, when=delay + 0.05, name=self.NEXT, job_kwargs=LATE_OK)
 
     async def _purge(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.purge_now()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import Any
 
 from telegram import (
     Bot,
@@ -28,6 +29,7 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+RAW_SEND_MESSAGE = "sendmessage"
 
 
 def escape(text: str) -> str:
@@ -90,43 +92,74 @@ def is_plain(message: Message) -> bool:
     return message.pin is None and message.document is None and len(escape(message.text)) <= MAX_TEXT
 
 
+def markup_json(rows: list[list[Button]]) -> dict[str, Any] | None:
+    """The inline keyboard as Bot API JSON (the same buttons inline_markup keeps)."""
+    out = []
+    for row in rows:
+        keys: list[dict[str, str]] = []
+        for b in row:
+            if b.url:
+                keys.append({"text": b.label, "url": b.url})
+            elif fits_callback(b.id):
+                keys.append({"text": b.label, "callback_data": b.id})
+        if keys:
+            out.append(keys)
+    return {"inline_keyboard": out} if out else None
+
+
+async def send_text(bot: Bot, chat_id: int, html_text: str, markup: dict[str, Any] | None) -> int:
+    """sendMessage without building python-telegram-bot objects for the keyboard and the answer.
+
+    This is the bot's most frequent call, so it goes to the endpoint with plain JSON. Bot API method
+    names are case-insensitive; the lower-case spelling is python-telegram-bot's way to make a raw call
+    without a warning. Errors, the rate limiter and its retries behave exactly as for send_message.
+    """
+    kwargs: dict[str, Any] = {"chat_id": chat_id, "text": html_text, "parse_mode": "HTML"}
+    if markup is not None:
+        kwargs["reply_markup"] = markup
+    result = await bot.do_api_request(RAW_SEND_MESSAGE, api_kwargs=kwargs)
+    return int(result["message_id"]) if isinstance(result, dict) else 0
+
+
 async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: Markup | None = None) -> int:
     """Send one Message (text, then pin or file); return the id of the last Telegram message sent."""
-    markup: Markup | None = inline_markup(message.buttons)
-    if markup is None:
-        markup = extra_markup
     carrier = message.pin is not None or message.document is not None
-    last_id = 0
     texts = split_text(message.text) if message.text.strip() else []
-    if message.document is not None and texts and len(texts) == 1 and len(escape(texts[0])) <= MAX_CAPTION:
+    if not carrier:
+        markup = markup_json(message.buttons)
+        if markup is None and extra_markup is not None:
+            markup = extra_markup.to_dict()
+        last_id = 0
+        for i, part in enumerate(texts):
+            last_id = await send_text(bot, chat_id, escape(part), markup if i == len(texts) - 1 else None)
+        return last_id
+    objects: Markup | None = inline_markup(message.buttons) or extra_markup
+    if message.document is not None and len(texts) == 1 and len(escape(texts[0])) <= MAX_CAPTION:
         doc = message.document
         sent = await bot.send_document(
             chat_id,
             InputFile(doc.data, filename=doc.filename),
             caption=escape(texts[0]),
             parse_mode=ParseMode.HTML,
-            reply_markup=markup,
+            reply_markup=objects,
         )
         return sent.message_id
-    for i, part in enumerate(texts):
-        last = i == len(texts) - 1 and not carrier
-        sent = await bot.send_message(
-            chat_id, escape(part), parse_mode=ParseMode.HTML, reply_markup=markup if last else None
-        )
-        last_id = sent.message_id
+    for part in texts:
+        await send_text(bot, chat_id, escape(part), None)
+    last_id = 0
     if message.pin is not None:
         pin = message.pin
         if pin.title.strip() and pin.address.strip():
             sent = await bot.send_venue(
-                chat_id, pin.lat, pin.lon, pin.title[:256], pin.address[:256], reply_markup=markup
+                chat_id, pin.lat, pin.lon, pin.title[:256], pin.address[:256], reply_markup=objects
             )
         else:
-            sent = await bot.send_location(chat_id, pin.lat, pin.lon, reply_markup=markup)
+            sent = await bot.send_location(chat_id, pin.lat, pin.lon, reply_markup=objects)
         last_id = sent.message_id
     if message.document is not None:
         doc = message.document
         sent = await bot.send_document(
-            chat_id, InputFile(doc.data, filename=doc.filename), reply_markup=markup
+            chat_id, InputFile(doc.data, filename=doc.filename), reply_markup=objects
         )
         last_id = sent.message_id
     return last_id

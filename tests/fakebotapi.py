@@ -104,7 +104,10 @@ class ApiError(Exception):
 
 @dataclass(slots=True)
 class Call:
-    """One request the bot made: method (as the bot spelled it), decoded parameters, monotonic time."""
+    """One request the bot made: method (as the bot spelled it), decoded parameters, monotonic time.
+
+    Every call is recorded except successful getUpdates (long polls would flood the list).
+    """
 
     method: str
     params: dict[str, Any]
@@ -341,8 +344,16 @@ class FakeBotAPI:
         """Wait until at least `count` successful calls of `method` matching `match` were made."""
         deadline = time.monotonic() + within
 
+        m = method.lower()
+
         def found() -> list[Call]:
-            return [c for c in self.calls_of(method, **match) if self.calls.index(c) >= since]
+            return [
+                c
+                for c in self.calls[since:]
+                if c.method.lower() == m
+                and c.status == 200
+                and all(c.params.get(k) == v for k, v in match.items())
+            ]
 
         async with self._changed:
             while len(hits := found()) < count:

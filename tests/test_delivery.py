@@ -213,3 +213,29 @@ async def test_daily_purge_job_is_scheduled_and_erases_the_expired(services: Ser
         assert adapter.scheduler.jobs.get_jobs_by_name("purge-expired")
         assert await adapter.scheduler.purge_now() == 1
     assert await services.users.get(old) is None and await services.users.get(fresh) is not None
+
+
+async def test_an_item_handed_out_again_by_its_source_is_sent_once(services: Services) -> None:
+    """A lease that runs out during a slow send makes the source hand the item out again: send it once."""
+    key = await enrol(services, 71)
+    first = item(key, "row-7")
+    handed_out = 0
+
+    class Leaky(ListSource):
+        async def claim_due(self, services: Services, now: datetime, **kw: object) -> list[Outgoing]:
+            nonlocal handed_out
+            handed_out += 1
+            return [Outgoing(first.user_key, first.reply, first.kind, first.ref)] if handed_out <= 3 else []
+
+    source = Leaky()
+    sent: list[int] = []
+
+    async def send(chat_id: int, reply: Reply) -> None:
+        sent.append(chat_id)
+        await asyncio.sleep(0.01)  # the item is in flight while the source hands it out again
+
+    sender = Sender(services, send, DeliveryConfig(chat_interval=0, batch=1, workers=2))
+    sender.source_list = lambda: [source]
+    await sender.drain()
+    assert sent == [71]
+    assert source.outcomes == [("row-7", "sent")]

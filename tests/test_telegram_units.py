@@ -12,7 +12,7 @@ from bot.app import should_edit
 from bot.cli_link import link_for, payload_for
 from bot.config import DEFAULT_BASE_URL, ConfigError, from_env, load_env_file
 from bot.lenient import fix_payload
-from bot.render import escape, fits_callback, inline_markup, split_text
+from bot.render import escape, fits_callback, inline_markup, markup_json, split_text
 from content.i18n import messages
 from conversations.context import Services
 from conversations.types import Button, Reply
@@ -78,6 +78,12 @@ def test_render_escapes_splits_and_guards_callback_data() -> None:
     assert markup is not None
     rows = markup.inline_keyboard
     assert [b.callback_data for b in rows[0]] == ["m:home"] and rows[1][0].url == "https://aa-nederland.nl"
+    mixed = [
+        [Button("ok", "m:home"), Button("te lang", "x" * 65)],
+        [Button("web", url="https://aa-nederland.nl")],
+    ]
+    assert markup_json(mixed) == markup.to_dict(), "the raw keyboard is what python-telegram-bot would send"
+    assert markup_json([[Button("x", "y" * 70)]]) is None
 
 
 def test_should_edit_only_within_one_flow_screen() -> None:
@@ -152,8 +158,16 @@ def test_telegram_texts_exist_in_both_languages() -> None:
 def test_link_payloads() -> None:
     assert payload_for("kliniek_utrecht", None) == "kliniek_utrecht"
     assert payload_for(None, "naasten") == "naasten"
+    assert payload_for(None, "meeting_12") == "meeting_12"
     assert link_for("@EersteStapBot", "naasten") == "https://t.me/EersteStapBot?start=naasten"
-    for tag, flow in (("a b", None), (None, "nope"), (None, None), ("x", "naasten"), ("naasten", None)):
+    for tag, flow in (
+        ("a b", None),
+        (None, "nope"),
+        (None, None),
+        ("x", "naasten"),
+        ("naasten", None),
+        ("meeting_3", None),
+    ):
         with pytest.raises(ValueError):
             payload_for(tag, flow)
 
@@ -185,7 +199,7 @@ def test_bench_updates_prints_its_figures() -> None:
     from tests.conftest import ROOT
 
     out = subprocess.run(
-        [sys.executable, "bench/updates.py", "--updates", "120"],
+        [sys.executable, "bench/updates.py", "--updates", "120", "--rounds", "1"],
         capture_output=True, text=True, cwd=ROOT, env=cli_env(), timeout=120,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr

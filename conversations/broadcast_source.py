@@ -1,0 +1,127 @@
+"""The broadcast outbox as an OutgoingSource: each claimed row becomes a message in its recipient's language.
+
+A message is signed as coming from the group's support worker, never from a person. When a broadcast has
+nothing left to send, its creator gets a summary (sent, blocked, failed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from content.i18n import Translator, translator
+from conversations.context import Services
+from conversations.flows.base import button_id
+from conversations.outgoing import Outcome, register_source
+from conversations.types import Button, Outgoing, Reply
+from storage import broadcasts as store
+from storage.edits import MeetingInfo, get_meeting
+
+KIND = "broadcast"
+SUMMARY_KIND = "broadcast_summary"
+
+
+def meeting_label(t: Translator, m: MeetingInfo) -> str:
+    """'AA De Brug (dinsdag 19:30)'."""
+    weekday = t.weekday(date(2024, 1, m.weekday))  # 1 Jan 2024 was a Monday
+    return t.t("support.meeting_label", name=m.name, day=weekday, time=m.start_time[:5])
+
+
+def change_text(
+    t: Translator, kind: str, params: dict[str, Any], text: str | None, m: MeetingInfo | None
+) -> str:
+    """The body of a change message for one meeting (or an announcement)."""
+    label = meeting_label(t, m) if m else ""
+    when = t.date(date.fromisoformat(params["date"])) if params.get("date") else ""
+    if kind == "cancel":
+        return t.t("support.msg.cancel", meeting=label, date=when)
+    if kind == "move":
+        parts = []
+        if params.get("start"):
+            parts.append(t.t("support.msg.move_time", time=params["start"]))
+        if params.get("place"):
+            parts.append(t.t("support.msg.move_place", place=params["place"]))
+        return t.t("support.msg.move", meeting=label, date=when, what=", ".join(parts))
+    if kind == "edit":
+        key = {"time": "support.msg.edit_time", "place": "support.msg.edit_place"}.get(
+            str(params.get("field")), "support.msg.edit_url"
+        )
+        return t.t(key, meeting=label, value=params.get("value", ""))
+    if kind in ("close", "reopen"):
+        return t.t(f"support.msg.{kind}", meeting=label)
+    return t.t("support.msg.note", meeting=label, text=text or "")
+
+
+def render(t: Translator, b: store.Broadcast | dict[str, Any], m: MeetingInfo | None) -> Reply:
+    """The message a recipient gets (also shown to the support worker as a preview)."""
+    d = b if isinstance(b, dict) else {
+        "kind": b.kind, "params": b.params, "text": b.text, "program": b.program, "region": b.region,
+    }  # fmt: skip
+    kind, params, text = d["kind"], d.get("params") or {}, d.get("text")
+    if m is not None:
+        head = t.t("support.msg.head")
+        body = change_text(t, kind, params, text, m)
+    else:
+        head = t.t("support.msg.head_region", program=d.get("program") or "", region=d.get("region") or "")
+        body = text or ""
+    lines = [head, body, t.t("support.msg.signature")]
+    if m is not None and m.is_demo:
+        lines.append(t.t("support.demo_label"))
+    buttons: list[list[Button]] = []
+    if m is not None:
+        buttons.append([Button(t.t("support.msg.btn_card"), button_id("c", "start", m.id))])
+    buttons.append([Button(t.t("nav.menu"), "m:home")])
+    return Reply().add("\n\n".join(lines), buttons)
+
+
+def render_summary(t: Translator, b: store.Broadcast) -> Reply:
+    """The final figures for the support worker who sent a broadcast."""
+    text = t.t("support.summary", id=b.id, sent=b.sent, blocked=b.blocked, failed=b.failed, skipped=b.skipped)
+    return Reply().add(text, [[Button(t.t("support.btn.menu"), button_id("b", "menu"))]])
+
+
+class BroadcastSource:
+    """Hands out outbox rows (and finished-broadcast summaries) to whoever sends."""
+
+    name = "broadcasts"
+
+    async def next_due_at(self, services: Services) -> datetime | None:
+        return await store.next_due_at(services.db)
+
+    async def claim_due(
+        self, services: Services, now: datetime, *, user_key: str | None = None, limit: int = 100
+    ) -> list[Outgoing]:
+        claimed = await store.claim(services.db, now, limit=limit, user_key=user_key)
+        casts = await store.get_broadcasts(services.db, sorted({c.broadcast_id for c in claimed}))
+        meetings: dict[int, MeetingInfo | None] = {}
+        out: list[Outgoing] = []
+        for c in claimed:
+            b = casts.get(c.broadcast_id)
+            if b is None:
+                continue
+            if b.meeting_id is not None and b.meeting_id not in meetings:
+                meetings[b.meeting_id] = await get_meeting(services.db, b.meeting_id)
+            t = translator(c.lang)
+            m = meetings.get(b.meeting_id) if b.meeting_id is not None else None
+            out.append(Outgoing(c.user_key, render(t, b, m), KIND, f"{c.outbox_id}:{c.broadcast_id}"))
+        for b, creator in await store.finish_ready(services.db, now, creator_key=user_key):
+            if not creator:
+                continue
+            row = await services.users.get(creator)
+            t = translator(row.lang if row else "nl")
+            out.append(Outgoing(creator, render_summary(t, b), SUMMARY_KIND, f"summary:{b.id}"))
+        return out
+
+    async def settle(
+        self, services: Services, item: Outgoing, outcome: Outcome, *, retry_at: datetime | None = None
+    ) -> None:
+        if item.kind != KIND:
+            return  # a summary is sent at most once; the progress screen shows the same figures
+        outbox_id, _, broadcast_id = item.ref.partition(":")
+        # On "blocked" the sender erases the person afterwards (their outbox rows go with them).
+        await store.settle(
+            services.db, int(outbox_id), int(broadcast_id), outcome, services.clock.now(), retry_at=retry_at
+        )
+
+
+SOURCE = register_source(BroadcastSource())

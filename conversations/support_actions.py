@@ -1,0 +1,88 @@
+"""What a support worker's change does, for the chat and the CLI alike: write it, fan it out, log it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from conversations.context import Services
+from storage import broadcasts as bstore
+from storage import edits
+from storage.db import Tx
+from storage.edits import MeetingInfo
+from storage.support import write_audit
+
+KINDS = ("cancel", "move", "edit", "close", "reopen", "note", "announce")
+
+
+def split_place(text: str) -> tuple[str | None, str]:
+    """'Buurthuis De Linde, Lindelaan 4, Utrecht' → ('Buurthuis De Linde', 'Lindelaan 4, Utrecht')."""
+    head, sep, rest = text.partition(",")
+    if sep and rest.strip() and any(ch.isdigit() for ch in rest):
+        return head.strip(), rest.strip()
+    return None, text.strip()
+
+
+async def apply_change(
+    tx: Tx, m: MeetingInfo, kind: str, params: dict[str, Any], text: str | None, now: datetime, actor: str
+) -> None:
+    """Write the directory change a broadcast announces (an announcement changes nothing)."""
+    day = date.fromisoformat(params["date"]) if params.get("date") else None
+    if kind == "cancel" and day:
+        await edits.cancel_date(tx, m.id, day, now, actor)
+    elif kind == "move" and day:
+        place = params.get("place")
+        location, address = split_place(place) if place else (None, None)
+        await edits.move_date(
+            tx, m.id, day, now, actor, new_start=params.get("start"), new_location=location or place,
+            new_address=address if location else None,
+        )  # fmt: skip
+    elif kind == "edit":
+        field, value = params.get("field"), params.get("value")
+        if field == "time":
+            await edits.edit_meeting(tx, m.id, now, actor, start_time=value)
+        elif field == "place":
+            location, address = split_place(str(value))
+            changes = {"address": address, **({"location": location} if location else {})}
+            await edits.edit_meeting(tx, m.id, now, actor, **changes)
+        else:
+            await edits.edit_meeting(tx, m.id, now, actor, conference_url=value)
+    elif kind == "close":
+        await edits.close_meeting(tx, m.id, now, actor)
+    elif kind == "reopen":
+        await edits.reopen_meeting(tx, m.id, now, actor)
+    elif kind == "note":
+        await edits.add_note(tx, m.id, now, actor, text or "")
+
+
+def audit_summary(kind: str, params: dict[str, Any], cast: bstore.Broadcast) -> str:
+    """What the audit log keeps: the date or field and the broadcast number — never recipients."""
+    what = params.get("date") or params.get("field") or ""
+    return f"{what} broadcast#{cast.id}".strip()
+
+
+async def publish(
+    services: Services,
+    role_id: int | None,
+    m: MeetingInfo | None,
+    kind: str,
+    params: dict[str, Any],
+    text: str | None,
+    audience: bstore.Audience,
+) -> bstore.Broadcast:
+    """Apply a change, write its broadcast and all outbox rows and the audit line in one transaction.
+
+    The Telegram side pokes its sender after every update, so the outbox starts draining at once.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown change {kind!r}")
+    now = services.clock.now()
+    actor = f"role:{role_id}" if role_id else "cli"
+    async with services.db.tx() as tx:
+        if m is not None:
+            await apply_change(tx, m, kind, params, text, now, actor)
+        cast = await bstore.create_broadcast(
+            tx, now, audience, kind, params=params, text=text, created_by=role_id
+        )
+        await write_audit(tx, now, role_id, kind, m.id if m else None, audit_summary(kind, params, cast))
+    return cast

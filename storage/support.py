@@ -1,0 +1,227 @@
+"""Support-worker roles, one-time invites (stored as keyed digests), rate-limited redemption, audit log."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from storage.db import Database, Tx
+from storage.keys import KeyRing
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE_LENGTH = 12
+DEFAULT_INVITE_TTL = timedelta(hours=48)
+ATTEMPT_WINDOW = timedelta(hours=1)
+MAX_ATTEMPTS_PER_USER = 5
+MAX_ATTEMPTS_GLOBAL = 50
+
+
+def iso(dt: datetime) -> str:
+    """A UTC instant as sortable text."""
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def normalise_code(text: str) -> str:
+    """Upper-case, without spaces and dashes, so 'abcd-efgh' and 'ABCDEFGH' are the same code."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """'ABCDEFGHJKLM' → 'ABCD-EFGH-JKLM' (easier to read aloud or type)."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """A support-worker role (a pseudonym's role; the role id is what the audit log shows)."""
+
+    id: int
+    role: str
+    note: str | None
+    created_at: str
+    revoked_at: str | None
+    user_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Redeem:
+    """The result of trying an invite code: ok (with the role), 'invalid', or 'limited'."""
+
+    status: str
+    worker: Worker | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of the audit log."""
+
+    at: str
+    role_id: int | None
+    action: str
+    meeting_id: int | None
+    summary: str
+
+
+async def write_audit(
+    tx: Tx, now: datetime, role_id: int | None, action: str, meeting_id: int | None = None, summary: str = ""
+) -> None:
+    """Add one line to the audit log inside the caller's transaction (never recipients)."""
+    await tx.insert(
+        "INSERT INTO audit_log(at, role_id, action, meeting_id, summary) VALUES (?, ?, ?, ?, ?)",
+        (iso(now), role_id, action, meeting_id, summary),
+    )
+
+
+class SupportStore:
+    """Roles, invites and the audit log."""
+
+    def __init__(self, db: Database, keys: KeyRing) -> None:
+        self.db = db
+        self.keys = keys
+
+    async def create_invite(
+        self, now: datetime, note: str | None = None, ttl: timedelta = DEFAULT_INVITE_TTL
+    ) -> tuple[str, datetime]:
+        """A new one-time code (returned once, stored only as a digest) and when it expires."""
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        expires = now + ttl
+        await self.db.execute(
+            "INSERT INTO invites(code_tag, note, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (self.keys.tag("invite", code), note, iso(now), iso(expires)),
+        )
+        return format_code(code), expires
+
+    async def redeem(self, user_key: str, code: str, now: datetime) -> Redeem:
+        """Turn a valid, unused, unexpired code into a role for this pseudonym; failures are rate-limited."""
+        since = iso(now - ATTEMPT_WINDOW)
+        tag = self.keys.tag("invite", normalise_code(code))
+        async with self.db.tx() as tx:
+            await tx.execute(
+                "DELETE FROM invite_attempts WHERE attempted_at < ?", (iso(now - timedelta(days=1)),)
+            )
+            mine = await tx.fetchone(
+                "SELECT COUNT(*) FROM invite_attempts WHERE user_key = ? AND attempted_at >= ?",
+                (user_key, since),
+            )
+            total = await tx.fetchone(
+                "SELECT COUNT(*) FROM invite_attempts WHERE attempted_at >= ?", (since,)
+            )
+            if mine[0] >= MAX_ATTEMPTS_PER_USER or total[0] >= MAX_ATTEMPTS_GLOBAL:  # type: ignore[index]
+                return Redeem("limited")
+            invite = await tx.fetchone(
+                "SELECT id, note FROM invites WHERE code_tag = ? AND used_at IS NULL AND expires_at > ?",
+                (tag, iso(now)),
+            )
+            if invite is None:
+                await tx.execute(
+                    "INSERT INTO invite_attempts(user_key, attempted_at) VALUES (?, ?)", (user_key, iso(now))
+                )
+                return Redeem("invalid")
+            existing = await tx.fetchone(
+                "SELECT id FROM support_workers WHERE user_key = ? AND revoked_at IS NULL", (user_key,)
+            )
+            if existing is not None:
+                worker_id = int(existing[0])
+            else:
+                worker_id = await tx.insert(
+                    "INSERT INTO support_workers(user_key, role, note, created_at) "
+                    "VALUES (?, 'support', ?, ?)",
+                    (user_key, invite[1], iso(now)),
+                )
+            await tx.execute(
+                "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?", (iso(now), worker_id, invite[0])
+            )
+            await tx.insert(
+                "INSERT INTO audit_log(at, role_id, action, summary) VALUES (?, ?, 'role.granted', '')",
+                (iso(now), worker_id),
+            )
+        return Redeem("ok", await self.worker(worker_id))
+
+    async def worker(self, worker_id: int) -> Worker | None:
+        """A role by id (revoked or not)."""
+        row = await self.db.fetchone(
+            "SELECT id, role, note, created_at, revoked_at, user_key FROM support_workers WHERE id = ?",
+            (worker_id,),
+        )
+        return Worker(*row) if row else None
+
+    async def role_of(self, user_key: str) -> Worker | None:
+        """The active role of a pseudonym, or None: checked before every support-worker action."""
+        row = await self.db.fetchone(
+            "SELECT id, role, note, created_at, revoked_at, user_key FROM support_workers "
+            "WHERE user_key = ? AND revoked_at IS NULL",
+            (user_key,),
+        )
+        return Worker(*row) if row else None
+
+    async def list_workers(self) -> list[Worker]:
+        """Every role, active and revoked (without the pseudonym)."""
+        rows = await self.db.fetchall(
+            "SELECT id, role, note, created_at, revoked_at FROM support_workers ORDER BY id"
+        )
+        return [Worker(*r) for r in rows]
+
+    async def list_invites(self, now: datetime) -> list[tuple[int, str | None, str, str]]:
+        """Open invites: id, note, created_at, expires_at."""
+        rows = await self.db.fetchall(
+            "SELECT id, note, created_at, expires_at FROM invites WHERE used_at IS NULL AND expires_at > ? "
+            "ORDER BY id",
+            (iso(now),),
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    async def revoke(self, worker_id: int, now: datetime) -> bool:
+        """End a role; False if there was no active role with that id."""
+        async with self.db.tx() as tx:
+            changed = await tx.execute(
+                "UPDATE support_workers SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                (iso(now), worker_id),
+            )
+            if changed:
+                await tx.insert(
+                    "INSERT INTO audit_log(at, role_id, action, summary) VALUES (?, ?, 'role.revoked', '')",
+                    (iso(now), worker_id),
+                )
+        return bool(changed)
+
+    async def audit(
+        self,
+        now: datetime,
+        role_id: int | None,
+        action: str,
+        meeting_id: int | None = None,
+        summary: str = "",
+    ) -> None:
+        """Add one line to the audit log (never recipients)."""
+        async with self.db.tx() as tx:
+            await write_audit(tx, now, role_id, action, meeting_id, summary)
+
+    async def audit_log(self, limit: int = 20) -> list[AuditEntry]:
+        """The latest lines of the audit log, newest first."""
+        rows = await self.db.fetchall(
+            "SELECT at, role_id, action, meeting_id, summary FROM audit_log ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [AuditEntry(*r) for r in rows]
+
+
+def small(n: int) -> str:
+    """Counts under 5 are shown as '<5', so no figure points at one person."""
+    return "<5" if 0 < n < 5 else str(n)
+
+
+async def figures(db: Database, months: int = 12) -> dict[str, list[str]]:
+    """Anonymous figures per month: trials per fellowship, referrals per poster tag; small counts masked."""
+    rows = await db.fetchall(
+        "SELECT month, program, started, first_attended, six_reached FROM trial_counters "
+        "ORDER BY month DESC, program LIMIT ?",
+        (months * 12,),
+    )
+    trials = [f"{r[0]} {r[1]}: {small(r[2])} / {small(r[3])} / {small(r[4])}" for r in rows]
+    rows = await db.fetchall(
+        "SELECT substr(day, 1, 7) AS month, tag, SUM(count) FROM referrals GROUP BY month, tag "
+        "ORDER BY month DESC, tag LIMIT ?",
+        (months * 50,),
+    )
+    return {"trials": trials, "referrals": [f"{r[0]} {r[1]}: {small(int(r[2]))}" for r in rows]}

@@ -1,0 +1,182 @@
+"""/beheer: invites, redeeming (rate-limited), revoking, role re-checks, the change flow and the audit log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conversations.context import Services
+from conversations.engine import Engine
+from conversations.types import Input
+from storage.edits import get_meeting
+from storage.support import MAX_ATTEMPTS_PER_USER, SupportStore, normalise_code
+from tests.support_helpers import add_follower, drain, make_meeting, make_worker, press, text_of
+
+WORKER = 500
+
+
+async def test_non_workers_never_see_the_menus(engine: Engine, services: Services) -> None:
+    reply = await engine.handle(1, Input.of_text("/beheer"))
+    assert "ken ik niet" in text_of(reply)
+    assert not any(b.id.startswith("b:") for b in reply.buttons())
+    reply = await engine.handle(1, Input.of_button("b:menu"))
+    assert "werkt niet meer" in text_of(reply)
+    reply = await engine.handle(1, Input.of_text("/beheer log"))
+    assert "ken ik niet" in text_of(reply)
+
+
+async def test_invite_redeem_once_and_revoke(engine: Engine, services: Services) -> None:
+    store = SupportStore(services.db, services.keys)
+    code, expires = await store.create_invite(services.clock.now(), "regio Utrecht")
+    assert expires - services.clock.now() == timedelta(hours=48)
+    row = await services.db.fetchone("SELECT code_tag FROM invites")
+    assert row is not None and normalise_code(code) not in row[0] and code not in row[0]
+    reply = await engine.handle(WORKER, Input.of_text(f"/beheer {code.lower()}"))
+    assert "contactpersoon (B1)" in text_of(reply)
+    assert any(b.id == "b:find" for b in reply.buttons())
+    again = await engine.handle(WORKER + 1, Input.of_text(f"/beheer {code}"))
+    assert "werkt niet" in text_of(again)
+    workers = await store.list_workers()
+    assert [(w.id, w.note, w.revoked_at) for w in workers] == [(1, "regio Utrecht", None)]
+    assert await store.revoke(1, services.clock.now())
+    assert not await store.revoke(1, services.clock.now())
+    reply = await engine.handle(WORKER, Input.of_button("b:find"))
+    assert "werkt niet meer" in text_of(reply)  # every action re-checks the role
+
+
+async def test_expired_invite_does_not_work(engine: Engine, services: Services, clock) -> None:
+    code, _ = await SupportStore(services.db, services.keys).create_invite(
+        clock.now(), ttl=timedelta(hours=1)
+    )
+    clock.advance(timedelta(hours=2))
+    reply = await engine.handle(WORKER, Input.of_text(f"/beheer {code}"))
+    assert "werkt niet" in text_of(reply)
+    assert await SupportStore(services.db, services.keys).role_of(services.keys.pseudonym(WORKER)) is None
+
+
+async def test_guessing_is_rate_limited_per_user_and_in_total(
+    engine: Engine, services: Services, clock
+) -> None:
+    store = SupportStore(services.db, services.keys)
+    code, _ = await store.create_invite(clock.now())
+    for i in range(MAX_ATTEMPTS_PER_USER):
+        reply = await engine.handle(WORKER, Input.of_text(f"/beheer WRONG{i}"))
+        assert "werkt niet" in text_of(reply)
+    reply = await engine.handle(WORKER, Input.of_text(f"/beheer {code}"))
+    assert "Te veel pogingen" in text_of(reply)  # even the right code waits
+    clock.advance(timedelta(hours=1, minutes=1))
+    reply = await engine.handle(WORKER, Input.of_text(f"/beheer {code}"))
+    assert "contactpersoon" in text_of(reply)
+    # In total: many pseudonyms guessing together hit the global limit.
+    code2, _ = await store.create_invite(clock.now())
+    for chat in range(1000, 1050):
+        await store.redeem(services.keys.pseudonym(chat), "NOPE", clock.now())
+    result = await store.redeem(services.keys.pseudonym(2000), code2, clock.now())
+    assert result.status == "limited"
+
+
+async def test_cancel_a_date_previews_confirms_and_logs_without_recipients(
+    engine: Engine, services: Services, clock
+) -> None:
+    mid = await make_meeting(services)
+    followers = [await add_follower(services, chat, mid) for chat in (11, 12, 13)]
+    await add_follower(services, 14, mid, sealed=False)
+    await make_worker(services, engine, WORKER)
+    reply = await engine.handle(WORKER, Input.of_button("b:find"))
+    reply = await engine.handle(WORKER, Input.of_text("brug utrecht"))
+    reply = await engine.handle(WORKER, press(reply, "De Brug"))
+    reply = await engine.handle(WORKER, press(reply, "afzeggen"))
+    reply = await engine.handle(WORKER, press(reply, "dinsdag 24 maart"))
+    preview = text_of(reply)
+    assert "Wijziging voor een meeting die je volgt" in preview
+    assert "gaat op dinsdag 24 maart niet door" in preview
+    assert "3 volgers" in preview and "1 zijn niet bereikbaar" in preview
+    assert await drain(services, clock.now()) == []  # nothing sent before confirming
+    reply = await engine.handle(WORKER, press(reply, "Versturen"))
+    assert "Bericht 1 gaat naar 3 mensen" in text_of(reply)
+    sent = await drain(services, clock.now())
+    recipients = [o.user_key for o in sent if o.kind == "broadcast"]
+    assert sorted(recipients) == sorted(followers)
+    summary = [o for o in sent if o.kind == "broadcast_summary"]
+    assert len(summary) == 1 and summary[0].user_key == services.keys.pseudonym(WORKER)
+    assert "Verstuurd: 3" in text_of(summary[0].reply)
+    change = await services.db.fetchone("SELECT kind, on_date, actor FROM meeting_changes")
+    assert tuple(change) == ("cancel", "2026-03-24", "role:1")
+    log = text_of(await engine.handle(WORKER, Input.of_text("/beheer log")))
+    assert "cancel #1 2026-03-24 broadcast#1" in log
+    rows = await services.db.fetchall("SELECT * FROM audit_log")
+    flat = " ".join(str(v) for r in rows for v in r)
+    for key in [*followers, services.keys.pseudonym(WORKER)]:
+        assert key not in flat
+    for chat in ("11", "12", "13", "14"):
+        assert f" {chat} " not in f" {log} "
+
+
+async def test_permanent_edit_close_reopen_and_announce(engine: Engine, services: Services, clock) -> None:
+    mid = await make_meeting(services)
+    await add_follower(services, 11, mid)
+    await make_worker(services, engine, WORKER)
+    reply = await engine.handle(WORKER, Input.of_button(f"b:m:{mid}"))
+    reply = await engine.handle(WORKER, press(reply, "Blijvend"))
+    reply = await engine.handle(WORKER, press(reply, "Tijd"))
+    reply = await engine.handle(WORKER, Input.of_text("half acht"))
+    assert "geen tijd" in text_of(reply)
+    reply = await engine.handle(WORKER, Input.of_text("20.00"))
+    assert "begint voortaan om 20:00" in text_of(reply)
+    await engine.handle(WORKER, press(reply, "Versturen"))
+    m = await get_meeting(services.db, mid)
+    assert m is not None and (m.start_time, m.end_time) == ("20:00", "21:30")
+    reply = await engine.handle(WORKER, Input.of_button(f"b:m:{mid}"))
+    reply = await engine.handle(WORKER, press(reply, "Sluiten"))
+    await engine.handle(WORKER, press(reply, "Versturen"))
+    assert (await get_meeting(services.db, mid)).attendance == "inactive"  # type: ignore[union-attr]
+    reply = await engine.handle(WORKER, Input.of_button(f"b:m:{mid}"))
+    reply = await engine.handle(WORKER, press(reply, "Weer openen"))
+    await engine.handle(WORKER, press(reply, "Versturen"))
+    assert (await get_meeting(services.db, mid)).attendance == "in_person"  # type: ignore[union-attr]
+    reply = await engine.handle(WORKER, Input.of_button(f"b:m:{mid}"))
+    reply = await engine.handle(WORKER, press(reply, "Bericht aan volgers"))
+    reply = await engine.handle(WORKER, Input.of_text("Koffie staat vanaf 19:00 klaar."))
+    reply = await engine.handle(WORKER, press(reply, "Versturen"))
+    sent = [o for o in await drain(services, clock.now()) if o.kind == "broadcast"]
+    assert len(sent) == 4
+    texts = [text_of(o.reply) for o in sent]
+    assert all("— de contactpersoon van de groep" in t for t in texts)
+    assert any("Koffie staat vanaf 19:00 klaar." in t for t in texts)
+
+
+async def test_move_a_date_and_region_audience(engine: Engine, services: Services, clock) -> None:
+    mid = await make_meeting(services)
+    other = await make_meeting(services, "Andere groep")
+    await add_follower(services, 11, mid)
+    await add_follower(services, 12, other)
+    await make_worker(services, engine, WORKER)
+    reply = await engine.handle(WORKER, Input.of_button(f"b:m:{mid}"))
+    reply = await engine.handle(WORKER, press(reply, "verplaatsen"))
+    reply = await engine.handle(WORKER, press(reply, "31 maart"))
+    reply = await engine.handle(WORKER, Input.of_text("20:15"))
+    reply = await engine.handle(WORKER, Input.of_text("Wijkcentrum Oost, Oostweg 1, Utrecht"))
+    assert "nieuwe tijd 20:15, nieuwe plek Wijkcentrum Oost" in text_of(reply)
+    reply = await engine.handle(WORKER, press(reply, "Iedereen die NA volgt"))
+    assert "2 mensen die NA volgen in Utrecht" in text_of(reply)
+    await engine.handle(WORKER, press(reply, "Versturen"))
+    sent = [o for o in await drain(services, clock.now()) if o.kind == "broadcast"]
+    assert len(sent) == 2
+    row = await services.db.fetchone("SELECT kind, on_date, new_start, new_location FROM meeting_changes")
+    assert tuple(row) == ("move", "2026-03-31", "20:15", "Wijkcentrum Oost")
+
+
+async def test_add_a_meeting_in_chat(engine: Engine, services: Services) -> None:
+    await make_worker(services, engine, WORKER)
+    reply = await engine.handle(WORKER, Input.of_button("b:add"))
+    reply = await engine.handle(WORKER, Input.of_button("b:ap:ALANON"))
+    reply = await engine.handle(WORKER, Input.of_text("Al-Anon Zeist"))
+    reply = await engine.handle(WORKER, press(reply, "donderdag"))
+    reply = await engine.handle(WORKER, Input.of_text("20:00-21:30"))
+    reply = await engine.handle(WORKER, Input.of_text("Kerkzaal, Dorpsstraat 3, Zeist"))
+    assert "Klopt dit?" in text_of(reply)
+    reply = await engine.handle(WORKER, press(reply, "Opslaan"))
+    assert "De meeting staat erin." in text_of(reply)
+    row = await services.db.fetchone(
+        "SELECT source, program, weekday, start_time, end_time, location, city FROM meetings"
+    )
+    assert tuple(row) == ("beheer-chat", "ALANON", 4, "20:00", "21:30", "Kerkzaal", "Zeist")
