@@ -11,6 +11,7 @@ from babel.numbers import format_decimal
 
 from content import CONTENT_DIR
 from content.i18n import Translator
+from content.loader import fellowships
 from storage.meeting import Meeting
 from storage.occurrences import Occurrence
 
@@ -45,6 +46,12 @@ def program_label(t: Translator, program: str) -> str:
     """A fellowship's name, e.g. 'NA (Anonieme Verslaafden)'."""
     key = f"dir.program.{program}"
     return t.t(key) if t.has(key) else program
+
+
+def program_short(t: Translator, program: str) -> str:
+    """A fellowship's short name for listings, e.g. 'Al-Anon' (the code itself if unknown)."""
+    profile = fellowships().get(program)
+    return profile.text(t.lang, "short") if profile else program
 
 
 def weekday_name(t: Translator, weekday: int) -> str:
@@ -91,7 +98,7 @@ def listing_line(
     parts = [when]
     if km is not None:
         parts.append(km_text(t, km))
-    parts += [meeting.program, meeting.name]
+    parts += [program_short(t, meeting.program), meeting.name]
     return f"{number}. " + " · ".join(parts) + status_note(t, occ, now)
 
 
