@@ -84,6 +84,12 @@ def test_cancel_in_the_terminal_chat(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "Voorbeeld AA maandag Utrecht" in first.stdout
     assert "Je volgt deze meeting" in first.stdout
+    trial = run_cli(
+        "chat", "--db", db, "--chat-id", "12", "--now", now, env=env,
+        stdin="/start meeting_1\nProbeer deze meeting 6 keer\n2 uur van tevoren\n",
+    )  # fmt: skip
+    assert trial.returncode == 0, trial.stderr
+    assert "23 maart" in trial.stdout
     invite = run_cli("admin", "invite", "--db", db, "--note", "regio Utrecht", env=env)
     code = invite.stdout.split()[0]
     worker = run_cli(
@@ -101,11 +107,21 @@ def test_cancel_in_the_terminal_chat(tmp_path: Path) -> None:
     assert worker.returncode == 0, worker.stderr
     assert "contactpersoon (B1)" in worker.stdout
     assert "Zo ziet het bericht eruit:" in worker.stdout
-    assert "Bericht 1 gaat naar 1 mensen" in worker.stdout
+    assert "Bericht 1 gaat naar 2 mensen" in worker.stdout
     seen = run_cli("chat", "--db", db, "--chat-id", "11", "--now", now, stdin="/wait 1m\n", env=env)
     assert seen.stdout.count("Wijziging voor een meeting die je volgt:") == 1
     assert "Voorbeeld AA maandag Utrecht (maandag 19:30) gaat op maandag 23 maart niet door." in seen.stdout
     again = run_cli("chat", "--db", db, "--chat-id", "11", "--now", now, stdin="/wait 1m\n", env=env)
     assert "Wijziging voor een meeting die je volgt:" not in again.stdout  # once, not twice
+    # The trial participant: the change once, no reminder and no check-in that evening, the count waits.
+    evening = run_cli("chat", "--db", db, "--chat-id", "12", "--now", now, stdin="/wait 12h\n", env=env)
+    assert evening.stdout.count("Wijziging voor een meeting die je volgt:") == 1
+    assert "je meeting" not in evening.stdout and "Ben je gegaan?" not in evening.stdout
+    mine = run_cli("chat", "--db", db, "--chat-id", "12", "--now", now, stdin="/menu\n4\n", env=env)
+    assert "0 van 6" in mine.stdout, mine.stdout
+    week_after = run_cli(
+        "chat", "--db", db, "--chat-id", "12", "--now", "2026-03-30T12:00", stdin="/wait 6h\n", env=env
+    )
+    assert "je meeting" in week_after.stdout  # the next Monday is reminded as usual
     log = run_cli("admin", "log", "--db", db, env=env)
     assert "B1\tcancel\t1" in log.stdout
