@@ -16,6 +16,7 @@ from conversations.outgoing import Outcome, register_source
 from conversations.types import Button, Outgoing, Reply
 from storage import broadcasts as store
 from storage.edits import MeetingInfo, get_meeting
+from storage.support import forget_unneeded_chats
 
 KIND = "broadcast"
 SUMMARY_KIND = "broadcast_summary"
@@ -105,6 +106,8 @@ class BroadcastSource:
             m = meetings.get(b.meeting_id) if b.meeting_id is not None else None
             out.append(Outgoing(c.user_key, render(t, b, m), KIND, f"{c.outbox_id}:{c.broadcast_id}"))
         for b, creator in await store.finish_ready(services.db, now, creator_key=user_key):
+            # Recipients who unfollowed while it was queued need no chat id any more.
+            await forget_unneeded_chats(services.db, b.id)
             if not creator:
                 continue
             row = await services.users.get(creator)

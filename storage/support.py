@@ -225,3 +225,38 @@ async def figures(db: Database, months: int = 12) -> dict[str, list[str]]:
         (months * 50,),
     )
     return {"trials": trials, "referrals": [f"{r[0]} {r[1]}: {small(int(r[2]))}" for r in rows]}
+
+
+_UNNEEDED = (
+    "chat_box IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.user_key = users.user_key) "
+    "AND NOT EXISTS (SELECT 1 FROM trials t WHERE t.user_key = users.user_key "
+    "AND t.status IN ('active', 'paused', 'done', 'ongoing')) "
+    "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.user_key = users.user_key "
+    "AND r.status IN ('pending', 'claimed')) "
+    "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.user_key = users.user_key "
+    "AND o.status IN ('pending', 'claimed')) "
+    "AND NOT EXISTS (SELECT 1 FROM support_workers w WHERE w.user_key = users.user_key "
+    "AND w.revoked_at IS NULL)"
+)
+
+
+async def forget_chat_if_unneeded(db: Database, user_key: str) -> bool:
+    """Drop a pseudonym's sealed chat id once nothing can be sent to it any more; True if dropped.
+
+    Needed while it follows a meeting, has an open trial or queued reminders, has broadcast rows still
+    to send, or holds a support-worker role (for the broadcast summaries).
+    """
+    return (
+        await db.execute(f"UPDATE users SET chat_box = NULL WHERE user_key = ? AND {_UNNEEDED}", (user_key,))
+        > 0
+    )
+
+
+async def forget_unneeded_chats(db: Database, broadcast_id: int) -> int:
+    """After a broadcast: drop the chat ids its recipients no longer need (e.g. they unfollowed meanwhile)."""
+    return await db.execute(
+        "UPDATE users SET chat_box = NULL WHERE user_key IN "
+        f"(SELECT user_key FROM outbox WHERE broadcast_id = ?) AND {_UNNEEDED}",
+        (broadcast_id,),
+    )

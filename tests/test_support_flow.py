@@ -8,7 +8,7 @@ from conversations.context import Services
 from conversations.engine import Engine
 from conversations.types import Input
 from storage.edits import get_meeting
-from storage.support import MAX_ATTEMPTS_PER_USER, SupportStore, normalise_code
+from storage.support import MAX_ATTEMPTS_PER_USER, SupportStore, forget_chat_if_unneeded, normalise_code
 from tests.support_helpers import add_follower, drain, make_meeting, make_worker, press, text_of
 
 WORKER = 500
@@ -222,3 +222,23 @@ async def test_forged_and_stale_buttons_get_a_kind_answer(engine: Engine, servic
             reply = await engine.handle(chat, Input.of_text(text or " "))
             assert reply.messages, text
     assert tuple(await services.db.fetchone("SELECT COUNT(*) FROM broadcasts")) == (0,)
+
+
+async def test_chat_id_is_kept_only_while_something_can_be_sent(
+    engine: Engine, services: Services, clock
+) -> None:
+    mid = await make_meeting(services)
+    key = await add_follower(services, 11, mid)
+    await make_worker(services, engine, WORKER)
+    reply = await engine.handle(WORKER, Input.of_button(f"b:m:{mid}"))
+    reply = await engine.handle(WORKER, press(reply, "Bericht aan volgers"))
+    reply = await engine.handle(WORKER, Input.of_text("Koffie vanaf 19:00."))
+    await engine.handle(WORKER, press(reply, "Versturen"))
+    assert not await forget_chat_if_unneeded(services.db, key)  # follows, and a message is queued
+    await engine.handle(11, Input.of_button(f"c:unfollow:{mid}"))  # unfollows while it is queued
+    assert (await services.users.get(key)).has_chat  # type: ignore[union-attr]
+    sent = await drain(services, clock.now())
+    assert [o.user_key for o in sent if o.kind == "broadcast"] == [key]
+    assert not (await services.users.get(key)).has_chat  # type: ignore[union-attr]
+    worker = await services.users.get(services.keys.pseudonym(WORKER))
+    assert worker is not None and worker.has_chat  # a support worker keeps it for the summaries
