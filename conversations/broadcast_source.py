@@ -95,6 +95,7 @@ class BroadcastSource:
         claimed = await store.claim(services.db, now, limit=limit, user_key=user_key)
         casts = await store.get_broadcasts(services.db, sorted({c.broadcast_id for c in claimed}))
         meetings: dict[int, MeetingInfo | None] = {}
+        rendered: dict[tuple[int, str], Reply] = {}  # one text per broadcast and language
         out: list[Outgoing] = []
         for c in claimed:
             b = casts.get(c.broadcast_id)
@@ -102,9 +103,11 @@ class BroadcastSource:
                 continue
             if b.meeting_id is not None and b.meeting_id not in meetings:
                 meetings[b.meeting_id] = await get_meeting(services.db, b.meeting_id)
-            t = translator(c.lang)
             m = meetings.get(b.meeting_id) if b.meeting_id is not None else None
-            out.append(Outgoing(c.user_key, render(t, b, m), KIND, f"{c.outbox_id}:{c.broadcast_id}"))
+            reply = rendered.get((b.id, c.lang))
+            if reply is None:
+                reply = rendered[(b.id, c.lang)] = render(translator(c.lang), b, m)
+            out.append(Outgoing(c.user_key, reply, KIND, f"{c.outbox_id}:{c.broadcast_id}"))
         for b, creator in await store.finish_ready(services.db, now, creator_key=user_key):
             # Recipients who unfollowed while it was queued need no chat id any more.
             await forget_unneeded_chats(services.db, b.id)
