@@ -314,7 +314,10 @@ class SupportFlow(Flow):
         if not found:
             return self.ask(ctx, "support.find.none", "find")
         rows = [[self.button(broadcast_source.meeting_label(ctx.t, m)[:60], "m", m.id)] for m in found]
-        return Reply().add(ctx.t.t("support.find.pick"), [*rows, self.back_row(ctx)])
+        text = ctx.t.t("support.find.pick")
+        if any(m.is_demo for m in found):
+            text += "\n" + ctx.t.t("support.demo_label")
+        return Reply().add(text, [*rows, self.back_row(ctx)])
 
     # -- preview and confirm --------------------------------------------------------------------------
 
