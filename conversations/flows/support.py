@@ -316,7 +316,7 @@ class SupportFlow(Flow):
         rows = [[self.button(broadcast_source.meeting_label(ctx.t, m)[:60], "m", m.id)] for m in found]
         text = ctx.t.t("support.find.pick")
         if any(m.is_demo for m in found):
-            text += "\n" + ctx.t.t("support.demo_label")
+            text += "\n" + ctx.t.t("support.demo_list")
         return Reply().add(text, [*rows, self.back_row(ctx)])
 
     # -- preview and confirm --------------------------------------------------------------------------
