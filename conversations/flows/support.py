@@ -22,7 +22,7 @@ from storage import broadcasts as bstore
 from storage import edits
 from storage.edits import MeetingInfo
 from storage.occurrences import next_slots
-from storage.support import SupportStore, Worker, figures
+from storage.support import CODE_LENGTH, SupportStore, Worker, figures, normalise_code
 
 PROGRAMS = ("AA", "NA", "CA", "AGOG", "ALANON", "ALATEEN", "ACA", "LSOVD", "BV", "SMART", "OA", "DD")
 MAX_TEXT = 500
@@ -77,13 +77,13 @@ class SupportFlow(Flow):
     async def on_command(self, ctx: Context, command: str, args: str) -> Reply | None:
         arg = args.strip()
         worker = await self.role(ctx)
-        if arg and arg.lower() != "log":
+        if arg.lower() == "log" and worker is not None:
+            return await self.log(ctx)
+        if arg and arg.lower() != "log" and (worker is None or len(normalise_code(arg)) == CODE_LENGTH):
             return await self.redeem(ctx, arg)
         if worker is None:
             return None
-        if arg.lower() == "log":
-            return await self.log(ctx)
-        return self.menu(ctx, worker)
+        return self.menu(ctx, worker)  # '/beheer' or '/beheer menu'; typos are no failed guesses
 
     async def start(self, ctx: Context, arg: str = "") -> Reply:
         worker = await self.role(ctx)
