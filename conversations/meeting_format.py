@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -66,7 +66,13 @@ def short_weekday(t: Translator, dt: datetime) -> str:
 
 def km_text(t: Translator, km: float) -> str:
     """'2,3 km'."""
-    return t.t("dir.km", km=format_decimal(round(km, 1), "0.0", locale=t.locale))
+    return t.t("dir.km", km=_decimal(round(km, 1), t.lang))
+
+
+@lru_cache(maxsize=4096)
+def _decimal(value: float, lang: str) -> str:
+    """A number with one decimal in a language's notation (memoised: distances repeat)."""
+    return format_decimal(value, "0.0", locale=lang)
 
 
 def relative_day(t: Translator, when: datetime, now: datetime) -> str:

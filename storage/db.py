@@ -49,13 +49,12 @@ class Tx:
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         """All rows of a query."""
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a query, or None."""
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.conn.execute_fetchall(sql, params)
+        return rows[0] if rows else None
 
 
 class Database:
@@ -111,19 +110,21 @@ class Database:
                 await self.conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
-        """One statement in its own transaction."""
-        async with self.tx() as tx:
-            return await tx.execute(sql, params)
+        """One statement, committed on its own (autocommit: a single round trip to the database thread)."""
+        async with self._lock:
+            cur = await self.conn.execute(sql, params)
+            return cur.rowcount
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         """All rows of a read query."""
         async with self._lock:
-            return await Tx(self.conn).fetchall(sql, params)
+            return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a read query."""
         async with self._lock:
-            return await Tx(self.conn).fetchone(sql, params)
+            rows = await self.conn.execute_fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def checkpoint(self) -> None:
         """Fold the WAL into the database file and truncate it (used after erasing)."""

@@ -86,8 +86,22 @@ def to_row(m: Meeting) -> dict[str, Any]:
 
 
 def from_row(row: Any) -> Meeting:
-    """A meeting from a database row that has every column in COLUMNS plus id."""
-    values = {name: row[name] for name in COLUMNS}
-    values["types"] = tuple(json.loads(values["types"] or "[]"))
-    values["is_demo"] = bool(values["is_demo"])
-    return Meeting(**values, id=row["id"])
+    """A meeting from a database row that has every column in COLUMNS plus id (memoised per row value)."""
+    values = tuple(row[name] for name in (*COLUMNS, "id"))
+    cached = _FROM_ROW.get(values)
+    if cached is None:
+        if len(_FROM_ROW) >= _FROM_ROW_MAX:
+            _FROM_ROW.clear()
+        cached = _FROM_ROW[values] = _build(values)
+    return cached
+
+
+_FROM_ROW: dict[tuple[Any, ...], Meeting] = {}
+_FROM_ROW_MAX = 50_000
+
+
+def _build(values: tuple[Any, ...]) -> Meeting:
+    fields = dict(zip((*COLUMNS, "id"), values, strict=True))
+    fields["types"] = tuple(json.loads(fields["types"] or "[]"))
+    fields["is_demo"] = bool(fields["is_demo"])
+    return Meeting(**fields)

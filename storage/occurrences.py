@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Europe/Amsterdam"
@@ -56,8 +57,9 @@ class Slot:
         return self.start <= now < self.end
 
 
+@lru_cache(maxsize=65536)
 def slot_on(day: date, start: str, end: str | None, tz_name: str | None) -> Slot:
-    """The occurrence on a given local date."""
+    """The occurrence on a given local date (memoised: every listing asks for the same few weeks)."""
     tz = zone(tz_name)
     begins = local_instant(day, parse_hhmm(start), tz)
     if end:
