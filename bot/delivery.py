@@ -50,7 +50,7 @@ class DeliveryConfig:
     backoff: float = 1.0  # first network-retry wait in seconds, doubled each time
     max_rate_waits: int = 10  # 429 answers tolerated per item before it is put back ("retry")
     batch: int = 60  # items claimed per round (about two seconds of sending at 30/s)
-    workers: int = 32  # sends in flight at once (each waits for its paced slot); EERSTESTAP_SEND_WORKERS
+    workers: int = 1  # sends in flight; also the most duplicates a crash can cause. EERSTESTAP_SEND_WORKERS
     sweep_interval: float = 30.0  # seconds between sweeps for anything missed
 
     @classmethod
