@@ -79,6 +79,8 @@ async def test_follow_and_unfollow(engine: Engine, demo: Services) -> None:
     reply = await press(engine, f"c:unfollow:{na}")
     assert f"c:follow:{na}" in ids(reply)
     assert await follows.followers_of(demo.db, na) == []
+    row = await demo.users.get(user_key)
+    assert row is not None and not row.has_chat  # nothing left to send: the sealed chat id is dropped
     await press(engine, f"c:follow:{na}")
     await engine.handle(CHAT, Input.of_text("/stop"))
     assert await follows.followers_of(demo.db, na) == []  # /stop erases follows too
@@ -171,3 +173,15 @@ async def test_support_worker_helpers_edit_search_and_followers_in(demo: Service
         await store.edit(na, slug="x")
     assert await store.set_attendance(na, "inactive")
     assert (await store.get(na)).attendance == "inactive"  # type: ignore[union-attr]
+
+
+async def test_card_shows_the_latest_support_worker_note(engine: Engine, demo: Services) -> None:
+    """A note a support worker adds shows on the card, dated, in the reader's language."""
+    from storage.edits import add_note
+
+    na = await demo_id(demo, "voorbeeld-02")
+    async with demo.db.tx() as tx:
+        await add_note(tx, na, datetime(2026, 3, 20, 9, 0, tzinfo=UTC), "B1", "Ingang aan de achterkant.")
+    reply = await press(engine, f"c:start:{na}")
+    assert "Bericht van de contactpersoon" in text(reply)
+    assert "Ingang aan de achterkant." in text(reply)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from conversations.calendar import ics_filename, ics_for
 from conversations.context import Context
 from conversations.flows.base import Flow
@@ -11,7 +13,9 @@ from conversations.types import Button, Document, Pin, Reply
 from conversations.upcoming import next_of
 from storage import follows
 from storage.directory import MeetingStore
+from storage.edits import latest_note
 from storage.meeting import Meeting
+from storage.support import forget_chat_if_unneeded
 
 CARD_OCCURRENCES = 4
 ICS_OCCURRENCES = 6
@@ -71,6 +75,9 @@ class CardFlow(Flow):
         t = ctx.t
         occurrences = await next_of(ctx.db, meeting, ctx.now, CARD_OCCURRENCES)
         text = card_text(t, meeting, occurrences, ctx.now)
+        note = await latest_note(ctx.db, meeting.id) if meeting.id is not None else None
+        if note:
+            text += "\n" + t.t("dir.card.worker_note", note=note[0], date=t.short_date(_day(note[1])))
         pin = None
         if meeting.in_person and meeting.lat is not None and meeting.lon is not None:
             pin = Pin(meeting.lat, meeting.lon, meeting.location or meeting.name, meeting.formatted_address)
@@ -112,8 +119,7 @@ class CardFlow(Flow):
             return reply.extend(await self.card(ctx, meeting))
         if action == "unfollow":
             await follows.unfollow(ctx.db, ctx.user_key, meeting_id)
-            # Forgetting the sealed chat id when nothing is followed and no trial runs is the
-            # trial/support helpers' concern (they know about trials and pending outbox rows).
+            await forget_chat_if_unneeded(ctx.db, ctx.user_key)
             reply = Reply().add(ctx.t.t("dir.follow.undone"))
             return reply.extend(await self.card(ctx, meeting))
         return None
@@ -128,6 +134,11 @@ class CardFlow(Flow):
         doc = Document(ics_filename(meeting), data, "text/calendar")
         back = [[Button(ctx.t.t("dir.btn.back_card"), f"c:start:{meeting.id}")]]
         return Reply().add(text, back, document=doc)
+
+
+def _day(stamp: str) -> date:
+    """The date part of a stored ISO timestamp."""
+    return date.fromisoformat(stamp[:10])
 
 
 FLOW = CardFlow()

@@ -17,6 +17,7 @@ from conversations.types import Button, Document, Reply
 from storage import follows
 from storage.directory import MeetingStore
 from storage.occurrences import Occurrence, slot_on
+from storage.support import forget_chat_if_unneeded
 from storage.trials import GOAL, MeetingInfo, Trial, TrialStore
 
 MEETING_ARG = re.compile(r"^m(\d{1,12})$")
@@ -315,8 +316,7 @@ class TrialFlow(Flow):
         """End a trial; without anything else to send, the sealed chat id is dropped too."""
         store = self.store(ctx)
         await store.set_status(trial.id, status, ctx.now)
-        if not await follows.followed_by(ctx.db, ctx.user_key):
-            await ctx.services.users.forget_chat(ctx.user_key)
+        await forget_chat_if_unneeded(ctx.db, ctx.user_key)
 
     async def on_ics(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
         store = self.store(ctx)
