@@ -126,3 +126,11 @@ async def test_remember_chat_on_a_first_contact_creates_the_row(services) -> Non
     assert await users.chat_id(key) == 5150
     row = await users.get(key)
     assert row is not None and row.has_chat
+
+
+async def test_a_new_database_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    async with Database(tmp_path / "fresh.db") as db:
+        await db.execute("CREATE TABLE IF NOT EXISTS probe (x)")
+        for suffix in ("", "-wal"):
+            mode = stat.S_IMODE(os.stat(str(tmp_path / "fresh.db") + suffix).st_mode)
+            assert mode & 0o077 == 0, (suffix, oct(mode))
