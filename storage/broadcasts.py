@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.db import Database, Tx
+from storage.db import Database, Tx, in_chunks
 from storage.support import iso
 
 ENV_LEASE = "EERSTESTAP_OUTBOX_LEASE"
@@ -210,11 +210,8 @@ async def claim(
         )
         langs: dict[str, str] = {}
         keys = sorted({r[2] for r in rows})
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            got = await tx.fetchall(
-                f"SELECT user_key, lang FROM users WHERE user_key IN ({','.join('?' * len(chunk))})", chunk
-            )
+        for chunk, marks in in_chunks(keys):
+            got = await tx.fetchall(f"SELECT user_key, lang FROM users WHERE user_key IN ({marks})", chunk)
             langs.update({g[0]: g[1] for g in got})
     claimed = (Claimed(r[0], r[1], r[2], r[3], langs.get(r[2], "nl")) for r in rows)
     return sorted(claimed, key=lambda c: c.outbox_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from storage.db import Database
+from storage.db import Database, in_chunks
 from storage.occurrences import DateChange
 
 _COLUMNS = """meeting_id, kind, on_date, new_start, new_end, new_location, new_address,
@@ -20,9 +20,7 @@ async def date_changes(
     if not ids:
         return {}
     out: dict[tuple[int, date], DateChange] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         rows = await db.fetchall(
             f"SELECT {_COLUMNS} FROM meeting_changes WHERE meeting_id IN ({marks}) "
             "AND kind IN ('cancel', 'move') AND on_date BETWEEN ? AND ? ORDER BY id",

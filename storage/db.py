@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+IN_CHUNK = 500  # values per `IN (...)` list, well under SQLite's limit on bound parameters
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -22,6 +24,13 @@ PRAGMAS = (
     "PRAGMA secure_delete=ON",
     "PRAGMA busy_timeout=10000",
 )
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[tuple[list[T], str]]:
+    """Slices of values for an `IN (...)` list, each with its placeholders ('?,?,?')."""
+    for i in range(0, len(values), size):
+        chunk = list(values[i : i + size])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 class Tx:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from storage.db import Database
+from storage.db import Database, in_chunks
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed
 from storage.meeting import COLUMNS, Meeting, from_row, to_row
@@ -166,11 +166,10 @@ class MeetingStore:
             await tx.executemany(_UPSERT, rows)
             seen = {m.slug for m in parsed.meetings}
             gone = [s for s, (_, att) in existing.items() if s not in seen and att != "inactive"]
-            for i in range(0, len(gone), 500):
-                chunk = gone[i : i + 500]
+            for chunk, marks in in_chunks(gone):
                 report.deactivated += await tx.execute(
                     f"UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
-                    f"WHERE source = ? AND slug IN ({','.join('?' * len(chunk))})",
+                    f"WHERE source = ? AND slug IN ({marks})",
                     (source, *chunk),
                 )
             if not is_demo:  # real data replaces the demo directory
@@ -261,9 +260,8 @@ class MeetingStore:
     async def get_many(self, ids: list[int]) -> dict[int, Meeting]:
         """Meetings by id."""
         out: dict[int, Meeting] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            rows = await self.db.fetchall(f"{_SELECT} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        for chunk, marks in in_chunks(ids):
+            rows = await self.db.fetchall(f"{_SELECT} WHERE id IN ({marks})", chunk)
             out.update((r["id"], from_row(r)) for r in rows)
         return out
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from storage.db import Database, Tx
+from storage.db import Database, Tx, in_chunks
 from storage.occurrences import DEFAULT_ZONE, zone
 
 OPEN_STATUSES = ("active", "paused", "done", "ongoing")
@@ -137,10 +137,9 @@ class TrialStore:
         """Meeting facts by id (missing ids are left out)."""
         wanted = list(dict.fromkeys(ids))
         out: dict[int, MeetingInfo] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
+        for chunk, marks in in_chunks(wanted):
             rows = await self.db.fetchall(
-                f"SELECT {_MEETING_COLS} FROM meetings WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                f"SELECT {_MEETING_COLS} FROM meetings WHERE id IN ({marks})", chunk
             )
             out.update({r[0]: _meeting(r) for r in rows})
         return out
@@ -388,11 +387,10 @@ class TrialStore:
         """Per trial: the latest scheduled local date, and how many dates still have a pending row."""
         ids = list(dict.fromkeys(trial_ids))
         out: dict[int, tuple[date | None, int]] = {i: (None, 0) for i in ids}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
+        for chunk, marks in in_chunks(ids):
             rows = await self.db.fetchall(
                 "SELECT trial_id, MAX(on_date), COUNT(DISTINCT CASE WHEN status = 'pending' "
-                f"THEN on_date END) FROM reminders WHERE trial_id IN ({','.join('?' * len(chunk))}) "
+                f"THEN on_date END) FROM reminders WHERE trial_id IN ({marks}) "
                 "GROUP BY trial_id",
                 chunk,
             )
@@ -404,11 +402,8 @@ class TrialStore:
         """Trials by id."""
         wanted = list(dict.fromkeys(ids))
         out: dict[int, Trial] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            rows = await self.db.fetchall(
-                f"SELECT {_TRIAL_COLS} FROM trials WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
+        for chunk, marks in in_chunks(wanted):
+            rows = await self.db.fetchall(f"SELECT {_TRIAL_COLS} FROM trials WHERE id IN ({marks})", chunk)
             out.update({r[0]: _trial(r) for r in rows})
         return out
 
@@ -487,11 +482,9 @@ class TrialStore:
         """Pending rows of some meetings (to re-time them after a schedule change)."""
         ids = list(dict.fromkeys(meeting_ids))
         out: list[ReminderRow] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
+        for chunk, marks in in_chunks(ids):
             rows = await self.db.fetchall(
-                f"SELECT {_REM_COLS} FROM reminders WHERE meeting_id IN ({','.join('?' * len(chunk))}) "
-                "AND status = 'pending'",
+                f"SELECT {_REM_COLS} FROM reminders WHERE meeting_id IN ({marks}) AND status = 'pending'",
                 chunk,
             )
             out.extend(_rem(r) for r in rows)
