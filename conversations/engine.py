@@ -80,8 +80,8 @@ class Engine:
         flow = self.flows.get(ctx.flow, MENU)
         try:
             return await flow.show(ctx)
-        except Exception:  # a stale state must never strand a person
-            log.exception("could not show flow %s", ctx.flow)
+        except Exception as exc:  # a stale state must never strand a person
+            log.error("could not show flow %s (%s)", ctx.flow, type(exc).__name__)
             return MENU.menu(ctx)
 
     async def dispatch(self, ctx: Context, inp: Input) -> Reply:

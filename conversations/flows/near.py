@@ -252,8 +252,8 @@ class NearFlow(Flow):
             store = MeetingStore(ctx.db)
             nearby = await store.near(lat, lon, filters_of(ctx.data), limit=CANDIDATES, max_km=MAX_KM)
             items = await within(ctx.db, [n.meeting for n in nearby], ctx.now)
-        except Exception:
-            log.exception("near-me search failed")
+        except Exception as exc:  # logged by type only: a message could carry user data
+            log.error("near-me search failed (%s)", type(exc).__name__)
             return await self.failed(ctx, t.t("dir.near.error"))
         distance = {n.meeting.id: n.km for n in nearby}
         listed = first_per_meeting(items)
@@ -274,8 +274,8 @@ class NearFlow(Flow):
         try:
             meetings = await MeetingStore(ctx.db).online(filters_of(ctx.data))
             listed = first_per_meeting(await within(ctx.db, meetings, ctx.now))
-        except Exception:
-            log.exception("online search failed")
+        except Exception as exc:  # logged by type only: a message could carry user data
+            log.error("online search failed (%s)", type(exc).__name__)
             return Reply().add(t.t("dir.near.error"), [[Button(t.t("dir.btn.other_place"), "n:ask")]])
         if not listed:
             rows = [
@@ -338,8 +338,8 @@ class NearFlow(Flow):
         try:
             if await MeetingStore(ctx.db).only_demo():  # a small made-up directory: say so
                 why = demo_line(t) + "\n" + why
-        except Exception:
-            log.exception("could not check for demo data")
+        except Exception as exc:  # logged by type only: a message could carry user data
+            log.error("could not check for demo data (%s)", type(exc).__name__)
         rows = [[Button(t.t("dir.btn.online"), "n:online")]]
         if filters:
             rows.append([Button(t.t("dir.btn.clear_filters"), "n:fx")])
