@@ -33,12 +33,11 @@ from bot.ordering import PerChatProcessor
 from content.i18n import normalise_language, translator
 from conversations.context import Services
 from conversations.crisis import is_crisis
-from conversations.engine import REFERRAL_HOOKS, Engine
+from conversations.engine import Engine
 from conversations.flows.base import parse_button
 from conversations.flows.common import nav_row
 from conversations.types import Input, Reply
 from storage.botmeta import first_group_notice
-from storage.referrals import count_referral
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "menu", "hulp", "taal", "privacy", "help", "stop")
@@ -60,16 +59,6 @@ MEDIA_FIELDS = (
 )
 NAV_IDS = {"m:home", "h:show"}
 UNPROMPTED_MEMORY = 20_000  # message ids of recent reminders/broadcasts, kept in memory only
-
-
-async def _count_referral(services: Services, tag: str, now: Any) -> None:
-    await count_referral(services.db, tag, now)
-
-
-def install_referral_hook() -> None:
-    """Count deep-link tags that open no flow (posters) in anonymous daily counters."""
-    if _count_referral not in REFERRAL_HOOKS:
-        REFERRAL_HOOKS.append(_count_referral)
 
 
 def _prefixes(ids: list[str]) -> set[str]:
@@ -344,7 +333,6 @@ def build_application(
     """The Application with one handler for everything, the error handler, limits and jobs."""
     if config.bot_username:
         services.settings.bot_username = config.bot_username
-    install_referral_hook()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
     adapter = TelegramAdapter(services, config)
 

@@ -7,10 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from conversations.flows import DEEP_LINKS, resolve_deep_link
+from conversations.flows import DEEP_LINKS, TAG_SEPARATOR, resolve_deep_link
 from storage.referrals import valid_tag
 
 ENV_USERNAME = "EERSTESTAP_BOT_USERNAME"
+MAX_PAYLOAD = 64
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -27,9 +28,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def payload_for(tag: str | None, flow: str | None) -> str:
-    """The /start payload: a flow's deep-link word, else the referral tag (a tag that opens no flow)."""
+    """The /start payload: a flow's deep-link word, a referral tag, or both as '<flow>--<tag>'."""
     if flow and tag:
-        raise ValueError("give --tag or --flow, not both: a deep link carries one payload")
+        combined = f"{payload_for(None, flow)}{TAG_SEPARATOR}{payload_for(tag, None)}"
+        if len(combined) > MAX_PAYLOAD:
+            raise ValueError(f"flow and tag together are longer than {MAX_PAYLOAD} characters")
+        return combined
     if flow:
         if resolve_deep_link(flow) is None or not valid_tag(flow):
             choices = ", ".join([*sorted(DEEP_LINKS), "meeting_<id>"])
@@ -37,8 +41,8 @@ def payload_for(tag: str | None, flow: str | None) -> str:
         return flow
     if not tag:
         raise ValueError("give --tag TAG (a poster's referral tag) or --flow FLOW")
-    if not valid_tag(tag):
-        raise ValueError("a tag is 1 to 64 characters from A-Z, a-z, 0-9, _ and -")
+    if not valid_tag(tag) or TAG_SEPARATOR in tag:
+        raise ValueError("a tag is 1 to 64 characters from A-Z, a-z, 0-9, _ and - (no '--')")
     if resolve_deep_link(tag) is not None:
         raise ValueError(f"{tag!r} opens a flow; choose another tag")
     return tag

@@ -10,17 +10,17 @@ import logging
 from content.i18n import normalise_language
 from conversations.context import Context, Services
 from conversations.crisis import is_crisis
-from conversations.flows import FLOWS, resolve_deep_link
+from conversations.flows import FLOWS, split_payload
 from conversations.flows.base import Flow, parse_button
 from conversations.flows.common import ensure_exit
 from conversations.flows.menu import FLOW as MENU
 from conversations.flows.urgent import urgent_reply
 from conversations.location_cache import LOCATIONS
 from conversations.types import Input, Reply
+from storage.referrals import count_referral
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
-REFERRAL_HOOKS: list = []  # async callables (services, tag, now) that count an anonymous referral tag
 
 
 class Engine:
@@ -128,11 +128,9 @@ class Engine:
 
     async def start(self, ctx: Context, payload: str) -> Reply:
         """/start, optionally with a deep-link payload that opens a flow or counts a referral tag."""
-        payload = payload.strip()
-        target = resolve_deep_link(payload) if payload else None
-        if payload and target is None:
-            for hook in REFERRAL_HOOKS:
-                await hook(self.services, payload, ctx.now)
+        target, tag = split_payload(payload.strip())
+        if tag is not None:  # a poster's tag: an anonymous daily counter, never linked to this person
+            await count_referral(self.services.db, tag, ctx.now)
         if target is not None and target[0] in self.flows:
             flow_name, arg = target
             reply = Reply().add(ctx.t.t("menu.welcome"))

@@ -155,3 +155,16 @@ async def test_stop_forgets_the_search_location_held_in_memory(engine, services)
     assert LOCATIONS.get(key, services.clock.now()) is not None
     await engine.handle(31337, Input.of_text("/stop"))
     assert LOCATIONS.get(key, services.clock.now()) is None
+
+
+async def test_a_poster_link_opens_its_flow_and_counts_its_tag_anonymously(engine: Engine, services) -> None:
+    """'/start wachtlijst--kliniek_utrecht' opens the waiting-list topic and counts the tag for the day."""
+    from storage.referrals import referral_counts
+
+    reply = await engine.handle(CHAT, Input.of_text("/start wachtlijst--kliniek_utrecht"))
+    assert NL.t("topic.waitlist.1") in texts(reply)
+    await engine.handle(CHAT + 1, Input.of_text("/start kliniek_utrecht"))
+    rows = await referral_counts(services.db)
+    assert [(tag, count) for tag, _day, count in rows] == [("kliniek_utrecht", 2)]
+    counter_cols = await services.db.fetchall("PRAGMA table_info('referrals')")
+    assert "user_key" not in {c[1] for c in counter_cols}

@@ -159,12 +159,14 @@ def test_link_payloads() -> None:
     assert payload_for("kliniek_utrecht", None) == "kliniek_utrecht"
     assert payload_for(None, "naasten") == "naasten"
     assert payload_for(None, "meeting_12") == "meeting_12"
+    assert payload_for("kliniek_utrecht", "wachtlijst") == "wachtlijst--kliniek_utrecht"
     assert link_for("@EersteStapBot", "naasten") == "https://t.me/EersteStapBot?start=naasten"
     for tag, flow in (
         ("a b", None),
         (None, "nope"),
         (None, None),
-        ("x", "naasten"),
+        ("x" * 60, "naasten"),
+        ("a--b", None),
         ("naasten", None),
         ("meeting_3", None),
     ):

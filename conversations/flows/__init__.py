@@ -39,3 +39,19 @@ def resolve_deep_link(payload: str) -> tuple[str, str] | None:
         if payload.startswith(prefix) and len(payload) > len(prefix):
             return flow, payload[len(prefix) :]
     return None
+
+
+TAG_SEPARATOR = "--"  # a payload "<flow>--<tag>" opens a flow and counts a poster's referral tag
+
+
+def split_payload(payload: str) -> tuple[tuple[str, str] | None, str | None]:
+    """A /start payload as (flow to open or None, referral tag to count or None)."""
+    target = resolve_deep_link(payload)
+    if target is not None:
+        return target, None
+    head, sep, tag = payload.partition(TAG_SEPARATOR)
+    if sep and tag:
+        target = resolve_deep_link(head)
+        if target is not None:
+            return target, tag
+    return None, payload or None
