@@ -44,7 +44,7 @@ def back_target(ctx: Context) -> str:
 def near_data(ctx: Context) -> dict | None:
     """The near-me listing's small state (filters, page, town id), so 'back' shows the same list."""
     if ctx.flow == "near":
-        return {k: v for k, v in ctx.data.items() if k in ("program", "f", "page", "place", "sort")}
+        return {k: v for k, v in ctx.data.items() if k in ("program", "f", "page", "sort")}
     if ctx.flow == "card":
         return ctx.data.get("near")
     return None

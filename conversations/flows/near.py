@@ -89,7 +89,7 @@ class NearFlow(Flow):
         ctx.set_step("ask")
         text = (note + "\n\n" if note else "") + t.t("dir.near.ask")
         rows = []
-        if LOCATIONS.get(ctx.user_key, ctx.now) is not None or ctx.data.get("place"):
+        if LOCATIONS.get(ctx.user_key, ctx.now) is not None:
             rows.append([Button(t.t("dir.btn.same_place"), "n:list")])
         rows.append([Button(t.t("dir.btn.online"), "n:online")])
         reply = Reply(request_location=True)
@@ -106,7 +106,8 @@ class NearFlow(Flow):
         if step == "filters":
             return self.filter_menu(ctx)
         if step == "choose":
-            return self.choices(ctx, [p for p in (by_id(i) for i in ctx.data.get("options", [])) if p])
+            options = [p for p in (by_id(i) for i in LOCATIONS.choices(ctx.user_key, ctx.now)) if p]
+            return self.choices(ctx, options) if options else await self.ask(ctx)
         return await self.ask(ctx)
 
     # --- input ----------------------------------------------------------------------------------
@@ -115,7 +116,6 @@ class NearFlow(Flow):
         if ctx.flow != "near":
             ctx.goto("near", "ask", program="", f={}, page=0)
         LOCATIONS.put(ctx.user_key, lat, lon, ctx.now)
-        ctx.data.pop("place", None)
         ctx.set_step("results", page=0)
         return await self.results(ctx)
 
@@ -132,12 +132,13 @@ class NearFlow(Flow):
         return await self.ask(ctx, ctx.t.t("dir.near.place_unknown"))
 
     async def use_place(self, ctx: Context, place: Place) -> Reply:
-        LOCATIONS.put(ctx.user_key, place.lat, place.lon, ctx.now)
-        ctx.set_step("results", page=0, place=place.id)
+        LOCATIONS.put(ctx.user_key, place.lat, place.lon, ctx.now, place_id=place.id)
+        ctx.set_step("results", page=0)
         return await self.results(ctx)
 
     def choices(self, ctx: Context, places: list[Place]) -> Reply:
-        ctx.set_step("choose", options=[p.id for p in places])
+        LOCATIONS.put_choices(ctx.user_key, [p.id for p in places], ctx.now)
+        ctx.set_step("choose")
         rows = [[Button(p.label, f"n:place:{p.id}")] for p in places]
         rows.append([Button(ctx.t.t("dir.btn.other_place"), "n:ask")])
         return Reply().add(ctx.t.t("dir.near.which_place"), rows)
@@ -228,14 +229,8 @@ class NearFlow(Flow):
     # --- results --------------------------------------------------------------------------------
 
     def location(self, ctx: Context) -> tuple[float, float] | None:
-        """The search point: the in-memory location, else the chosen town kept in the state."""
-        loc = LOCATIONS.get(ctx.user_key, ctx.now)
-        if loc is None and ctx.data.get("place"):
-            place = by_id(int(ctx.data["place"]))
-            if place is not None:
-                LOCATIONS.put(ctx.user_key, place.lat, place.lon, ctx.now)
-                loc = (place.lat, place.lon)
-        return loc
+        """The search point, held in memory only (a restart asks again)."""
+        return LOCATIONS.get(ctx.user_key, ctx.now)
 
     async def results(self, ctx: Context) -> Reply:
         t = ctx.t
@@ -262,7 +257,8 @@ class NearFlow(Flow):
         if not listed:
             key = "dir.near.none_filters" if filter_text(t, ctx.data) else "dir.near.none"
             return await self.failed(ctx, t.t(key, km=int(MAX_KM)), filters=bool(filter_text(t, ctx.data)))
-        place = by_id(int(ctx.data["place"])) if ctx.data.get("place") else None
+        place_id = LOCATIONS.place_id(ctx.user_key, ctx.now)
+        place = by_id(place_id) if place_id is not None else None
         where = place.name if place else t.t("dir.near.your_location")
         reach = min(int(MAX_KM), math.ceil(max(distance.get(m.id, 0.0) for m, _ in listed)))
         header = t.t("dir.near.header", place=where, km=max(1, reach))
