@@ -243,6 +243,7 @@ async def add_meeting(
     conference_url: str | None = None,
     lat: float | None = None,
     lon: float | None = None,
+    approximate: bool = False,
     source: str = SUPPORT_SOURCE,
 ) -> int:
     """A meeting no feed carries, under the support workers' own source (a feed import never touches it)."""
@@ -255,8 +256,8 @@ async def add_meeting(
     slug = f"beheer-{secrets.token_hex(5)}"
     return await tx.insert(
         "INSERT INTO meetings(source, slug, program, name, weekday, start_time, end_time, attendance, "
-        "location, address, city, region, lat, lon, conference_url, updated, last_seen) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "location, address, city, region, lat, lon, approximate, cell, conference_url, updated, last_seen) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             source,
             slug,
@@ -272,6 +273,8 @@ async def add_meeting(
             region,
             lat,
             lon,
+            int(approximate),
+            cell_of(lat, lon) if lat is not None and lon is not None and attendance != "online" else None,
             conference_url,
             now.date().isoformat(),
             iso(now),

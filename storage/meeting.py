@@ -40,6 +40,7 @@ class Meeting:
     url: str | None = None
     updated: str | None = None
     is_demo: bool = False
+    approximate: bool = False  # lat/lon are a town's centre, not the venue: no map pin
     id: int | None = None
 
     @property
@@ -82,6 +83,7 @@ def to_row(m: Meeting) -> dict[str, Any]:
     row = {name: getattr(m, name) for name in COLUMNS}
     row["types"] = json.dumps(list(m.types))
     row["is_demo"] = int(m.is_demo)
+    row["approximate"] = int(m.approximate)
     return row
 
 
@@ -104,4 +106,5 @@ def _build(values: tuple[Any, ...]) -> Meeting:
     fields = dict(zip((*COLUMNS, "id"), values, strict=True))
     fields["types"] = tuple(json.loads(fields["types"] or "[]"))
     fields["is_demo"] = bool(fields["is_demo"])
+    fields["approximate"] = bool(fields["approximate"])
     return Meeting(**fields)

@@ -187,6 +187,29 @@ async def test_add_a_meeting_in_chat(engine: Engine, services: Services) -> None
     assert tuple(row) == ("beheer-chat", "ALANON", 4, "20:00", "21:30", "Kerkzaal", "Zeist")
 
 
+async def test_a_meeting_added_in_chat_is_found_near_me_without_a_map_pin(
+    engine: Engine, services: Services
+) -> None:
+    """Its town's centre makes it findable near me; the card shows no pin, since that is not the venue."""
+    from storage.directory import MeetingStore
+
+    await make_worker(services, engine, WORKER)
+    reply = await engine.handle(WORKER, Input.of_button("b:add"))
+    reply = await engine.handle(WORKER, Input.of_button("b:ap:ALANON"))
+    reply = await engine.handle(WORKER, Input.of_text("Al-Anon Zeist"))
+    reply = await engine.handle(WORKER, press(reply, "donderdag"))
+    reply = await engine.handle(WORKER, Input.of_text("20:00-21:30"))
+    reply = await engine.handle(WORKER, Input.of_text("Kerkzaal, Dorpsstraat 3, Zeist"))
+    await engine.handle(WORKER, press(reply, "Opslaan"))
+    row = await services.db.fetchone("SELECT id, approximate FROM meetings WHERE source = 'beheer-chat'")
+    assert row is not None and row[1] == 1
+    found = await MeetingStore(services.db).near(52.09, 5.23)  # a few km from Zeist
+    assert [n.meeting.id for n in found if n.meeting.program == "ALANON"] == [row[0]]
+    card = await engine.handle(777, Input.of_button(f"c:start:{row[0]}"))
+    assert "Dorpsstraat 3, Zeist" in text_of(card)
+    assert all(m.pin is None for m in card.messages)
+
+
 async def test_each_recipient_reads_it_in_their_own_language(
     engine: Engine, services: Services, clock
 ) -> None:

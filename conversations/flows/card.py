@@ -79,7 +79,12 @@ class CardFlow(Flow):
         if note:
             text += "\n" + t.t("dir.card.worker_note", note=note[0], date=t.short_date(_day(note[1])))
         pin = None
-        if meeting.in_person and meeting.lat is not None and meeting.lon is not None:
+        if (
+            meeting.in_person
+            and meeting.lat is not None
+            and meeting.lon is not None
+            and not meeting.approximate
+        ):
             pin = Pin(meeting.lat, meeting.lon, meeting.location or meeting.name, meeting.formatted_address)
         mid = meeting.id
         following = await follows.is_following(ctx.db, ctx.user_key, mid or 0)

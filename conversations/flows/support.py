@@ -16,6 +16,7 @@ from conversations.broadcast_source import render
 from conversations.context import Context
 from conversations.flows.base import Flow
 from conversations.flows.menu import FLOW as MENU
+from conversations.places import Place, resolve
 from conversations.support_actions import publish, split_place
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
@@ -466,6 +467,7 @@ class SupportFlow(Flow):
         url = place if URL_RE.match(place) else None
         location, address = (None, None) if url else split_place(place)
         city = address.rsplit(",", 1)[-1].strip() if address and "," in address else None
+        town = town_of(city or address) if not url else None
         async with ctx.db.tx() as tx:
             mid = await edits.add_meeting(
                 tx,
@@ -477,14 +479,31 @@ class SupportFlow(Flow):
                 end_time=d.get("end"),
                 location=location,
                 address=address,
-                city=city,
+                city=city or (town.name if town else None),
                 conference_url=url,
+                lat=town.lat if town else None,
+                lon=town.lon if town else None,
+                approximate=town is not None,
             )
         await self.store(ctx).audit(ctx.now, worker.id, "add", mid, str(d["prog"]))
         m = await edits.get_meeting(ctx.db, mid)
         assert m is not None
         reply = Reply().add(ctx.t.t("support.add.saved"))
         return reply.extend(self.meeting_screen(ctx, m))
+
+
+def town_of(text: str | None) -> Place | None:
+    """The one town a typed place ends with ('Lindelaan 4, Utrecht' → Utrecht), or None if unclear."""
+    if not text:
+        return None
+    last = text.rsplit(",", 1)[-1].strip()
+    words = last.split()
+    for candidate in (last, *(" ".join(words[i:]) for i in range(1, len(words)))):
+        if not any(ch.isdigit() for ch in candidate):
+            found = resolve(candidate).unique
+            if found is not None:
+                return found
+    return None
 
 
 FLOW = SupportFlow()
