@@ -130,3 +130,17 @@ def resolve(text: str, *, max_choices: int = 6) -> Match:
     for k in close:
         ids.extend(index.primary.get(k, []) or index.alternate.get(k, []))
     return Match(_places(index, ids)[:max_choices], guessed=True)
+
+
+def town_in(text: str | None) -> Place | None:
+    """The one town a typed place ends with ('Lindelaan 4, Utrecht' → Utrecht), or None if unclear."""
+    if not text:
+        return None
+    last = text.rsplit(",", 1)[-1].strip()
+    words = last.split()
+    for candidate in (last, *(" ".join(words[i:]) for i in range(1, len(words)))):
+        if not any(ch.isdigit() for ch in candidate):
+            found = resolve(candidate).unique
+            if found is not None:
+                return found
+    return None

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from conversations.context import Services
+from conversations.places import town_in
 from storage import broadcasts as bstore
 from storage import edits
 from storage.db import Tx
@@ -44,7 +45,9 @@ async def apply_change(
         elif field == "place":
             location, address = split_place(str(value))
             changes = {"address": address, **({"location": location} if location else {})}
-            await edits.edit_meeting(tx, m.id, now, actor, **changes)
+            town = town_in(address)
+            point = (town.lat, town.lon) if town else None
+            await edits.edit_meeting(tx, m.id, now, actor, town=point, **changes)
         else:
             await edits.edit_meeting(tx, m.id, now, actor, conference_url=value)
     elif kind == "close":

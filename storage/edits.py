@@ -136,8 +136,20 @@ def _shift(hhmm: str, delta: timedelta) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-async def edit_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str, **fields: str | None) -> int:
-    """Change time, place or online link for good; a new start keeps the old duration."""
+async def edit_meeting(
+    tx: Tx,
+    meeting_id: int,
+    now: datetime,
+    actor: str,
+    *,
+    town: tuple[float, float] | None = None,
+    **fields: str | None,
+) -> int:
+    """Change time, place or online link for good; a new start keeps the old duration.
+
+    A new address drops the old map point: the meeting keeps the new town's centre (`town`), marked
+    approximate, so it is still found near me but shows no pin.
+    """
     fields = {k: v for k, v in fields.items() if k in EDITABLE}
     old = await get_meeting(tx, meeting_id)
     if old is None or not fields:
@@ -152,6 +164,10 @@ async def edit_meeting(tx: Tx, meeting_id: int, now: datetime, actor: str, **fie
         previous["attendance"] = old.attendance
     else:
         fields_sql = dict(fields)
+    if "address" in fields:
+        lat, lon = town if town else (None, None)
+        fields_sql.update(lat=lat, lon=lon, approximate=int(town is not None))
+        fields_sql["cell"] = cell_of(lat, lon) if lat is not None and lon is not None else None
     change_id = await _change(
         tx,
         meeting_id,

@@ -265,3 +265,27 @@ async def test_chat_id_is_kept_only_while_something_can_be_sent(
     assert not (await services.users.get(key)).has_chat  # type: ignore[union-attr]
     worker = await services.users.get(services.keys.pseudonym(WORKER))
     assert worker is not None and worker.has_chat  # a support worker keeps it for the summaries
+
+
+async def test_a_permanent_move_to_another_address_drops_the_old_map_point(
+    engine: Engine, services: Services
+) -> None:
+    """After a new address the old pin would point at the wrong building: the town's centre replaces it."""
+    from conversations.support_actions import apply_change
+    from storage import edits
+
+    mid = await make_meeting(services)
+    async with services.db.tx() as tx:
+        await tx.execute("UPDATE meetings SET lat = 52.09, lon = 5.12, cell = 1 WHERE id = ?", (mid,))
+    info = await edits.get_meeting(services.db, mid)
+    assert info is not None
+    async with services.db.tx() as tx:
+        params = {"field": "place", "value": "Wijkcentrum Oost, Dorpsstraat 3, Zeist"}
+        await apply_change(tx, info, "edit", params, None, services.clock.now(), "B1")
+    row = await services.db.fetchone(
+        "SELECT address, approximate, lat, lon FROM meetings WHERE id = ?", (mid,)
+    )
+    assert row is not None and row[0] == "Dorpsstraat 3, Zeist" and row[1] == 1
+    assert abs(row[2] - 52.09) > 0.005 or abs(row[3] - 5.12) > 0.05  # no longer the old Utrecht point
+    card = await engine.handle(777, Input.of_button(f"c:start:{mid}"))
+    assert all(m.pin is None for m in card.messages)

@@ -16,7 +16,7 @@ from conversations.broadcast_source import render
 from conversations.context import Context
 from conversations.flows.base import Flow
 from conversations.flows.menu import FLOW as MENU
-from conversations.places import Place, resolve
+from conversations.places import town_in
 from conversations.support_actions import publish, split_place
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
@@ -467,7 +467,7 @@ class SupportFlow(Flow):
         url = place if URL_RE.match(place) else None
         location, address = (None, None) if url else split_place(place)
         city = address.rsplit(",", 1)[-1].strip() if address and "," in address else None
-        town = town_of(city or address) if not url else None
+        town = town_in(city or address) if not url else None
         async with ctx.db.tx() as tx:
             mid = await edits.add_meeting(
                 tx,
@@ -490,20 +490,6 @@ class SupportFlow(Flow):
         assert m is not None
         reply = Reply().add(ctx.t.t("support.add.saved"))
         return reply.extend(self.meeting_screen(ctx, m))
-
-
-def town_of(text: str | None) -> Place | None:
-    """The one town a typed place ends with ('Lindelaan 4, Utrecht' → Utrecht), or None if unclear."""
-    if not text:
-        return None
-    last = text.rsplit(",", 1)[-1].strip()
-    words = last.split()
-    for candidate in (last, *(" ".join(words[i:]) for i in range(1, len(words)))):
-        if not any(ch.isdigit() for ch in candidate):
-            found = resolve(candidate).unique
-            if found is not None:
-                return found
-    return None
 
 
 FLOW = SupportFlow()
