@@ -14,8 +14,9 @@ from conversations.flows.support import URL_RE, parse_time
 from conversations.support_actions import publish
 from storage import broadcasts as bstore
 from storage.directory import MeetingStore
-from storage.edits import SUPPORT_SOURCE, MeetingInfo, get_meeting
+from storage.edits import SUPPORT_SOURCE, get_meeting
 from storage.importers import FORMATS, BadValue, parse_file
+from storage.meeting import Meeting
 from storage.support import SupportStore, figures, write_audit
 
 
@@ -136,7 +137,7 @@ async def revoke(args: argparse.Namespace) -> int:
     return 0 if done else 1
 
 
-def _params(args: argparse.Namespace, m: MeetingInfo) -> tuple[str, dict[str, Any], str | None]:
+def _params(args: argparse.Namespace, m: Meeting) -> tuple[str, dict[str, Any], str | None]:
     """The change kind, its parameters and text, from the command line; raises UsageError."""
     kind = args.admin_command
     if kind in ("cancel", "move"):
@@ -194,7 +195,7 @@ async def change(args: argparse.Namespace) -> int:
     return _summary(args, cast)
 
 
-def _meeting_audience(m: MeetingInfo, region: bool) -> bstore.Audience:
+def _meeting_audience(m: Meeting, region: bool) -> bstore.Audience:
     where = m.region or m.city
     if region and where:
         return bstore.Audience(program=m.program, region=where)

@@ -15,22 +15,21 @@ from conversations.flows.base import button_id
 from conversations.outgoing import Outcome, register_source
 from conversations.types import Button, Outgoing, Reply
 from storage import broadcasts as store
-from storage.edits import MeetingInfo, get_meeting
+from storage.edits import get_meeting
+from storage.meeting import Meeting
 from storage.support import forget_unneeded_chats
 
 KIND = "broadcast"
 SUMMARY_KIND = "broadcast_summary"
 
 
-def meeting_label(t: Translator, m: MeetingInfo) -> str:
+def meeting_label(t: Translator, m: Meeting) -> str:
     """'AA De Brug (dinsdag 19:30)'."""
     weekday = t.weekday(date(2024, 1, m.weekday))  # 1 Jan 2024 was a Monday
     return t.t("support.meeting_label", name=m.name, day=weekday, time=m.start_time[:5])
 
 
-def change_text(
-    t: Translator, kind: str, params: dict[str, Any], text: str | None, m: MeetingInfo | None
-) -> str:
+def change_text(t: Translator, kind: str, params: dict[str, Any], text: str | None, m: Meeting | None) -> str:
     """The body of a change message for one meeting (or an announcement)."""
     label = meeting_label(t, m) if m else ""
     when = t.date(date.fromisoformat(params["date"])) if params.get("date") else ""
@@ -53,7 +52,7 @@ def change_text(
     return t.t("support.msg.note", meeting=label, text=text or "")
 
 
-def render(t: Translator, b: store.Broadcast | dict[str, Any], m: MeetingInfo | None) -> Reply:
+def render(t: Translator, b: store.Broadcast | dict[str, Any], m: Meeting | None) -> Reply:
     """The message a recipient gets (also shown to the support worker as a preview)."""
     d = b if isinstance(b, dict) else {
         "kind": b.kind, "params": b.params, "text": b.text, "program": b.program, "region": b.region,
@@ -94,7 +93,7 @@ class BroadcastSource:
     ) -> list[Outgoing]:
         claimed = await store.claim(services.db, now, limit=limit, user_key=user_key)
         casts = await store.get_broadcasts(services.db, sorted({c.broadcast_id for c in claimed}))
-        meetings: dict[int, MeetingInfo | None] = {}
+        meetings: dict[int, Meeting | None] = {}
         rendered: dict[tuple[int, str], Reply] = {}  # one text per broadcast and language
         out: list[Outgoing] = []
         for c in claimed:

@@ -21,8 +21,9 @@ from conversations.trial_schedule import (
 )
 from conversations.types import Button, Message, Outgoing, Reply
 from storage.changes import date_changes
+from storage.meeting import Meeting
 from storage.occurrences import Occurrence
-from storage.trials import MeetingInfo, TrialStore
+from storage.trials import TrialStore
 
 LEASE = timedelta(minutes=5)
 GRACE = timedelta(minutes=1)
@@ -56,7 +57,7 @@ def when_words(t: Translator, start: datetime, now: datetime) -> str:
     return t.day_time(start).capitalize()
 
 
-def place_lines(t: Translator, meeting: MeetingInfo, occ: Occurrence) -> list[str]:
+def place_lines(t: Translator, meeting: Meeting, occ: Occurrence) -> list[str]:
     """Where: the place and address (or the moved place), and the online link or phone."""
     change = occ.change if occ.status == "moved" else None
     location = (change.new_location if change else None) or meeting.location
@@ -78,7 +79,7 @@ def place_lines(t: Translator, meeting: MeetingInfo, occ: Occurrence) -> list[st
     return lines
 
 
-def reminder_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurrence, now: datetime) -> Reply:
+def reminder_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence, now: datetime) -> Reply:
     """The discreet reminder: 'Vanavond 19:30 — je meeting', then where, then four buttons."""
     lines = [t.t("trial.reminder.title", when=when_words(t, occ.begins, now))]
     if occ.status == "moved":
@@ -96,7 +97,7 @@ def reminder_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurr
     return Reply([Message("\n".join(lines), buttons)])
 
 
-def checkin_reply(t: Translator, row_id: int, meeting: MeetingInfo, occ: Occurrence) -> Reply:
+def checkin_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence) -> Reply:
     """'Ben je gegaan?' with yes / no / went but it did not fit."""
     when = t.t("trial.dates.when", date=t.date(occ.begins), time=t.time(occ.begins))
     lines = [t.t("trial.checkin.title"), t.t("trial.checkin.which", when=when)]

@@ -10,7 +10,7 @@ from conversations.places import town_in
 from storage import broadcasts as bstore
 from storage import edits
 from storage.db import Tx
-from storage.edits import MeetingInfo
+from storage.meeting import Meeting
 from storage.support import write_audit
 
 KINDS = ("cancel", "move", "edit", "close", "reopen", "note", "announce")
@@ -25,7 +25,7 @@ def split_place(text: str) -> tuple[str | None, str]:
 
 
 async def apply_change(
-    tx: Tx, m: MeetingInfo, kind: str, params: dict[str, Any], text: str | None, now: datetime, actor: str
+    tx: Tx, m: Meeting, kind: str, params: dict[str, Any], text: str | None, now: datetime, actor: str
 ) -> None:
     """Write the directory change a broadcast announces (an announcement changes nothing)."""
     day = date.fromisoformat(params["date"]) if params.get("date") else None
@@ -67,7 +67,7 @@ def audit_summary(kind: str, params: dict[str, Any], cast: bstore.Broadcast) -> 
 async def publish(
     services: Services,
     role_id: int | None,
-    m: MeetingInfo | None,
+    m: Meeting | None,
     kind: str,
     params: dict[str, Any],
     text: str | None,

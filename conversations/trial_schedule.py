@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from storage.changes import date_changes
 from storage.db import Database
+from storage.meeting import Meeting
 from storage.occurrences import (
     DateChange,
     Occurrence,
@@ -22,7 +23,7 @@ from storage.occurrences import (
     slot_on,
     zone,
 )
-from storage.trials import MeetingInfo, NewReminder, Trial, TrialStore
+from storage.trials import NewReminder, Trial, TrialStore
 
 REMIND_CHOICES = ("morning", "2h", "evening", "none")
 WINDOW = 3
@@ -35,7 +36,7 @@ QUIET_UNTIL = time(8, 0)
 STALE_CHECKIN = timedelta(days=6)
 
 
-def occurrence(meeting: MeetingInfo, on_date: date, change: DateChange | None) -> Occurrence:
+def occurrence(meeting: Meeting, on_date: date, change: DateChange | None) -> Occurrence:
     """The meeting on one local date, with that date's cancel or move applied."""
     slot = slot_on(on_date, meeting.start_time, meeting.end_time, meeting.timezone)
     return apply_change(slot, change, meeting.timezone)
@@ -83,7 +84,7 @@ def kinds_for(trial: Trial) -> tuple[str, ...]:
     return tuple(out)
 
 
-def rows_for(trial: Trial, meeting: MeetingInfo, occ: Occurrence, now: datetime) -> list[NewReminder]:
+def rows_for(trial: Trial, meeting: Meeting, occ: Occurrence, now: datetime) -> list[NewReminder]:
     """The queue rows of one occurrence; a reminder whose time has already passed is left out."""
     out: list[NewReminder] = []
     for kind in kinds_for(trial):
@@ -97,7 +98,7 @@ def rows_for(trial: Trial, meeting: MeetingInfo, occ: Occurrence, now: datetime)
     return out
 
 
-def upcoming(meeting: MeetingInfo, after: datetime, count: int) -> list[date]:
+def upcoming(meeting: Meeting, after: datetime, count: int) -> list[date]:
     """The local dates of the next `count` occurrences starting at or after `after`."""
     out: list[date] = []
     for slot in iter_slots(
@@ -109,7 +110,7 @@ def upcoming(meeting: MeetingInfo, after: datetime, count: int) -> list[date]:
     return out
 
 
-async def occurrences(db: Database, meeting: MeetingInfo, days: list[date]) -> list[Occurrence]:
+async def occurrences(db: Database, meeting: Meeting, days: list[date]) -> list[Occurrence]:
     """Occurrences on some dates of one meeting, with their one-off changes applied."""
     if not days:
         return []
@@ -128,7 +129,7 @@ async def top_up(db: Database, trial_ids: Iterable[int], now: datetime) -> None:
         return
     windows = await store.window(trials)
     meetings = await store.meetings(t.meeting_id for t in trials.values())
-    plans: list[tuple[Trial, MeetingInfo, list[date]]] = []
+    plans: list[tuple[Trial, Meeting, list[date]]] = []
     cache: dict[tuple[int, datetime, int], list[date]] = {}
     for trial in trials.values():
         meeting = meetings.get(trial.meeting_id)
@@ -163,7 +164,7 @@ async def reschedule(db: Database, trial_id: int, now: datetime) -> None:
     await top_up(db, [trial_id], now)
 
 
-async def next_dates(db: Database, meeting: MeetingInfo, now: datetime, count: int = 6) -> list[Occurrence]:
+async def next_dates(db: Database, meeting: Meeting, now: datetime, count: int = 6) -> list[Occurrence]:
     """The next `count` occurrences (cancelled ones included, so they can be shown as such)."""
     return await occurrences(db, meeting, upcoming(meeting, now, count))
 

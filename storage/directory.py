@@ -17,7 +17,7 @@ from typing import Any
 from storage.db import Database, in_chunks
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed
-from storage.meeting import COLUMNS, Meeting, from_row, to_row
+from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, from_row, to_row
 
 DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
@@ -25,7 +25,7 @@ SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the 
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
 _READERS: weakref.WeakKeyDictionary[Database, sqlite3.Connection] = weakref.WeakKeyDictionary()
 _M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
-_SELECT = "SELECT id, " + ", ".join(COLUMNS) + " FROM meetings"
+_SELECT = SELECT_MEETINGS
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
 _UPSERT = (
     f"INSERT INTO meetings ({', '.join(_INSERT_COLS)}) VALUES ({', '.join(':' + c for c in _INSERT_COLS)}) "

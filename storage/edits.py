@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from storage.db import Database, Tx
 from storage.geo import cell_of
+from storage.meeting import SELECT_MEETINGS, Meeting, from_row
 from storage.support import iso
 
 SUPPORT_SOURCE = (
@@ -21,46 +21,13 @@ SUPPORT_SOURCE = (
 EDITABLE = ("start_time", "end_time", "location", "address", "city", "conference_url")
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingInfo:
-    """What a support worker needs to see and change of one meeting."""
-
-    id: int
-    name: str
-    program: str
-    weekday: int
-    start_time: str
-    end_time: str | None
-    timezone: str
-    attendance: str
-    location: str | None
-    address: str | None
-    city: str | None
-    region: str | None
-    conference_url: str | None
-    source: str
-    is_demo: bool
-
-
-_COLS = (
-    "id, name, program, weekday, start_time, end_time, timezone, attendance, location, address, city, "
-    "region, conference_url, source, is_demo"
-)
-
-
-def _info(row: object) -> MeetingInfo:
-    r = list(row)  # type: ignore[call-overload]
-    r[-1] = bool(r[-1])
-    return MeetingInfo(*r)
-
-
-async def get_meeting(db: Database | Tx, meeting_id: int) -> MeetingInfo | None:
+async def get_meeting(db: Database | Tx, meeting_id: int) -> Meeting | None:
     """One meeting by id."""
-    row = await db.fetchone(f"SELECT {_COLS} FROM meetings WHERE id = ?", (meeting_id,))
-    return _info(row) if row else None
+    row = await db.fetchone(f"{SELECT_MEETINGS} WHERE id = ?", (meeting_id,))
+    return from_row(row) if row else None
 
 
-async def search_meetings(db: Database, query: str, limit: int = 8) -> list[MeetingInfo]:
+async def search_meetings(db: Database, query: str, limit: int = 8) -> list[Meeting]:
     """Meetings where every typed word starts a word of the name, place, city, region or fellowship."""
     words = [w for w in query.lower().replace(",", " ").split() if w][:5]
     if not words:
@@ -75,11 +42,11 @@ async def search_meetings(db: Database, query: str, limit: int = 8) -> list[Meet
         esc = w.replace("%", "").replace("_", "")
         params += [f"% {esc}%", f"%-{esc}%"]
     rows = await db.fetchall(
-        f"SELECT {_COLS} FROM meetings WHERE {where} ORDER BY attendance = 'inactive', name, weekday, "
+        f"{SELECT_MEETINGS} WHERE {where} ORDER BY attendance = 'inactive', name, weekday, "
         "start_time LIMIT ?",
         (*params, limit),
     )
-    return [_info(r) for r in rows]
+    return [from_row(r) for r in rows]
 
 
 async def _change(

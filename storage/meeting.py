@@ -75,6 +75,7 @@ class Meeting:
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Meeting) if f.name != "id")
+SELECT_MEETINGS = "SELECT id, " + ", ".join(COLUMNS) + " FROM meetings"
 _HASHED = COLUMNS
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from storage.db import Database, Tx, in_chunks
+from storage.meeting import SELECT_MEETINGS, Meeting, from_row
 from storage.occurrences import DEFAULT_ZONE, zone
 
 OPEN_STATUSES = ("active", "paused", "done", "ongoing")
@@ -23,8 +24,6 @@ KEEP_ENDED = timedelta(days=14)
 GOAL = 6
 _TRIAL_COLS = "id, user_key, meeting_id, program, remind, attended, status, started_at, ended_at"
 _REM_COLS = "id, user_key, trial_id, meeting_id, on_date, kind, due_at, attempts, answer, status"
-_MEETING_COLS = """id, program, name, weekday, start_time, end_time, timezone, attendance, location,
-    address, city, conference_url, conference_phone, lat, lon, is_demo"""
 
 
 def utc_text(dt: datetime) -> str:
@@ -89,28 +88,6 @@ class NewReminder:
     due_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingInfo:
-    """What reminders need to know about a meeting."""
-
-    id: int
-    program: str
-    name: str
-    weekday: int
-    start_time: str
-    end_time: str | None
-    timezone: str
-    attendance: str
-    location: str | None
-    address: str | None
-    city: str | None
-    conference_url: str | None
-    conference_phone: str | None
-    lat: float | None
-    lon: float | None
-    is_demo: bool
-
-
 def _trial(r: Sequence) -> Trial:
     return Trial(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
 
@@ -121,10 +98,6 @@ def _rem(r: Sequence) -> ReminderRow:
     )
 
 
-def _meeting(r: Sequence) -> MeetingInfo:
-    return MeetingInfo(*r[:15], bool(r[15]))  # type: ignore[arg-type]
-
-
 class TrialStore:
     """Trials, their reminder queue and the anonymous counters."""
 
@@ -133,18 +106,16 @@ class TrialStore:
 
     # --- meetings (read only) -------------------------------------------------------------------
 
-    async def meetings(self, ids: Iterable[int]) -> dict[int, MeetingInfo]:
+    async def meetings(self, ids: Iterable[int]) -> dict[int, Meeting]:
         """Meeting facts by id (missing ids are left out)."""
         wanted = list(dict.fromkeys(ids))
-        out: dict[int, MeetingInfo] = {}
+        out: dict[int, Meeting] = {}
         for chunk, marks in in_chunks(wanted):
-            rows = await self.db.fetchall(
-                f"SELECT {_MEETING_COLS} FROM meetings WHERE id IN ({marks})", chunk
-            )
-            out.update({r[0]: _meeting(r) for r in rows})
+            rows = await self.db.fetchall(f"{SELECT_MEETINGS} WHERE id IN ({marks})", chunk)
+            out.update({r["id"]: from_row(r) for r in rows})
         return out
 
-    async def meeting(self, meeting_id: int) -> MeetingInfo | None:
+    async def meeting(self, meeting_id: int) -> Meeting | None:
         """One meeting's facts, or None."""
         return (await self.meetings([meeting_id])).get(meeting_id)
 

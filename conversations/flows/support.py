@@ -21,7 +21,7 @@ from conversations.support_actions import publish, split_place
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
 from storage import edits
-from storage.edits import MeetingInfo
+from storage.meeting import Meeting
 from storage.occurrences import next_slots
 from storage.support import CODE_LENGTH, SupportStore, Worker, figures, normalise_code
 
@@ -139,7 +139,7 @@ class SupportFlow(Flow):
         ctx.set_step(step)
         return Reply().add(ctx.t.t(key, **kw), [*(extra or []), self.back_row(ctx)])
 
-    def meeting_screen(self, ctx: Context, m: MeetingInfo) -> Reply:
+    def meeting_screen(self, ctx: Context, m: Meeting) -> Reply:
         ctx.goto(self.name, "meeting", mid=m.id)
         t = ctx.t
         place = ", ".join(p for p in (m.location, m.address, m.city) if p) or "—"
@@ -165,11 +165,11 @@ class SupportFlow(Flow):
         ]
         return Reply().add("\n".join(lines), rows)
 
-    async def meeting(self, ctx: Context) -> MeetingInfo | None:
+    async def meeting(self, ctx: Context) -> Meeting | None:
         mid = ctx.data.get("mid")
         return await edits.get_meeting(ctx.db, int(mid)) if mid else None
 
-    def dates(self, ctx: Context, m: MeetingInfo, action: str) -> Reply:
+    def dates(self, ctx: Context, m: Meeting, action: str) -> Reply:
         slots = next_slots(m.weekday, m.start_time, m.end_time, m.timezone, ctx.now, DATES_SHOWN)
         rows = [
             [self.button(ctx.t.date(s.local_date), action, s.local_date.strftime("%Y%m%d"))] for s in slots
@@ -206,7 +206,7 @@ class SupportFlow(Flow):
         return await self.meeting_button(ctx, worker, m, action, arg)
 
     async def meeting_button(
-        self, ctx: Context, worker: Worker, m: MeetingInfo, action: str, arg: str
+        self, ctx: Context, worker: Worker, m: Meeting, action: str, arg: str
     ) -> Reply | None:
         if action == "cx":
             return self.dates(ctx, m, "cd")
@@ -322,13 +322,13 @@ class SupportFlow(Flow):
 
     # -- preview and confirm --------------------------------------------------------------------------
 
-    def audience(self, ctx: Context, m: MeetingInfo) -> bstore.Audience:
+    def audience(self, ctx: Context, m: Meeting) -> bstore.Audience:
         region = m.region or m.city
         if ctx.data.get("aud") == "r" and region and ctx.data.get("kind") != "announce":
             return bstore.Audience(program=m.program, region=region)
         return bstore.Audience(meeting_id=m.id)
 
-    async def preview(self, ctx: Context, m: MeetingInfo) -> Reply:
+    async def preview(self, ctx: Context, m: Meeting) -> Reply:
         kind = str(ctx.data.get("kind"))
         aud = self.audience(ctx, m)
         message = render(
@@ -356,7 +356,7 @@ class SupportFlow(Flow):
         )
         return reply
 
-    async def confirm(self, ctx: Context, worker: Worker, m: MeetingInfo) -> Reply:
+    async def confirm(self, ctx: Context, worker: Worker, m: Meeting) -> Reply:
         kind = str(ctx.data.get("kind"))
         params: dict[str, Any] = dict(ctx.data.get("params") or {})
         text = ctx.data.get("text")

@@ -16,9 +16,10 @@ from conversations.trial_schedule import REMIND_CHOICES, next_dates, reschedule,
 from conversations.types import Button, Document, Reply
 from storage import follows
 from storage.directory import MeetingStore
+from storage.meeting import Meeting
 from storage.occurrences import Occurrence, slot_on
 from storage.support import forget_chat_if_unneeded
-from storage.trials import GOAL, MeetingInfo, Trial, TrialStore
+from storage.trials import GOAL, Trial, TrialStore
 
 MEETING_ARG = re.compile(r"^m(\d{1,12})$")
 PROGRAM_ARG = re.compile(r"^[A-Z]{2,8}$")
@@ -213,7 +214,7 @@ class TrialFlow(Flow):
         await top_up(ctx.db, [trial.id], ctx.now)
         return await self.started(ctx, trial, meeting, "trial.started")
 
-    async def started(self, ctx: Context, trial: Trial, meeting: MeetingInfo, key: str) -> Reply:
+    async def started(self, ctx: Context, trial: Trial, meeting: Meeting, key: str) -> Reply:
         ctx.goto("trial", "mine")
         text = "\n\n".join(
             [
@@ -428,7 +429,7 @@ class TrialFlow(Flow):
         return Reply().add(ctx.t.t("trial.ended"), [self.home_row(ctx)])
 
 
-def _first_start(meeting: MeetingInfo, ctx: Context) -> datetime:
+def _first_start(meeting: Meeting, ctx: Context) -> datetime:
     """The meeting's next start, for 'dinsdag 19:30'."""
     day = upcoming(meeting, ctx.now, 1)[0]
     return slot_on(day, meeting.start_time, meeting.end_time, meeting.timezone).start
@@ -440,7 +441,7 @@ async def _remember_chat(ctx: Context) -> None:
     await ctx.remember_chat()
 
 
-def _with_demo(ctx: Context, meeting: MeetingInfo, text: str) -> str:
+def _with_demo(ctx: Context, meeting: Meeting, text: str) -> str:
     """Demo meetings are labelled as such in every message that shows them."""
     return f"{text}\n\n{ctx.t.t('trial.demo')}" if meeting.is_demo else text
 
