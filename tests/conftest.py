@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import pytest
 from conversations.clock import FixedClock
 from conversations.context import Services, Settings
 from conversations.engine import Engine
+from conversations.location_cache import LOCATIONS
 from storage.db import Database
 from storage.keys import KeyRing
 
@@ -68,3 +69,20 @@ async def services(db_path: Path, clock: FixedClock) -> AsyncIterator[Services]:
 @pytest.fixture
 def engine(services: Services) -> Engine:
     return Engine(services)
+
+
+@pytest.fixture(autouse=True)
+def fresh_locations() -> Iterator[None]:
+    """Each test starts with no search location in memory (as after a restart)."""
+    LOCATIONS.clear()
+    yield
+    LOCATIONS.clear()
+
+
+@pytest.fixture
+async def demo(services: Services) -> Services:
+    """Services whose directory holds the bundled demo meetings."""
+    from tests.directory_helpers import load_demo
+
+    await load_demo(services)
+    return services

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -11,25 +10,11 @@ from icalendar import Calendar
 from conversations.calendar import ics_for
 from conversations.context import Services
 from conversations.engine import Engine
-from conversations.location_cache import LOCATIONS
 from conversations.types import Input
 from conversations.upcoming import next_of
 from storage import follows
 from storage.directory import MeetingStore
-from tests.directory_helpers import CHAT, demo_id, ids, load_demo, press, share, text
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    LOCATIONS.clear()
-    yield
-    LOCATIONS.clear()
-
-
-@pytest.fixture
-async def demo(services: Services) -> Services:
-    await load_demo(services)
-    return services
+from tests.directory_helpers import CHAT, demo_id, ids, press, share, text
 
 
 async def test_card_shows_everything_in_plain_words(engine: Engine, demo: Services) -> None:

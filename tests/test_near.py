@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,22 +12,9 @@ from conversations.engine import Engine
 from conversations.location_cache import LOCATIONS
 from conversations.upcoming import within
 from storage.directory import Filters, MeetingStore
-from tests.directory_helpers import demo_id, ids, load_demo, press, say, share, stored_state, text
+from tests.directory_helpers import demo_id, ids, press, say, share, stored_state, text
 
 UTRECHT = (52.09, 5.12)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    LOCATIONS.clear()
-    yield
-    LOCATIONS.clear()
-
-
-@pytest.fixture
-async def demo(services: Services) -> Services:
-    await load_demo(services)
-    return services
 
 
 async def test_location_gives_a_week_of_meetings_in_time_order(engine: Engine, demo: Services) -> None:

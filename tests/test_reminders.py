@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from trial_support import add_change, add_meeting, edit_meeting
+from trial_support import add_change, add_meeting, drain, edit_meeting
 
 from content.i18n import translator
 from conversations.clock import FixedClock
@@ -101,16 +101,6 @@ async def start_trial(services: Services, remind: str = "2h", **fields: object) 
     trial = await store.start(USER, mid, "NA", remind, services.clock.now())
     await top_up(services.db, [trial.id], services.clock.now())
     return trial.id, mid
-
-
-async def drain(services: Services, at: datetime) -> list[Outgoing]:
-    """Claim everything due at `at` and settle it as sent."""
-    assert isinstance(services.clock, FixedClock)
-    services.clock.set(at)
-    items = await SOURCE.claim_due(services, at)
-    for item in items:
-        await SOURCE.settle(services, item, "sent")
-    return items
 
 
 async def test_rows_store_utc_due_times_and_window(services: Services):

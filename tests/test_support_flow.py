@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from conversations.context import Services
 from conversations.engine import Engine
-from conversations.types import Input
+from conversations.types import Input, Reply
 from storage.edits import get_meeting
 from storage.support import MAX_ATTEMPTS_PER_USER, SupportStore, forget_chat_if_unneeded, normalise_code
 from tests.support_helpers import add_follower, drain, make_meeting, make_worker, press, text_of
@@ -170,14 +170,20 @@ async def test_move_a_date_and_region_audience(engine: Engine, services: Service
     assert tuple(row) == ("move", "2026-03-31", "20:15", "Wijkcentrum Oost")
 
 
-async def test_add_a_meeting_in_chat(engine: Engine, services: Services) -> None:
-    await make_worker(services, engine, WORKER)
+async def fill_in_add_form(engine: Engine) -> Reply:
+    """A support worker fills in the add-a-meeting form: Al-Anon Zeist, Thursday 20:00-21:30."""
     reply = await engine.handle(WORKER, Input.of_button("b:add"))
     reply = await engine.handle(WORKER, Input.of_button("b:ap:ALANON"))
     reply = await engine.handle(WORKER, Input.of_text("Al-Anon Zeist"))
     reply = await engine.handle(WORKER, press(reply, "donderdag"))
     reply = await engine.handle(WORKER, Input.of_text("20:00-21:30"))
     reply = await engine.handle(WORKER, Input.of_text("Kerkzaal, Dorpsstraat 3, Zeist"))
+    return reply
+
+
+async def test_add_a_meeting_in_chat(engine: Engine, services: Services) -> None:
+    await make_worker(services, engine, WORKER)
+    reply = await fill_in_add_form(engine)
     assert "Klopt dit?" in text_of(reply)
     reply = await engine.handle(WORKER, press(reply, "Opslaan"))
     assert "De meeting staat erin." in text_of(reply)
@@ -194,12 +200,7 @@ async def test_a_meeting_added_in_chat_is_found_near_me_without_a_map_pin(
     from storage.directory import MeetingStore
 
     await make_worker(services, engine, WORKER)
-    reply = await engine.handle(WORKER, Input.of_button("b:add"))
-    reply = await engine.handle(WORKER, Input.of_button("b:ap:ALANON"))
-    reply = await engine.handle(WORKER, Input.of_text("Al-Anon Zeist"))
-    reply = await engine.handle(WORKER, press(reply, "donderdag"))
-    reply = await engine.handle(WORKER, Input.of_text("20:00-21:30"))
-    reply = await engine.handle(WORKER, Input.of_text("Kerkzaal, Dorpsstraat 3, Zeist"))
+    reply = await fill_in_add_form(engine)
     await engine.handle(WORKER, press(reply, "Opslaan"))
     row = await services.db.fetchone("SELECT id, approximate FROM meetings WHERE source = 'beheer-chat'")
     assert row is not None and row[1] == 1

@@ -6,9 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
-from trial_support import add_change, add_meeting
+from trial_support import add_change, add_meeting, drain
 
-from conversations.clock import FixedClock
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.flows import resolve_deep_link
@@ -40,21 +39,12 @@ async def begin(engine: Engine, services: Services, remind: str = "2h", **fields
     return mid
 
 
-async def due(services: Services, at: datetime) -> list[Outgoing]:
-    assert isinstance(services.clock, FixedClock)
-    services.clock.set(at)
-    items = await SOURCE.claim_due(services, at)
-    for item in items:
-        await SOURCE.settle(services, item, "sent")
-    return items
-
-
 async def next_checkin(services: Services, start: datetime) -> tuple[Outgoing, datetime]:
     """Jump from due time to due time (as the scheduler does) until a check-in comes out."""
     for _ in range(20):
         at = await SOURCE.next_due_at(services)
         assert at is not None and at >= start
-        for item in await due(services, at):
+        for item in await drain(services, at):
             if item.kind == "trial.checkin":
                 return item, at
     raise AssertionError("no check-in")
@@ -112,7 +102,7 @@ async def test_checkins_count_to_six_with_milestones_and_a_choice(engine: Engine
     six = answers[5]
     assert "Zes keer" in text(six)
     assert {"t:keep:1", "t:keep:0", "t:other", "t:end"} <= set(ids(six))
-    assert await due(services, at + timedelta(days=8)) == []  # nothing more until the choice
+    assert await drain(services, at + timedelta(days=8)) == []  # nothing more until the choice
     kept = await press(engine, "t:keep:1")
     assert "elke week" in text(kept)
     user_key = services.keys.pseudonym(CHAT)
@@ -120,7 +110,7 @@ async def test_checkins_count_to_six_with_milestones_and_a_choice(engine: Engine
     assert follow is not None and follow[0] == mid
     kinds = []
     while (next_at := await SOURCE.next_due_at(services)) and next_at < at + timedelta(days=15):
-        kinds += [i.kind for i in await due(services, next_at)]
+        kinds += [i.kind for i in await drain(services, next_at)]
     assert kinds == ["trial.reminder"]  # one weekly reminder in the week after, no more check-ins
     counters = await TrialStore(services.db).counters()
     # Counted in the month each step happened, per fellowship, never per person.
@@ -148,10 +138,10 @@ async def test_went_but_did_not_fit_offers_other_meetings(engine: Engine, servic
 
 async def test_not_this_time_drops_that_checkin(engine: Engine, services: Services):
     await begin(engine, services)
-    [reminder] = await due(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC))
+    [reminder] = await drain(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC))
     reply = await press(engine, f"t:skip:{reminder.ref}")
     assert "De teller wacht" in text(reply)
-    assert await due(services, datetime(2026, 3, 24, 22, 0, tzinfo=UTC)) == []
+    assert await drain(services, datetime(2026, 3, 24, 22, 0, tzinfo=UTC)) == []
     going = await press(engine, f"t:go:{reminder.ref}")
     assert "Succes" in text(going)
 
@@ -160,12 +150,12 @@ async def test_pause_resume_and_timing_change(engine: Engine, services: Services
     await begin(engine, services)
     paused = await press(engine, "t:pause")
     assert "t:resume" in ids(paused)
-    assert await due(services, datetime(2026, 3, 25, 0, 0, tzinfo=UTC)) == []
+    assert await drain(services, datetime(2026, 3, 25, 0, 0, tzinfo=UTC)) == []
     resumed = await press(engine, "t:resume")
     assert "weer aan" in text(resumed)
     changed = await press(engine, "t:remind:none")
     assert "alleen achteraf" in text(changed)
-    items = await due(services, datetime(2026, 3, 31, 21, 0, tzinfo=UTC))
+    items = await drain(services, datetime(2026, 3, 31, 21, 0, tzinfo=UTC))
     assert [i.kind for i in items] == ["trial.checkin"]
 
 
@@ -231,14 +221,14 @@ async def test_demo_meetings_are_labelled(engine: Engine, services: Services):
     offer = await press(engine, f"t:start:m{mid}")
     assert "voorbeeld" in text(offer)
     await press(engine, f"t:new:{mid}:2h")
-    [reminder] = await due(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC))
+    [reminder] = await drain(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC))
     assert "voorbeeld" in reminder.reply.messages[0].text
 
 
 async def test_english_reminder(engine: Engine, services: Services):
     await engine.set_language(CHAT, "en")
     await begin(engine, services)
-    [reminder] = await due(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC))
+    [reminder] = await drain(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC))
     assert reminder.reply.messages[0].text.splitlines()[0] == "Tonight 19:30 — your meeting"
 
 
@@ -257,4 +247,4 @@ async def test_a_closed_meeting_offers_another_of_the_same_fellowship(engine: En
     await MeetingStore(services.db).set_attendance(mid, "inactive")
     reply = await press(engine, "t:start")
     assert "niet meer door" in text(reply) and "n:start:NA" in ids(reply)
-    assert await due(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC)) == []
+    assert await drain(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC)) == []

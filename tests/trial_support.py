@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from conversations.clock import FixedClock
+from conversations.context import Services
+from conversations.reminders import SOURCE
+from conversations.types import Outgoing
 from storage.db import Database
 
 _MEETING = {
@@ -57,3 +61,13 @@ async def edit_meeting(db: Database, meeting_id: int, **fields: Any) -> None:
             "INSERT INTO meeting_changes(meeting_id, kind, created_at) VALUES (?, 'edit', ?)",
             (meeting_id, "2026-01-01T00:00:00Z"),
         )
+
+
+async def drain(services: Services, at: datetime) -> list[Outgoing]:
+    """Move the fixed clock to `at`, claim every reminder/check-in due then and settle it as sent."""
+    assert isinstance(services.clock, FixedClock)
+    services.clock.set(at)
+    items = await SOURCE.claim_due(services, at)
+    for item in items:
+        await SOURCE.settle(services, item, "sent")
+    return items
