@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from storage.importers.build import add_unique, build_meeting
-from storage.importers.normalise import BadValue, Parsed, parse_time
+from storage.importers.normalise import BadValue, Parsed, parse_time, weekday_from_sunday0
 
 # BMLT format codes that differ from Meeting Guide's.
 FORMAT_MAP = {"VM": "ONL", "HY": "ONL", "WC": "X", "CH": "", "GL": "LGBTQ"}
@@ -17,13 +17,11 @@ def looks_like(data: Any) -> bool:
 
 
 def _weekday(value: Any) -> int:
+    """BMLT's weekday_tinyint (1 = Sunday … 7 = Saturday) → ISO weekday."""
     try:
-        n = int(str(value).strip())
-    except ValueError as exc:
-        raise BadValue(f"unreadable weekday_tinyint {value!r}") from exc
-    if not 1 <= n <= 7:
-        raise BadValue(f"weekday_tinyint out of range {value!r}")
-    return 7 if n == 1 else n - 1
+        return weekday_from_sunday0(int(str(value).strip()) - 1)
+    except (ValueError, BadValue) as exc:
+        raise BadValue(f"unreadable weekday_tinyint {value!r} (1 = Sunday … 7 = Saturday)") from exc
 
 
 def _end(start: Any, duration: Any) -> str | None:
