@@ -37,7 +37,7 @@ def test_admin_changes_broadcasts_and_roles(tmp_path: Path) -> None:
     assert [(b["id"], b["pending"], b["sent"]) for b in progress["broadcasts"]] == [(2, 1, 0), (1, 1, 0)]
     seen = run_cli("chat", "--db", db, "--chat-id", "11", stdin="/wait 1m\n", env=env)
     assert seen.stdout.count("Wijziging voor een meeting die je volgt:") == 1
-    assert "Bericht voor wie meetings van NA in Utrecht volgt:" in seen.stdout
+    assert "Een bericht voor wie meetings in Utrecht volgt." in seen.stdout
     progress = json.loads(run_cli("admin", "progress", "1", "--db", db, "--json", env=env).stdout)
     assert progress["broadcasts"][0]["sent"] == 1
     code = run_cli("admin", "invite", "--db", db, "--json", env=env)
