@@ -49,7 +49,7 @@ def test_admin_changes_broadcasts_and_roles(tmp_path: Path) -> None:
 
 
 def test_admin_refuses_what_would_mislead_followers(tmp_path: Path) -> None:
-    """Past dates, a second cancel, empty texts, http links and unknown or empty regions: one sentence, exit 2."""
+    """Past dates, a second cancel, empty texts, http links, unknown or empty regions: one sentence each."""
     db = str(tmp_path / "admin.db")
     env = cli_env(EERSTESTAP_SECRET_KEY=TEST_SECRET)
     chat = run_cli(

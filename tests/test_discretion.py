@@ -162,3 +162,12 @@ def test_every_real_meeting_is_discreet() -> None:
     assert sum(1 for m in meetings if revealing_words(f"{m.name} {m.location or ''}")) > 300
     problems = leaks(meetings)
     assert problems == [], "\n".join(problems[:20]) + f"\n… {len(problems)} in all"
+
+
+def test_shared_data_can_live_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from tests.conftest import shared_dir
+
+    monkeypatch.setenv("EERSTESTAP_SHARED_DIR", str(tmp_path))
+    assert shared_dir() == tmp_path
+    monkeypatch.delenv("EERSTESTAP_SHARED_DIR")
+    assert shared_dir().name == "shared"
