@@ -84,8 +84,10 @@ class TrialFlow(Flow):
         reply = Reply().add(ctx.t.t("trial.offer.intro"))
         rows = [[self.button(ctx.t.t(f"trial.btn.remind.{c}"), "new", meeting_id, c)] for c in REMIND_CHOICES]
         rows.append(self.home_row(ctx))
+        place = meeting.city or ctx.t.t("trial.online")
+        which = ctx.t.t("trial.offer.meeting", name=meeting.name, place=place)
         text = ctx.t.t("trial.offer.when", when=ctx.t.day_time(_first_start(meeting, ctx)))
-        return reply.add(_with_demo(ctx, meeting, text), rows)
+        return reply.add(_with_demo(ctx, meeting, f"{which}\n{text}"), rows)
 
     def not_found(self, ctx: Context) -> Reply:
         return Reply().add(
@@ -343,7 +345,10 @@ class TrialFlow(Flow):
         if row is None:
             return await self.mine(ctx, Reply().add(ctx.t.t("trial.answer.stale")))
         ctx.goto("trial", "mine")
-        return Reply().add(ctx.t.t("trial.going"), [[self.button(ctx.t.t("trial.btn.mine"), "start")]])
+        trial = (await self.store(ctx).trials([row.trial_id])).get(row.trial_id)
+        weekly = trial is not None and trial.status != "active"  # weekly mode after six: no check-in
+        key = "trial.going_weekly" if weekly else "trial.going"
+        return Reply().add(ctx.t.t(key), [[self.button(ctx.t.t("trial.btn.mine"), "start")]])
 
     async def on_not_now(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
         row = await self.store(ctx).answer_reminder(ctx.user_key, int(args[0]), "skip")

@@ -9,11 +9,12 @@ from __future__ import annotations
 from content.loader import SKIP, Question, fellowships, matching_table
 from conversations.context import Context
 from conversations.flows.base import Flow
-from conversations.matching import answers_from_text, match, next_question
+from conversations.matching import Match, Suggestion, answers_from_text, match, next_question
 from conversations.types import Button, Reply
 
 DONE_AFTER = 2  # offer "show my suggestions" once this many questions are answered
 WIDE_LABEL = 18  # labels longer than this get a row of their own
+KEPT_REASON = "which.reason.kept"  # shown when the suggestions are shown again (the answers are gone)
 
 
 class WhichFlow(Flow):
@@ -31,6 +32,8 @@ class WhichFlow(Flow):
         return Reply().add(ctx.t.t("which.intro")).extend(self.advance(ctx, {}))
 
     async def show(self, ctx: Context) -> Reply:
+        if ctx.step == "result" and isinstance(ctx.data.get("s"), list):
+            return self.result_screen(ctx, stored_match(ctx.data))
         answers = self.answers(ctx)
         if ctx.step == "result":
             return self.result(ctx, answers)
@@ -88,14 +91,20 @@ class WhichFlow(Flow):
         return Reply().add(t.t(f"which.q.{question.id}"), rows)
 
     def result(self, ctx: Context, answers: dict[str, str]) -> Reply:
-        """One message per suggestion (with its buttons), then hints and a way to start over."""
-        ctx.goto(self.name, "result", answers=answers)
-        t, lang = ctx.t, ctx.lang
+        """The suggestions; from here on only they are kept, not the answers (who, what, psychiatric)."""
         found = match(answers)
+        ctx.goto(self.name, "result", s=found.programs)
+        return self.result_screen(ctx, found)
+
+    def result_screen(self, ctx: Context, found: Match) -> Reply:
+        """One message per suggestion (with its buttons), then hints and a way to start over."""
+        t, lang = ctx.t, ctx.lang
         profiles = fellowships()
         reply = Reply().add(t.t("which.result.intro"))
         for n, suggestion in enumerate(found.suggestions, start=1):
-            profile = profiles[suggestion.program]
+            profile = profiles.get(suggestion.program)
+            if profile is None:
+                continue
             short = profile.text(lang, "short")
             pid = suggestion.program
             text = t.t(
@@ -110,6 +119,12 @@ class WhichFlow(Flow):
         closing = [t.t(key) for key in found.notes] + [t.t("which.result.after")]
         rows = [[self.button(t.t("which.restart"), "again"), Button(t.t("nav.menu"), "m:home")]]
         return reply.add("\n\n".join(closing), rows)
+
+
+def stored_match(data: dict) -> Match:
+    """The suggested programs kept in the state; the reasons (which tell the answers) are not kept."""
+    programs = [p for p in data.get("s") or [] if isinstance(p, str)]
+    return Match(tuple(Suggestion(p, KEPT_REASON) for p in programs), ())
 
 
 FLOW = WhichFlow()
