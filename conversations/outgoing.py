@@ -49,6 +49,7 @@ def register_source(source: OutgoingSource) -> OutgoingSource:
 
 def sources() -> list[OutgoingSource]:
     """Every registered source."""
+    import conversations.expiry_source  # (the question a week before erasure)
     import conversations.flows  # noqa: F401  (importing the flows registers their sources)
 
     return list(_SOURCES)

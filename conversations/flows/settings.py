@@ -53,6 +53,8 @@ class SettingsFlow(Flow):
             return self.set_language(ctx, args[0])
         if action == "privacy":
             return self.privacy(ctx)
+        if action == "keep":  # the answer to the question a week before erasure; the contact itself keeps it
+            return Reply().add(ctx.t.t("expiry.kept"), [[Button(ctx.t.t("nav.menu"), "m:home")]])
         return None
 
 
