@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +227,20 @@ async def test_cli_sync_json_shape(tmp_path: Path, server: FeedServer) -> None:
     assert again.stdout.strip() == "na-test: unchanged"
     bad = await asyncio.to_thread(run_cli, "directory", "sync", "nope", "--feeds", str(feeds), "--db", db)
     assert bad.returncode == 2 and "no source 'nope'" in bad.stderr
+
+
+def test_online_meeting_with_a_contact_is_online_with_link_on_request() -> None:
+    from content.i18n import translator
+    from conversations.meeting_format import card_text
+    from storage.importers import parse_bytes
+
+    records = [
+        {"slug": "on-1", "program": "NA", "name": "NA Online", "day": 2, "time": "20:00", "types": ["ONL"],
+         "email": "contact@na-groep.example"},
+        {"slug": "on-2", "program": "NA", "name": "NA Nergens", "day": 2, "time": "20:00", "types": ["ONL"]},
+    ]  # fmt: skip
+    parsed = parse_bytes(json.dumps(records).encode(), "meeting-guide", "t")
+    by_slug = {m.slug: m for m in parsed.meetings}
+    assert by_slug["on-1"].attendance == "online" and by_slug["on-2"].attendance == "inactive"
+    text = card_text(translator("nl"), by_slug["on-1"], [], datetime(2026, 3, 23, 10, 0, tzinfo=UTC))
+    assert "De link krijg je via de contactpersoon: contact@na-groep.example" in text
