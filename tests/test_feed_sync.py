@@ -274,7 +274,8 @@ def test_daily_feeds_wait_for_the_quiet_hours_and_their_interval() -> None:
     assert due_feeds([daily, hourly], {}, at_four) == [daily, hourly]
     assert due_feeds([daily, hourly], {}, noon) == [hourly]
     two_hours_ago = (at_four - timedelta(hours=2)).isoformat()
-    fresh = {n: FeedState(n, None, None, None, "unchanged", None, two_hours_ago, None) for n in ("daily", "hourly")}
+    fresh = {n: FeedState(n, None, None, None, "unchanged", None, two_hours_ago, None)
+             for n in ("daily", "hourly")}  # fmt: skip
     assert due_feeds([daily, hourly], fresh, at_four) == []
     assert due_feeds([daily, hourly], fresh, at_four + timedelta(hours=4)) == [hourly]
     assert due_feeds([daily], fresh, at_four + timedelta(days=1)) == [daily]
