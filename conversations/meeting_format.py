@@ -177,6 +177,9 @@ def card_text(t: Translator, meeting: Meeting, occurrences: list[Occurrence], no
             lines.append(t.t("dir.card.link", url=meeting.conference_url))
         if meeting.conference_phone:
             lines.append(t.t("dir.card.phone", phone=meeting.conference_phone))
+        if not (meeting.conference_url or meeting.conference_phone):
+            contact = (meeting.url or "").removeprefix("mailto:")
+            lines.append(t.t("dir.card.link_on_request", contact=contact))
     labels = type_labels(meeting.types, t.lang)
     if labels:
         lines.append(t.t("dir.card.types", types=", ".join(labels)))
