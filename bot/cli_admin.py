@@ -10,8 +10,7 @@ from typing import Any
 
 from bot.runtime import open_services
 from conversations.context import Services
-from conversations.flows.support import URL_RE, parse_time
-from conversations.support_actions import publish
+from conversations.support_actions import URL_RE, parse_time, publish
 from storage import broadcasts as bstore
 from storage.directory import MeetingStore
 from storage.edits import SUPPORT_SOURCE, get_meeting

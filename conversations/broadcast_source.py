@@ -10,9 +10,9 @@ from datetime import date, datetime
 from typing import Any
 
 from content.i18n import Translator, translator
+from conversations.buttons import MENU_ID, button_id
 from conversations.context import Services
-from conversations.flows.base import button_id
-from conversations.outgoing import Outcome, register_source
+from conversations.outgoing import Outcome
 from conversations.types import Button, Outgoing, Reply
 from storage import broadcasts as store
 from storage.edits import get_meeting
@@ -70,7 +70,7 @@ def render(t: Translator, b: store.Broadcast | dict[str, Any], m: Meeting | None
     buttons: list[list[Button]] = []
     if m is not None:
         buttons.append([Button(t.t("support.msg.btn_card"), button_id("c", "start", m.id))])
-    buttons.append([Button(t.t("nav.menu"), "m:home")])
+    buttons.append([Button(t.t("nav.menu"), MENU_ID)])
     return Reply().add("\n\n".join(lines), buttons)
 
 
@@ -129,4 +129,4 @@ class BroadcastSource:
         )
 
 
-SOURCE = register_source(BroadcastSource())
+SOURCE = BroadcastSource()  # the instance tests drive; conversations.assembly lists its own

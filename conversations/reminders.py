@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from content.i18n import Translator, translator
+from conversations.buttons import button_id, nav_row
 from conversations.context import Services
-from conversations.outgoing import Outcome, register_source
+from conversations.outgoing import Outcome
 from conversations.trial_schedule import (
     STALE_CHECKIN,
     checkin_due,
@@ -31,16 +32,6 @@ RETRY_AFTER = timedelta(minutes=1)
 MAX_ATTEMPTS = 5
 KIND_REMINDER = "trial.reminder"
 KIND_CHECKIN = "trial.checkin"
-
-
-def button_id(prefix: str, action: str, *args: object) -> str:
-    """A button id for the trial flow (kept here so this module does not import the flow registry)."""
-    return ":".join([prefix, action, *(str(a) for a in args)])
-
-
-def exit_row(t: Translator) -> list[Button]:
-    """The way out every screen offers (as flows.common.nav_row; not imported to keep imports acyclic)."""
-    return [Button(t.t("nav.menu"), "m:home"), Button(t.t("nav.urgent"), "h:show")]
 
 
 def when_words(t: Translator, start: datetime, now: datetime) -> str:
@@ -92,7 +83,7 @@ def reminder_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence
          Button(t.t("trial.btn.not_now"), button_id("t", "skip", row_id))],
         [Button(t.t("trial.btn.pause"), button_id("t", "pause")),
          Button(t.t("trial.btn.stop"), button_id("t", "stop"))],
-        exit_row(t),
+        nav_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
@@ -107,7 +98,7 @@ def checkin_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence)
         [Button(t.t("trial.btn.yes"), button_id("t", "yes", row_id)),
          Button(t.t("trial.btn.no"), button_id("t", "no", row_id))],
         [Button(t.t("trial.btn.nofit"), button_id("t", "nofit", row_id))],
-        exit_row(t),
+        nav_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
@@ -257,4 +248,4 @@ class TrialReminders:
             await store.settle(row_id, "failed")
 
 
-SOURCE = register_source(TrialReminders())
+SOURCE = TrialReminders()  # the instance tests and benches drive; conversations.assembly lists its own

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -10,10 +11,31 @@ from conversations.places import town_in
 from storage import broadcasts as bstore
 from storage import edits
 from storage.db import Tx
+from storage.importers.normalise import BadValue
+from storage.importers.normalise import parse_time as parse_clock
 from storage.meeting import Meeting
 from storage.support import write_audit
 
 KINDS = ("cancel", "move", "edit", "close", "reopen", "note", "announce")
+URL_RE = re.compile(r"^https?://\S+$")
+
+
+def parse_time(text: str) -> str | None:
+    """'19:30', '19.30', '19u30', '1930', '19' → '19:30' / '19:00'; None if it is not a time."""
+    try:
+        return parse_clock(text)[0]
+    except BadValue:
+        return None
+
+
+def parse_times(text: str) -> tuple[str, str | None] | None:
+    """'19:30' or '19:30-21:00' → (start, end)."""
+    start, _, end = text.partition("-")
+    s = parse_time(start)
+    e = parse_time(end) if end.strip() else None
+    if s is None or (end.strip() and e is None):
+        return None
+    return s, e
 
 
 def split_place(text: str) -> tuple[str | None, str]:

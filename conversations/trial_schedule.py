@@ -159,9 +159,13 @@ async def top_up(db: Database, trial_ids: Iterable[int], now: datetime) -> None:
 
 
 async def reschedule(db: Database, trial_id: int, now: datetime) -> None:
-    """Drop a trial's pending rows and plan its window again (after a change of timing or meeting)."""
-    await TrialStore(db).drop_pending(trial_id)
-    await top_up(db, [trial_id], now)
+    """Drop a trial's pending rows and plan its window again (after a change of timing or meeting).
+
+    One transaction: a crash in between can never leave a trial with an empty window.
+    """
+    async with db.transaction():
+        await TrialStore(db).drop_pending(trial_id)
+        await top_up(db, [trial_id], now)
 
 
 async def next_dates(db: Database, meeting: Meeting, now: datetime, count: int = 6) -> list[Occurrence]:

@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_HOLDER: ContextVar[Database | None] = ContextVar("transaction_holder", default=None)
 IN_CHUNK = 500  # values per `IN (...)` list, well under SQLite's limit on bound parameters
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 PRAGMAS = (
@@ -109,8 +111,44 @@ class Database:
         return self._conn
 
     @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        """The statement lock, unless this task already holds it inside `transaction()`."""
+        if _HOLDER.get() is self:
+            yield
+        else:
+            async with self._lock:
+                yield
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Database]:
+        """One transaction for every statement this task runs on this database inside the block.
+
+        `async with db.transaction():` then call store functions as usual; they all commit together, or
+        roll back together on any error. Nested transactions (and `tx()`) join the outer one.
+        """
+        if _HOLDER.get() is self:
+            yield self
+            return
+        async with self._lock:
+            token = _HOLDER.set(self)
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self.conn.execute("COMMIT")
+            finally:
+                _HOLDER.reset(token)
+
+    @asynccontextmanager
     async def tx(self, immediate: bool = True) -> AsyncIterator[Tx]:
-        """A transaction: committed on success, rolled back on any error."""
+        """A transaction: committed on success, rolled back on any error (joins an open `transaction()`)."""
+        if _HOLDER.get() is self:
+            yield Tx(self.conn)
+            return
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             try:
@@ -123,24 +161,24 @@ class Database:
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """One statement, committed on its own (autocommit: a single round trip to the database thread)."""
-        async with self._lock:
+        async with self._locked():
             cur = await self.conn.execute(sql, params)
             return cur.rowcount
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         """All rows of a read query."""
-        async with self._lock:
+        async with self._locked():
             return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a read query."""
-        async with self._lock:
+        async with self._locked():
             rows = await self.conn.execute_fetchall(sql, params)
         return rows[0] if rows else None
 
     async def checkpoint(self) -> None:
         """Fold the WAL into the database file and truncate it (used after erasing)."""
-        async with self._lock:
+        async with self._locked():
             await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def migrate(self) -> list[str]:
