@@ -7,7 +7,6 @@ import logging
 import os
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +15,6 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_HOLDER: ContextVar[Database | None] = ContextVar("transaction_holder", default=None)
 IN_CHUNK = 500  # values per `IN (...)` list, well under SQLite's limit on bound parameters
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 PRAGMAS = (
@@ -76,6 +74,7 @@ class Database:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None  # the task inside `transaction()`, if any
 
     async def open(self) -> Database:
         """Connect, set pragmas and apply pending migrations."""
@@ -110,10 +109,14 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
+    def _held(self) -> bool:
+        """Whether the running task is inside this database's `transaction()`."""
+        return self._holder is not None and self._holder is asyncio.current_task()
+
     @asynccontextmanager
     async def _locked(self) -> AsyncIterator[None]:
         """The statement lock, unless this task already holds it inside `transaction()`."""
-        if _HOLDER.get() is self:
+        if self._held():
             yield
         else:
             async with self._lock:
@@ -124,13 +127,14 @@ class Database:
         """One transaction for every statement this task runs on this database inside the block.
 
         `async with db.transaction():` then call store functions as usual; they all commit together, or
-        roll back together on any error. Nested transactions (and `tx()`) join the outer one.
+        roll back together on any error. Nested transactions (and `tx()`) join the outer one; other tasks
+        (even ones started inside the block) wait for the lock as usual.
         """
-        if _HOLDER.get() is self:
+        if self._held():
             yield self
             return
         async with self._lock:
-            token = _HOLDER.set(self)
+            self._holder = asyncio.current_task()
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -141,12 +145,12 @@ class Database:
                 else:
                     await self.conn.execute("COMMIT")
             finally:
-                _HOLDER.reset(token)
+                self._holder = None
 
     @asynccontextmanager
     async def tx(self, immediate: bool = True) -> AsyncIterator[Tx]:
         """A transaction: committed on success, rolled back on any error (joins an open `transaction()`)."""
-        if _HOLDER.get() is self:
+        if self._held():
             yield Tx(self.conn)
             return
         async with self._lock:
