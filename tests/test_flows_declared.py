@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from directory_helpers import demo_id, load_demo
+from directory_helpers import demo_id
 from support_helpers import make_worker
 
 from content.i18n import translator
