@@ -12,6 +12,7 @@ from typing import Any
 from content.i18n import Translator, translator
 from conversations.buttons import MENU_ID, button_id
 from conversations.context import Services
+from conversations.meeting_format import saved_id
 from conversations.outgoing import Outcome
 from conversations.types import Button, Outgoing, Reply
 from storage import broadcasts as store
@@ -54,10 +55,13 @@ def change_text(t: Translator, kind: str, params: dict[str, Any], text: str | No
 
 def render(t: Translator, b: store.Broadcast | dict[str, Any], m: Meeting | None) -> Reply:
     """The message a recipient gets (also shown to the support worker as a preview)."""
-    d = b if isinstance(b, dict) else {
+    d: dict[str, Any] = b if isinstance(b, dict) else {
         "kind": b.kind, "params": b.params, "text": b.text, "program": b.program, "region": b.region,
     }  # fmt: skip
-    kind, params, text = d["kind"], d.get("params") or {}, d.get("text")
+    raw_params, raw_text = d.get("params"), d.get("text")
+    kind = str(d.get("kind"))
+    params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
+    text = raw_text if isinstance(raw_text, str) else None
     if m is not None:
         head = t.t("support.msg.head")
         body = change_text(t, kind, params, text, m)
@@ -69,7 +73,7 @@ def render(t: Translator, b: store.Broadcast | dict[str, Any], m: Meeting | None
         lines.append(t.t("support.demo_label"))
     buttons: list[list[Button]] = []
     if m is not None:
-        buttons.append([Button(t.t("support.msg.btn_card"), button_id("c", "start", m.id))])
+        buttons.append([Button(t.t("support.msg.btn_card"), button_id("c", "start", saved_id(m)))])
     buttons.append([Button(t.t("nav.menu"), MENU_ID)])
     return Reply().add("\n\n".join(lines), buttons)
 

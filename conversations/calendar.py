@@ -58,7 +58,8 @@ def ics_for(
             if not meeting.in_person:
                 event.add("location", link)
         cal.add_component(event)
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data
 
 
 def ics_filename(meeting: Meeting) -> str:

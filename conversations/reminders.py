@@ -197,7 +197,7 @@ class TrialReminders:
             if trial.status not in ("active", "ongoing"):
                 skipped.append(r.id)
                 continue
-            occ = occurrence(meeting, r.on_date, changes.get((meeting.id, r.on_date)))
+            occ = occurrence(meeting, r.on_date, changes.get((r.meeting_id, r.on_date)))
             if occ.cancelled or r.on_date.isoweekday() != meeting.weekday:
                 skipped.append(r.id)  # not reminded, not checked in: the count waits
                 continue

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from conversations.context import Services
+from conversations.meeting_format import saved_id
 from conversations.places import town_in
 from storage import broadcasts as bstore
 from storage import edits
@@ -50,34 +51,35 @@ async def apply_change(
     tx: Tx, m: Meeting, kind: str, params: dict[str, Any], text: str | None, now: datetime, actor: str
 ) -> None:
     """Write the directory change a broadcast announces (an announcement changes nothing)."""
+    mid = saved_id(m)
     day = date.fromisoformat(params["date"]) if params.get("date") else None
     if kind == "cancel" and day:
-        await edits.cancel_date(tx, m.id, day, now, actor)
+        await edits.cancel_date(tx, mid, day, now, actor)
     elif kind == "move" and day:
         place = params.get("place")
         location, address = split_place(place) if place else (None, None)
         await edits.move_date(
-            tx, m.id, day, now, actor, new_start=params.get("start"), new_location=location or place,
+            tx, mid, day, now, actor, new_start=params.get("start"), new_location=location or place,
             new_address=address if location else None,
         )  # fmt: skip
     elif kind == "edit":
         field, value = params.get("field"), params.get("value")
         if field == "time":
-            await edits.edit_meeting(tx, m.id, now, actor, start_time=value)
+            await edits.edit_meeting(tx, mid, now, actor, start_time=value)
         elif field == "place":
             location, address = split_place(str(value))
             changes = {"address": address, **({"location": location} if location else {})}
             town = town_in(address)
             point = (town.lat, town.lon) if town else None
-            await edits.edit_meeting(tx, m.id, now, actor, town=point, **changes)
+            await edits.edit_meeting(tx, mid, now, actor, town=point, **changes)
         else:
-            await edits.edit_meeting(tx, m.id, now, actor, conference_url=value)
+            await edits.edit_meeting(tx, mid, now, actor, conference_url=value)
     elif kind == "close":
-        await edits.close_meeting(tx, m.id, now, actor)
+        await edits.close_meeting(tx, mid, now, actor)
     elif kind == "reopen":
-        await edits.reopen_meeting(tx, m.id, now, actor)
+        await edits.reopen_meeting(tx, mid, now, actor)
     elif kind == "note":
-        await edits.add_note(tx, m.id, now, actor, text or "")
+        await edits.add_note(tx, mid, now, actor, text or "")
 
 
 def audit_summary(kind: str, params: dict[str, Any], cast: bstore.Broadcast) -> str:

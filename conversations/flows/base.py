@@ -86,7 +86,7 @@ class Flow(Generic[S]):
         """This flow's typed state (a fresh one when the person is in another flow)."""
         if ctx.flow != self.name:
             return self.State()  # type: ignore[no-any-return]
-        return load_state(self.State, ctx.data)  # type: ignore[no-any-return]
+        return load_state(self.State, ctx.data)
 
     def enter(self, ctx: Context, step: str, state: S | None = None) -> None:
         """Make `step` (a declared one) the current step, with `state` (or a fresh state)."""

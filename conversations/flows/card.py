@@ -58,13 +58,12 @@ def not_found(ctx: Context) -> Reply:
 def came_from(ctx: Context) -> CardState:
     """Where 'back' leads: the near-me listing (and its filters) if the person came from there."""
     if ctx.flow == "near":
-        near = {k: v for k, v in ctx.data.items() if k in ("program", "f", "page", "sort")}
-        return CardState(back="n:list", near=near)
+        listing = {k: v for k, v in ctx.data.items() if k in ("program", "f", "page", "sort")}
+        return CardState(back="n:list", near=listing)
     if ctx.flow == "card":
-        back = ctx.data.get("back")
-        near = ctx.data.get("near")
+        back, kept = ctx.data.get("back"), ctx.data.get("near")
         return CardState(
-            back=back if isinstance(back, str) else MENU_ID, near=near if isinstance(near, dict) else None
+            back=back if isinstance(back, str) else MENU_ID, near=kept if isinstance(kept, dict) else None
         )
     return CardState()
 

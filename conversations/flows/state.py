@@ -51,7 +51,7 @@ def _fits(value: Any, hint: Any) -> bool:
 def load_state(cls: type[S], raw: object) -> S:
     """A state dataclass from stored JSON; fields missing or of the wrong type get their defaults."""
     data = raw if isinstance(raw, dict) else {}
-    hints = _hints(cls)
+    hints = _hints(typing.cast(type, cls))
     kwargs = {
         f.name: data[f.name]
         for f in dataclasses.fields(cls)  # type: ignore[arg-type]
