@@ -12,7 +12,7 @@ from typing import Any
 from content.i18n import Translator, translator
 from conversations.buttons import MENU_ID, button_id
 from conversations.context import Services
-from conversations.meeting_format import saved_id
+from conversations.meeting_format import saved_id, weekday_name
 from conversations.outgoing import Outcome
 from conversations.types import Button, Outgoing, Reply
 from storage import broadcasts as store
@@ -26,8 +26,7 @@ SUMMARY_KIND = "broadcast_summary"
 
 def meeting_label(t: Translator, m: Meeting) -> str:
     """'AA De Brug (dinsdag 19:30)'."""
-    weekday = t.weekday(date(2024, 1, m.weekday))  # 1 Jan 2024 was a Monday
-    return t.t("support.meeting_label", name=m.name, day=weekday, time=m.start_time[:5])
+    return t.t("support.meeting_label", name=m.name, day=weekday_name(t, m.weekday), time=m.start_time[:5])
 
 
 def change_text(t: Translator, kind: str, params: dict[str, Any], text: str | None, m: Meeting | None) -> str:

@@ -35,6 +35,11 @@ def button(label: str, prefix: str, action: str, *args: ButtonArg) -> Button:
     return Button(label=label, id=button_id(prefix, action, *args))
 
 
+def grid(buttons: list[Button], per_row: int) -> list[list[Button]]:
+    """Buttons laid out in rows of `per_row` (the last row may be shorter)."""
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
 MENU_ID = button_id("m", "home")
 URGENT_ID = button_id("h", "show")
 BACK_ID = button_id("h", "back")  # 'go on where I was': the engine re-shows the current step

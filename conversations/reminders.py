@@ -150,9 +150,11 @@ async def retime_meeting(services: Services, meeting_id: int, now: datetime) -> 
             )
             if due is not None and due != r.due_at:
                 updates.append((r.id, due))
-        await store.requeue(updates)
-        await store.drop(dropped)
-        changed = len(updates) + len(dropped)
+        async with services.db.transaction():  # a dropped row and the refill go together
+            await store.requeue(updates)
+            await store.drop(dropped)
+            await top_up(services.db, [t.id for t in await store.trials_for_meeting(meeting_id)], now)
+        return len(updates) + len(dropped)
     await top_up(services.db, [t.id for t in await store.trials_for_meeting(meeting_id)], now)
     return changed
 
@@ -225,10 +227,11 @@ class TrialReminders:
                 out.append(
                     Outgoing(r.user_key, checkin_reply(t, r.id, meeting, occ), KIND_CHECKIN, str(r.id))
                 )
-        await store.settle_many(skipped, "skipped")
-        await store.settle_many(failed, "failed")
-        await store.requeue(later)
-        await top_up(services.db, {r.trial_id for r in rows}, now)
+        async with services.db.transaction():  # settled and refilled together
+            await store.settle_many(skipped, "skipped")
+            await store.settle_many(failed, "failed")
+            await store.requeue(later)
+            await top_up(services.db, {r.trial_id for r in rows}, now)
         return out
 
     async def settle(

@@ -168,8 +168,9 @@ class CardFlow(Flow[CardState]):
         if not here:
             self.enter(ctx, "show", st)
             return Reply().add(ctx.t.t("common.ask_again")).extend(await self.render(ctx, "show", st))
-        await follows.follow(ctx.db, ctx.user_key, meeting.id, ctx.now)
-        await ctx.remember_chat()
+        async with ctx.db.transaction():
+            await follows.follow(ctx.db, ctx.user_key, meeting.id, ctx.now)
+            await ctx.remember_chat()
         return Reply().add(ctx.t.t("dir.follow.done")).extend(await self.go(ctx, "show", st))
 
     async def on_unfollow(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from content.i18n import Translator
-from conversations.buttons import button
+from conversations.buttons import button, grid
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
 from conversations.flows.state import load_state
@@ -259,7 +259,7 @@ class NearFlow(Flow[NearState]):
         current = filter_text(t, _plain(st))
         text = t.t("dir.filter.intro") + "\n" + (t.t("dir.filter.now", filters=current) if current else "")
         cat = [self.button(t.t(f"dir.filter.cat.{c}"), "fc", c) for c in FILTER_OPTIONS]
-        rows = [cat[i : i + 2] for i in range(0, len(cat), 2)]
+        rows = grid(cat, 2)
         rows.append(
             [
                 self.button(t.t("dir.btn.clear_filters"), "fx"),
@@ -282,7 +282,7 @@ class NearFlow(Flow[NearState]):
                 label = t.t(f"dir.filter.{cat}.{value}")
             buttons.append(self.button(label, "f", cat, value))
         per_row = 3 if len(buttons) > 4 else 2
-        rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+        rows = grid(buttons, per_row)
         rows.append([self.button(t.t("dir.filter.any"), "f", cat, "-")])
         return Reply().add(t.t(f"dir.filter.ask.{cat}"), rows)
 

@@ -10,14 +10,15 @@ shows the same question again with everything typed so far kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from conversations.broadcast_source import meeting_label, render
-from conversations.buttons import MENU_ID
+from conversations.buttons import MENU_ID, grid
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
 from conversations.flows.menu import menu_reply
+from conversations.meeting_format import weekday_name
 from conversations.places import town_in
 from conversations.support_actions import URL_RE, parse_time, parse_times, publish, split_place
 from conversations.types import Button, Reply
@@ -38,7 +39,6 @@ from storage.support import (
 MAX_TEXT = 500
 MAX_SHORT = 150
 DATES_SHOWN = 6
-MONDAY = date(2024, 1, 1)  # 1 Jan 2024 was a Monday: weekday n is MONDAY + n - 1 days
 FIELDS = ("time", "place", "url")
 MEETING_STEPS = ("meeting", "date", "mv_time", "mv_place", "edit", "ed_value", "note", "preview")
 
@@ -132,12 +132,14 @@ class SupportFlow(Flow[SupportState]):
         return await super().on_text(ctx, text.strip())
 
     async def redeem(self, ctx: Context, code: str) -> Reply:
-        result = await self.store(ctx).redeem(ctx.user_key, code, ctx.now)
+        async with ctx.db.transaction():  # the role and the user row that keeps its chat id, together
+            result = await self.store(ctx).redeem(ctx.user_key, code, ctx.now)
+            if result.status == "ok" and result.worker is not None:
+                await self.ensure_user(ctx)
         if result.status == "limited":
             return Reply().add(ctx.t.t("support.redeem.limited"))
         if result.status != "ok" or result.worker is None:
             return Reply().add(ctx.t.t("support.redeem.invalid"))
-        await self.ensure_user(ctx)
         reply = Reply().add(ctx.t.t("support.redeem.ok", role=result.worker.id))
         return reply.extend(await self.go(ctx, "menu"))
 
@@ -338,21 +340,14 @@ class SupportFlow(Flow[SupportState]):
     # --- views: add a meeting -------------------------------------------------------------------
 
     def add_prog_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
-        rows = [[self.button(p, "ap", p) for p in PROGRAMS[i : i + 4]] for i in range(0, len(PROGRAMS), 4)]
-        return self.ask(ctx, "support.add.program", rows)
+        return self.ask(ctx, "support.add.program", grid([self.button(p, "ap", p) for p in PROGRAMS], 4))
 
     def add_name_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
         return self.ask(ctx, "support.add.name")
 
     def add_day_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
-        rows = [
-            [
-                self.button(ctx.t.weekday(MONDAY + timedelta(days=d)), "ad", d + 1)
-                for d in range(i, min(i + 4, 7))
-            ]
-            for i in (0, 4)
-        ]
-        return self.ask(ctx, "support.add.day", rows)
+        days = [self.button(weekday_name(ctx.t, d), "ad", d) for d in range(1, 8)]
+        return self.ask(ctx, "support.add.day", grid(days, 4))
 
     def add_time_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
         return self.ask(ctx, "support.add.time")
@@ -365,7 +360,7 @@ class SupportFlow(Flow[SupportState]):
             "support.add.check",
             program=st.prog,
             name=st.name,
-            day=ctx.t.weekday(MONDAY + timedelta(days=min(max(st.day, 1), 7) - 1)),
+            day=weekday_name(ctx.t, min(max(st.day, 1), 7)),
             time=st.start,
             place=st.place,
         )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from content.loader import SKIP, fellowships, matching_table
-from conversations.buttons import MENU_ID, button
+from conversations.buttons import MENU_ID, button, grid
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
 from conversations.matching import answers_from_text, match, next_question
@@ -80,7 +80,7 @@ class WhichFlow(Flow[WhichState]):
             for code in question.options
         ]
         width = 1 if max(len(b.label) for b in labels) > WIDE_LABEL else 2
-        rows = [labels[i : i + width] for i in range(0, len(labels), width)]
+        rows = grid(labels, width)
         rows.append([self.button(t.t("which.skip"), "a", question.id, SKIP)])
         if len(st.answers) >= DONE_AFTER:
             rows.append([self.button(t.t("which.done"), "done")])
