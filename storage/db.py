@@ -123,7 +123,7 @@ class Database:
                 yield
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Database]:
+    async def transaction(self, immediate: bool = True) -> AsyncIterator[Database]:
         """One transaction for every statement this task runs on this database inside the block.
 
         `async with db.transaction():` then call store functions as usual; they all commit together, or
@@ -136,7 +136,7 @@ class Database:
         async with self._lock:
             self._holder = asyncio.current_task()
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
                 try:
                     yield self
                 except BaseException:
@@ -150,18 +150,8 @@ class Database:
     @asynccontextmanager
     async def tx(self, immediate: bool = True) -> AsyncIterator[Tx]:
         """A transaction: committed on success, rolled back on any error (joins an open `transaction()`)."""
-        if self._held():
+        async with self.transaction(immediate):
             yield Tx(self.conn)
-            return
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-            try:
-                yield Tx(self.conn)
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
-                await self.conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """One statement, committed on its own (autocommit: a single round trip to the database thread)."""

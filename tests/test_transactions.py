@@ -141,3 +141,14 @@ async def test_adding_a_meeting_and_its_audit_line_is_atomic(
     await engine.handle(CHAT, Input.of_button("b:aok"))
     assert await count(services, "SELECT COUNT(*) FROM meetings WHERE name = 'De Brug'") == 1
     assert await count(services, "SELECT COUNT(*) FROM audit_log WHERE action = 'add'") == 1
+
+
+async def test_a_transaction_inside_a_store_transaction_joins_it(services: Services) -> None:
+    db = services.db
+    with pytest.raises(Crash):
+        async with db.tx() as tx:
+            await tx.execute("INSERT INTO referrals(tag, day, count) VALUES ('a', '2026-03-23', 1)")
+            async with db.transaction():  # would wait for itself if it did not join
+                await db.execute("INSERT INTO referrals(tag, day, count) VALUES ('b', '2026-03-23', 1)")
+            raise Crash
+    assert await count(services, "SELECT COUNT(*) FROM referrals") == 0
