@@ -10,7 +10,7 @@ from conversations.buttons import MENU_ID, button
 from conversations.calendar import ics_filename, ics_for
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
-from conversations.meeting_format import card_text, demo_line
+from conversations.meeting_format import card_text, demo_line, moved_place, next_held
 from conversations.types import Button, Document, Pin, Reply
 from conversations.upcoming import next_of
 from storage import follows
@@ -102,14 +102,7 @@ class CardFlow(Flow[CardState]):
         if data.note:
             note, stamp = data.note
             text += "\n" + t.t("dir.card.worker_note", note=note, date=t.short_date(_day(stamp)))
-        pin = None
-        if (
-            meeting.in_person
-            and meeting.lat is not None
-            and meeting.lon is not None
-            and not meeting.approximate
-        ):
-            pin = Pin(meeting.lat, meeting.lon, meeting.location or meeting.name, meeting.formatted_address)
+        pin = card_pin(meeting, data.occurrences)
         mid = meeting.id or 0
         rows: list[list[Button]] = []
         if meeting.conference_url and meeting.conference_url.startswith(("https://", "http://")):
@@ -184,6 +177,24 @@ class CardFlow(Flow[CardState]):
 
     steps = table({"show": Step(card, load=load)})
     actions = table({"ics": Action(on_ics), "follow": Action(on_follow), "unfollow": Action(on_unfollow)})
+
+
+def card_pin(meeting: Meeting, occurrences: list[Occurrence]) -> Pin | None:
+    """The map pin of where the next meeting that goes ahead is held.
+
+    A date moved to another place shows that place's point when it is known, and no pin otherwise: the
+    usual venue's pin would send a person to the wrong door. Approximate points (a town's centre) show none.
+    """
+    held = next_held(occurrences)
+    change = held.change if held is not None and moved_place(held) else None
+    if change is not None:
+        if change.new_lat is None or change.new_lon is None:
+            return None
+        title = change.new_location or meeting.name
+        return Pin(change.new_lat, change.new_lon, title, change.new_address or "")
+    if meeting.in_person and meeting.lat is not None and meeting.lon is not None and not meeting.approximate:
+        return Pin(meeting.lat, meeting.lon, meeting.location or meeting.name, meeting.formatted_address)
+    return None
 
 
 def _day(stamp: str) -> date:

@@ -10,7 +10,7 @@ shows the same question again with everything typed so far kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from conversations.broadcast_source import meeting_label, render
@@ -20,12 +20,23 @@ from conversations.flows.base import Action, Flow, Step, table
 from conversations.flows.menu import menu_reply
 from conversations.meeting_format import weekday_name
 from conversations.places import town_in
-from conversations.support_actions import URL_RE, parse_time, parse_times, publish, split_place
+from conversations.support_actions import (
+    HTTP_RE,
+    HTTPS_RE,
+    URL_RE,
+    is_cancelled,
+    parse_time,
+    parse_times,
+    publish,
+    refusal,
+    split_place,
+    split_town,
+)
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
 from storage import edits
 from storage.meeting import PROGRAMS, Meeting
-from storage.occurrences import next_slots
+from storage.occurrences import DEFAULT_ZONE, next_slots, zone
 from storage.support import (
     CODE_LENGTH,
     AuditEntry,
@@ -41,6 +52,16 @@ MAX_SHORT = 150
 DATES_SHOWN = 6
 FIELDS = ("time", "place", "url")
 MEETING_STEPS = ("meeting", "date", "mv_time", "mv_place", "edit", "ed_value", "note", "preview")
+
+
+def log_time(stamp: str) -> str:
+    """A stored UTC instant as Amsterdam time with its zone: '2026-03-23 11:00 CET'."""
+    try:
+        at = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(zone(DEFAULT_ZONE))
+    return f"{local:%Y-%m-%d %H:%M %Z}"
 
 
 @dataclass(slots=True)
@@ -68,6 +89,8 @@ class SupportData:
     worker: Worker
     meeting: Meeting | None = None
     recipients: tuple[int, int] = (0, 0)
+    dates: list[date] = field(default_factory=list)
+    refused: str | None = None
     casts: list[bstore.Broadcast] = field(default_factory=list)
     log: list[AuditEntry] = field(default_factory=list)
     figures: dict[str, list[str]] = field(default_factory=dict)
@@ -157,9 +180,33 @@ class SupportFlow(Flow[SupportState]):
         meeting = await edits.get_meeting(ctx.db, st.mid) if st.mid is not None else None
         return SupportData(worker, meeting)
 
+    async def load_dates(self, ctx: Context, st: SupportState) -> SupportData:
+        """The next dates to cancel or move; a date that is already cancelled is not offered."""
+        data = await self.load(ctx, st)
+        m = data.meeting
+        if m is not None:
+            slots = next_slots(
+                m.weekday,
+                m.start_time,
+                m.end_time,
+                m.timezone,
+                ctx.now,
+                DATES_SHOWN + 4,
+                include_running=False,
+            )
+            days = [s.local_date for s in slots]
+            data.dates = [d for d in days if not await is_cancelled(ctx.db, m, d)][:DATES_SHOWN]
+        return data
+
+    async def refusal_of(self, ctx: Context, st: SupportState, m: Meeting) -> str | None:
+        """The shared refusal (past date, second cancel, empty text, http link) as a text key, or None."""
+        return await refusal(ctx.db, m, st.kind, dict(st.params), st.text or None, ctx.now)
+
     async def load_preview(self, ctx: Context, st: SupportState) -> SupportData:
         data = await self.load(ctx, st)
         if data.meeting is not None:
+            data.refused = await self.refusal_of(ctx, st, data.meeting)
+        if data.meeting is not None and data.refused is None:
             data.recipients = await bstore.count_recipients(ctx.db, self.audience(st, data.meeting))
         return data
 
@@ -200,7 +247,7 @@ class SupportFlow(Flow[SupportState]):
             self.enter(ctx, "menu")
             return self.menu_view(ctx, SupportState(), data)
         t = ctx.t
-        place = ", ".join(p for p in (m.location, m.address, m.city) if p) or "—"
+        place = ", ".join(p for p in (m.location, m.formatted_address) if p) or "—"
         lines = [
             meeting_label(t, m),
             t.t("support.meeting.info", program=m.program, place=place, url=m.conference_url or "—"),
@@ -236,10 +283,7 @@ class SupportFlow(Flow[SupportState]):
         if m is None:
             return self.menu_view(ctx, st, data)
         action = "md" if st.kind == "move" else "cd"
-        slots = next_slots(m.weekday, m.start_time, m.end_time, m.timezone, ctx.now, DATES_SHOWN)
-        rows = [
-            [self.button(ctx.t.date(s.local_date), action, s.local_date.strftime("%Y%m%d"))] for s in slots
-        ]
+        rows = [[self.button(ctx.t.date(day), action, day.strftime("%Y%m%d"))] for day in data.dates]
         return self.ask(ctx, "support.date.ask", rows)
 
     def mv_time_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
@@ -275,6 +319,9 @@ class SupportFlow(Flow[SupportState]):
         m = self.needs_meeting(ctx, data)
         if m is None:
             return self.menu_view(ctx, st, data)
+        if data.refused is not None:  # the reason, then the meeting (the change is not kept)
+            self.enter(ctx, "meeting", SupportState(mid=m.id))
+            return Reply().add(ctx.t.t(data.refused)).extend(self.meeting_view(ctx, st, data))
         aud = self.audience(st, m)
         message = render(ctx.t, {"kind": st.kind, "params": st.params, "text": st.text or None}, m)
         count, unreachable = data.recipients
@@ -327,7 +374,7 @@ class SupportFlow(Flow[SupportState]):
         for e in data.log:
             meeting = f" #{e.meeting_id}" if e.meeting_id else ""
             role = f"B{e.role_id}" if e.role_id else "cli"
-            lines.append(f"{e.at[:16].replace('T', ' ')} {role} {e.action}{meeting} {e.summary}".rstrip())
+            lines.append(f"{log_time(e.at)} {role} {e.action}{meeting} {e.summary}".rstrip())
         return Reply().add("\n".join(lines), [self.back_row(ctx)])
 
     def figures_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
@@ -462,6 +509,8 @@ class SupportFlow(Flow[SupportState]):
         m = await edits.get_meeting(ctx.db, st.mid) if st.mid is not None else None
         if worker is None or m is None:
             return await self.go(ctx, "menu")
+        if (why := await self.refusal_of(ctx, st, m)) is not None:
+            return Reply().add(ctx.t.t(why)).extend(await self.go(ctx, "meeting", SupportState(mid=m.id)))
         cast = await publish(
             ctx.services, worker.id, m, st.kind, dict(st.params), st.text or None, self.audience(st, m)
         )
@@ -487,7 +536,9 @@ class SupportFlow(Flow[SupportState]):
         value: str | None = text[:MAX_SHORT]
         if field_name == "time":
             value = parse_time(text)
-        elif field_name == "url" and not URL_RE.match(text):
+        elif field_name == "url" and HTTP_RE.match(text):
+            return self.ask(ctx, "support.refuse.http")
+        elif field_name == "url" and not HTTPS_RE.match(text):
             value = None
         if value is None or field_name not in FIELDS:
             return self.ask(ctx, f"support.edit.bad_{field_name if field_name in FIELDS else 'time'}")
@@ -495,6 +546,8 @@ class SupportFlow(Flow[SupportState]):
         return await self.change(ctx, st, "preview", aud="m")
 
     async def typed_note(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        if not text:
+            return self.ask(ctx, "support.refuse.empty")
         return await self.change(ctx, st, "preview", text=text[:MAX_TEXT], aud="m")
 
     # --- add a meeting: buttons and text --------------------------------------------------------
@@ -528,6 +581,8 @@ class SupportFlow(Flow[SupportState]):
         return await self.go(ctx, "add_place", st)
 
     async def typed_add_place(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        if HTTP_RE.match(text):
+            return self.ask(ctx, "support.refuse.http")
         if not text:
             return None
         st.place = text[:MAX_SHORT]
@@ -540,8 +595,8 @@ class SupportFlow(Flow[SupportState]):
             return await self.go(ctx, "menu")
         url = st.place if URL_RE.match(st.place) else None
         location, address = (None, None) if url else split_place(st.place)
-        city = address.rsplit(",", 1)[-1].strip() if address and "," in address else None
-        town = town_in(city or address) if not url else None
+        town = town_in(address) if not url else None
+        street, city = split_town(address) if town else (address, None)
         async with ctx.db.tx() as tx:
             mid = await edits.add_meeting(
                 tx,
@@ -552,8 +607,8 @@ class SupportFlow(Flow[SupportState]):
                 start_time=st.start,
                 end_time=st.end,
                 location=location,
-                address=address,
-                city=city or (town.name if town else None),
+                address=street,
+                city=city,
                 conference_url=url,
                 lat=town.lat if town else None,
                 lon=town.lon if town else None,
@@ -568,7 +623,7 @@ class SupportFlow(Flow[SupportState]):
             "menu": Step(menu_view, load=load),
             "find": Step(find_view, load=load, text=find),
             "meeting": Step(meeting_view, load=load),
-            "date": Step(date_view, load=load),
+            "date": Step(date_view, load=load_dates),
             "mv_time": Step(mv_time_view, load=load, text=typed_move_time),
             "mv_place": Step(mv_place_view, load=load, text=typed_move_place),
             "edit": Step(edit_view, load=load),
