@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from content.i18n import translator
 from conversations.context import Services
-from conversations.outgoing import Outcome, register_source
+from conversations.outgoing import Outcome
 from conversations.types import Button, Outgoing, Reply
 from storage import expiry
 
@@ -59,4 +59,4 @@ class ExpiryQuestions:
             await expiry.settle(services.db, item.user_key, item.ref, outcome, None)
 
 
-SOURCE = register_source(ExpiryQuestions())
+SOURCE = ExpiryQuestions()  # the instance tests drive; conversations.assembly lists its own

@@ -18,7 +18,9 @@ CHAT = 77
 
 async def follower(engine: Engine, services: Services, mid: int) -> str:
     """A person who follows a meeting (as the card's follow button does)."""
-    await engine.handle(CHAT, Input.of_button(f"c:follow:{mid}"))
+    card = await engine.handle(CHAT, Input.of_button(f"c:start:{mid}"))
+    follow = next(b.id for b in card.buttons() if "follow" in b.id and "unfollow" not in b.id)
+    await engine.handle(CHAT, Input.of_button(follow))
     key = services.keys.pseudonym(CHAT)
     assert await follows.is_following(services.db, key, mid)
     return key
