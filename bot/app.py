@@ -30,6 +30,7 @@ from bot.config import DEFAULT_BASE_URL, BotConfig
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
+from bot.webhook import WebhookServer
 from content.i18n import normalise_language, translator
 from conversations.context import Services
 from conversations.crisis import is_crisis
@@ -378,16 +379,18 @@ async def serve(
     """Run the bot (polling or webhook) until `stop` is set, then finish in-flight work and shut down."""
     application, adapter = build_application(services, config, **build)
     await application.initialize()
+    hook: WebhookServer | None = None
     try:
         await adapter.post_init(application)
         updater = application.updater
         assert updater is not None
         if config.webhook:
-            await updater.start_webhook(
-                listen=config.listen,
-                port=config.port,
-                url_path=config.webhook_path,
-                webhook_url=config.webhook_url,
+            hook = WebhookServer(
+                application.bot, application.update_queue, config.secret_token, config.webhook_path
+            )
+            hook.start(config.listen, config.port)
+            await application.bot.set_webhook(
+                config.webhook_url or "",
                 secret_token=config.secret_token,
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=config.drop_pending,
@@ -404,9 +407,14 @@ async def serve(
             started(adapter)
         await stop.wait()
         log.info("stopping")
+        if hook is not None:
+            await hook.stop()
+            hook = None
         if updater.running:
             await updater.stop()
         await application.stop()
     finally:
+        if hook is not None:
+            await hook.stop()
         await application.shutdown()
     return adapter
