@@ -30,6 +30,7 @@ from bot.config import DEFAULT_BASE_URL, BotConfig
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
+from bot.update_guard import GuardedRequest
 from bot.webhook import WebhookServer
 from content.i18n import normalise_language, translator
 from conversations.context import Services
@@ -349,6 +350,8 @@ def build_application(
     if request is None and config.base_url != DEFAULT_BASE_URL:
         request = LenientRequest(connection_pool_size=64)
         get_updates_request = get_updates_request or LenientRequest(read_timeout=40)
+    if get_updates_request is None:  # one unreadable update must not stall the batch (bot.update_guard)
+        get_updates_request = GuardedRequest(connection_pool_size=1)
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

@@ -2,7 +2,8 @@
 body gets 400, and an update already taken in (a replay) is acknowledged but not handled again.
 
 Replaces PTB's own webhook server, which reads the whole body (up to 100 MB) before checking the secret,
-answers a non-JSON body with 500 and logs the raw update when the library cannot read it.
+and answers a non-JSON body with 500. An update the library cannot read is screened as in polling
+(bot.update_guard): acknowledged, logged by kind only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import tornado.web
 from telegram import Bot, Update
 from telegram.ext import ExtBot
 from tornado.httpserver import HTTPServer
+
+from bot.update_guard import screen_update
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20  # 1 MiB: Telegram's updates are a few KB
@@ -43,12 +46,6 @@ class RecentIds:
         if len(self._order) > self._size:
             self._ids.discard(self._order.popleft())
         return True
-
-
-def update_kind(data: dict[str, Any]) -> str:
-    """The kind of an update (its one field besides update_id) for the log: never its content."""
-    kinds = [k for k in data if k != "update_id"]
-    return kinds[0][:40] if len(kinds) == 1 and kinds[0].isidentifier() else "unknown"
 
 
 @tornado.web.stream_request_body
@@ -90,11 +87,7 @@ class UpdateHandler(tornado.web.RequestHandler):
         if not self.hook.recent.add(update_id):
             log.info("ignored a replayed update")
             return
-        try:
-            update = Update.de_json(data, self.hook.bot)
-        except Exception:
-            log.warning("skipped an update the library cannot read (kind %s)", update_kind(data))
-            return
+        update = Update.de_json(screen_update(data), self.hook.bot)  # unreadable: bare, logged by kind
         if isinstance(self.hook.bot, ExtBot):
             self.hook.bot.insert_callback_data(update)
         await self.hook.queue.put(update)
