@@ -22,7 +22,7 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from bot import render
@@ -30,6 +30,7 @@ from bot.config import DEFAULT_BASE_URL, BotConfig
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
+from bot.send_limit import PriorityRateLimiter, bulk_sending
 from bot.update_guard import GuardedRequest
 from bot.webhook import WebhookServer
 from content.i18n import normalise_language, translator
@@ -213,6 +214,7 @@ class TelegramAdapter:
                 for b in row
                 if isinstance(b.callback_data, str)
             ]
+        reply = render.compact(reply)  # a lead and its screen as one message, so it can be edited in
         unprompted = accessible and (chat_id, message.message_id) in self.unprompted
         if accessible and not unprompted and should_edit(reply, query.data, old_ids):
             try:
@@ -312,7 +314,8 @@ class TelegramAdapter:
         bot = application.bot
 
         async def send(chat_id: int, reply: Reply) -> object:
-            message_id = await render.send_reply(bot, chat_id, reply)
+            with bulk_sending():  # yields to people's answers beyond its share of the budget
+                message_id = await render.send_reply(bot, chat_id, reply)
             self.unprompted[(chat_id, message_id)] = None
             while len(self.unprompted) > UNPROMPTED_MEMORY:
                 self.unprompted.popitem(last=False)
@@ -356,12 +359,8 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    if rate_limiter:
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=max(config.global_rate, 1.0), overall_time_period=1, max_retries=1
-            )
-        )
+    if rate_limiter:  # one budget a little under Telegram's: people first, bulk keeps its share
+        builder = builder.rate_limiter(PriorityRateLimiter(rate=max(config.global_rate * 0.97, 1.0)))
     application = builder.concurrent_updates(PerChatProcessor(64)).build()
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(adapter.on_error)

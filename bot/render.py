@@ -94,6 +94,31 @@ def is_plain(message: Message) -> bool:
     return message.pin is None and message.document is None and len(escape(message.text)) <= MAX_TEXT
 
 
+def compact(reply: Reply) -> Reply:
+    """The reply in as few messages as it needs: a short lead without buttons (a note, a gentle offer)
+    joins the plain message after it, blank line between, while the two fit in one Telegram message.
+
+    Replies that ask for a location keep their messages (the location keyboard rides on a message
+    without buttons)."""
+    if reply.request_location or len(reply.messages) < 2:
+        return reply
+    out: list[Message] = []
+    for message in reply.messages:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not any(prev.buttons)
+            and is_plain(prev)
+            and is_plain(message)
+            and prev.text.strip()
+            and len(escape(prev.text)) + 2 + len(escape(message.text)) <= MAX_TEXT
+        ):
+            out[-1] = Message(text=f"{prev.text}\n\n{message.text}", buttons=message.buttons)
+        else:
+            out.append(message)
+    return Reply(out, request_location=reply.request_location, edit=reply.edit, erased=reply.erased)
+
+
 def markup_json(rows: list[list[Button]]) -> dict[str, Any] | None:
     """The inline keyboard as Bot API JSON (the same buttons inline_markup keeps)."""
     out = []
@@ -184,8 +209,9 @@ async def send_reply(
     location_hint: str = "",
     remove_keyboard: bool = False,
 ) -> int:
-    """Send every message of a reply; a location request rides on the last message without buttons."""
-    messages = [m for m in reply.messages if m.text.strip() or m.pin or m.document]
+    """Send every message of a reply (compacted); a location request rides on the last message without
+    buttons."""
+    messages = [m for m in compact(reply).messages if m.text.strip() or m.pin or m.document]
     extra: list[Markup | None] = [None] * len(messages)
     if reply.request_location and location_label:
         free = [i for i, m in enumerate(messages) if not any(m.buttons)]
