@@ -326,6 +326,6 @@ async def import_own(args: argparse.Namespace) -> int:
         args,
         report.as_json(),
         f"{source}: added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"deactivated {report.deactivated}, rejected {len(report.rejected)}",
+        f"deactivated {report.deactivated}, rejected {max(report.rejected_total, len(report.rejected))}",
     )
     return 0

@@ -10,7 +10,7 @@ import json
 import math
 import sqlite3
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +38,34 @@ _UPSERT = (
 DAY_PARTS = {"morning": ("00:00", "11:59"), "afternoon": ("12:00", "17:59"), "evening": ("18:00", "23:59")}
 
 
+NOTABLE = ("weekday", "start_time", "location", "address", "city", "conference_url", "attendance")
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingChange:
+    """A change an import made to a meeting that people who follow it should hear of."""
+
+    meeting_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The notable fields that differ, in NOTABLE order."""
+        return tuple(f for f in NOTABLE if self.before.get(f) != self.after.get(f))
+
+    @property
+    def deactivated(self) -> bool:
+        return self.after.get("attendance") == "inactive" and self.before.get("attendance") != "inactive"
+
+    @property
+    def reactivated(self) -> bool:
+        return self.before.get("attendance") == "inactive" and self.after.get("attendance") != "inactive"
+
+
+OnChanges = Callable[[Tx, list[MeetingChange]], Awaitable[int]]
+
+
 @dataclass(slots=True)
 class ImportReport:
     """What an import did. `rejected` is a list of {record, reason}; warnings flag fixable mess."""
@@ -53,6 +81,8 @@ class ImportReport:
     unknown_types: list[str] = field(default_factory=list)
     rejected_total: int = 0  # `rejected` and `warnings` list the first 1,000 of each
     warnings_total: int = 0
+    changed: list[MeetingChange] = field(default_factory=list)
+    notified: int = 0
 
     @property
     def changes(self) -> int:
@@ -161,12 +191,16 @@ class MeetingStore:
         strict: bool = False,
         is_demo: bool = False,
         meetings: Iterable[Meeting] | None = None,
+        on_changes: OnChanges | None = None,
     ) -> ImportReport:
         """Store a parsed feed in one transaction: add, update, leave unchanged, and deactivate the
         meetings of this source that disappeared. With strict, any rejected record changes nothing.
 
         `meetings` (default: parsed.meetings) may be a stream that fills `parsed` as it is read; it is
-        stored in batches, so memory stays flat however long the feed is."""
+        stored in batches, so memory stays flat however long the feed is. `report.changed` lists the
+        notable changes (day, time, place, link, gone); `on_changes` runs in the same transaction with
+        them (to queue the messages about them), and returns how many it queued.
+        """
         stream = iter(parsed.meetings if meetings is None else meetings)
         if strict and parsed.rejected_total:
             return _report(parsed)
@@ -178,16 +212,25 @@ class MeetingStore:
             return report
         stamp = now.isoformat(timespec="seconds")
         counts = ImportReport()
+        before: dict[str, Any] = {}  # notable fields of the meetings this import changes, as they were
         try:
             async with self.db.tx() as tx:
                 await tx.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (slug TEXT PRIMARY KEY)")
                 await tx.execute("DELETE FROM temp.import_seen")
                 for batch in _batches(itertools.chain([first], stream), IMPORT_BATCH):
-                    await self._store_batch(tx, batch, source, stamp, is_demo, counts)
+                    await self._store_batch(tx, batch, source, stamp, is_demo, counts, before)
                     if strict and parsed.rejected_total:
                         raise _Rollback
                 if strict and parsed.rejected_total:  # a rejected record after the last meeting
                     raise _Rollback
+                gone_sql = (
+                    "FROM meetings WHERE source = ? AND content_hash IS NOT NULL "
+                    "AND slug NOT IN (SELECT slug FROM temp.import_seen)"
+                )
+                for r in await tx.fetchall(
+                    f"SELECT slug, content_hash, id, {', '.join(NOTABLE)} {gone_sql}", (source,)
+                ):
+                    before[r[0]] = r
                 counts.deactivated = await tx.execute(
                     "UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
                     "WHERE source = ? AND attendance != 'inactive' "
@@ -200,35 +243,58 @@ class MeetingStore:
                         "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
                         "AND attendance != 'inactive'"
                     )
+                counts.changed = await _notable_changes(tx, source, before, list(before))
+                if on_changes is not None and counts.changed:
+                    counts.notified = await on_changes(tx, counts.changed)
         except _Rollback:
             return _report(parsed)
         _PLACED.pop(self.db, None)
         report = _report(parsed)
-        for name in ("added", "updated", "unchanged", "deactivated", "total", "online"):
+        for name in (
+            "added",
+            "updated",
+            "unchanged",
+            "deactivated",
+            "total",
+            "online",
+            "changed",
+            "notified",
+        ):
             setattr(report, name, getattr(counts, name))
         return report
 
     async def _store_batch(
-        self, tx: Tx, batch: tuple[Meeting, ...], source: str, stamp: str, is_demo: bool, counts: ImportReport
+        self,
+        tx: Tx,
+        batch: tuple[Meeting, ...],
+        source: str,
+        stamp: str,
+        is_demo: bool,
+        counts: ImportReport,
+        before: dict[str, Any],
     ) -> None:
-        """Upsert one batch of an import and count what it added, changed or left alone."""
+        """Upsert one batch of an import and count what it added, changed or left alone (keeping the
+        notable fields of the meetings it changes in `before`)."""
         slugs = [m.slug for m in batch]
-        existing: dict[str, str | None] = {}
+        existing: dict[str, Any] = {}
         for chunk, marks in in_chunks(slugs):
             for r in await tx.fetchall(
-                f"SELECT slug, content_hash FROM meetings WHERE source = ? AND slug IN ({marks})",
+                f"SELECT slug, content_hash, id, {', '.join(NOTABLE)} FROM meetings "
+                f"WHERE source = ? AND slug IN ({marks})",
                 (source, *chunk),
             ):
-                existing[r[0]] = r[1]
+                existing[r[0]] = r
         rows = []
         for m in batch:
             if m.source != source or m.is_demo != is_demo:
                 m = replace(m, source=source, is_demo=is_demo)
             digest = m.content_hash()
-            if m.slug not in existing:
+            old = existing.get(m.slug)
+            if old is None:
                 counts.added += 1
-            elif existing[m.slug] != digest:
+            elif old[1] != digest:
                 counts.updated += 1
+                before[m.slug] = old
             else:
                 counts.unchanged += 1
             counts.online += m.attendance == "online"
@@ -574,6 +640,25 @@ def to_meeting_guide(m: Meeting) -> dict[str, Any]:
         "updated": m.updated,
     }
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+async def _notable_changes(
+    tx: Tx, source: str, before: dict[str, Any], slugs: list[str]
+) -> list[MeetingChange]:
+    """Compare notable fields of existing meetings before and after an import (support edits applied)."""
+    out: list[MeetingChange] = []
+    for chunk, marks in in_chunks(slugs):
+        rows = await tx.fetchall(
+            f"SELECT slug, {', '.join(NOTABLE)} FROM meetings WHERE source = ? AND slug IN ({marks})",
+            (source, *chunk),
+        )
+        for r in rows:
+            old = before[r[0]]
+            b = {f: old[f] for f in NOTABLE}
+            a = {f: r[f] for f in NOTABLE}
+            if a != b:
+                out.append(MeetingChange(int(old["id"]), b, a))
+    return out
 
 
 def _reader(db: Database) -> sqlite3.Connection:
