@@ -1,7 +1,8 @@
 """One budget of messages per second for the whole bot: people first, bulk guaranteed a share.
 
 Telegram allows a bot about 30 messages a second. Every call that puts a message in a chat (send, edit,
-venue, file) takes a slot from one evenly spaced budget a little under that; calls that send nothing
+venue, file) takes a slot from one budget a little under that (never more slots in any second, spread
+out); calls that send nothing
 (answering a button press, getUpdates, setting commands) take none. When people and bulk (reminders,
 broadcasts: sent with `bulk_sending()` in effect) both wait, a person's answer goes first except on
 bulk's own turns, which come round at its share of the budget (default 27 %, spread evenly), so a
@@ -35,6 +36,7 @@ MESSAGE_METHODS = frozenset(
         "sendContact", "sendPoll", "sendAnimation", "sendVideo", "sendAudio", "sendVoice", "sendSticker",
     )
 )  # fmt: skip
+WINDOW = 1.0  # Telegram counts messages per second
 BULK_BURST = 2.0  # bulk turns that may build up while nobody waits for them
 
 
@@ -49,7 +51,7 @@ def bulk_sending() -> Iterator[None]:
 
 
 class PriorityRateLimiter(BaseRateLimiter[int]):
-    """Evenly spaced message slots at `rate` per second; people before bulk; bulk keeps `bulk_share`."""
+    """Message slots at `rate` per second (any second); people before bulk; bulk keeps `bulk_share`."""
 
     def __init__(self, rate: float = 29.0, bulk_share: float = 0.27, max_retries: int = 3) -> None:
         self.rate = rate
@@ -60,6 +62,7 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
             True: collections.deque(),
         }
         self._bulk_credit = 0.0
+        self._grants: collections.deque[float] = collections.deque()  # slot times in the last second
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._dispatcher: asyncio.Task[None] | None = None
@@ -127,10 +130,17 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         return None
 
     async def _dispatch(self) -> None:
+        """Give slots: at most `rate` in any second, spaced at least half a slot apart, so a late event
+        loop catches up within the second's budget instead of losing slots."""
         loop = asyncio.get_running_loop()
+        per_window = max(1, int(self.rate * WINDOW))
         while True:
             now = loop.time()
+            while self._grants and self._grants[0] <= now - WINDOW:
+                self._grants.popleft()
             wait = max(self._next_slot, self._paused_until) - now
+            if len(self._grants) >= per_window:
+                wait = max(wait, self._grants[0] + WINDOW - now)
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
@@ -138,7 +148,8 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
             if picked is None:
                 return
             picked[1].set_result(None)
-            self._next_slot = now + 1.0 / self.rate
+            self._grants.append(now)
+            self._next_slot = now + 0.5 / self.rate
 
 
 def _seconds(exc: RetryAfter) -> float:
