@@ -285,6 +285,7 @@ class MeetingStore:
             ):
                 existing[r[0]] = r
         rows = []
+        unchanged: list[str] = []
         for m in batch:
             if m.source != source or m.is_demo != is_demo:
                 m = replace(m, source=source, is_demo=is_demo)
@@ -297,12 +298,20 @@ class MeetingStore:
                 before[m.slug] = old
             else:
                 counts.unchanged += 1
+                unchanged.append(m.slug)
             counts.online += m.attendance == "online"
+            if old is not None and old[1] == digest:
+                continue
             row = to_row(m)
             row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
             rows.append(row)
         counts.total += len(batch)
         await tx.executemany(_UPSERT, rows)
+        for chunk, marks in in_chunks(unchanged):  # the same content: only "still listed"
+            await tx.execute(
+                f"UPDATE meetings SET last_seen = ? WHERE source = ? AND slug IN ({marks})",
+                (stamp, source, *chunk),
+            )
         await tx.executemany("INSERT OR IGNORE INTO temp.import_seen(slug) VALUES (?)", [(s,) for s in slugs])
 
     async def add(self, meeting: Meeting, now: datetime) -> int:
