@@ -16,7 +16,15 @@ from content.i18n import Translator
 from conversations.context import Context
 from conversations.flows.base import Flow
 from conversations.location_cache import LOCATIONS
-from conversations.meeting_format import demo_line, listing_line, program_label, weekday_name
+from conversations.meeting_format import (
+    cut_label,
+    demo_line,
+    listing_line,
+    program_label,
+    program_short,
+    weekday_name,
+)
+from conversations.near_order import order_listing, sort_of, unknown_language
 from conversations.places import Place, by_id, resolve
 from conversations.types import Button, Reply
 from conversations.upcoming import within
@@ -24,12 +32,14 @@ from storage.directory import Filters, MeetingStore
 from storage.geo import NEAR_NL_BOX, in_box
 from storage.meeting import PROGRAMS, Meeting
 from storage.occurrences import Occurrence
+from storage.postcodes import parse_postcode, postcode_point
 
 log = logging.getLogger(__name__)
 PAGE = 6
 CANDIDATES = 40
 MAX_KM = 50.0
 MAX_PLACE_TEXT = 60
+BUTTON_TEXT = 40  # a meeting's name on a button: cut at a word beyond this
 FILTER_OPTIONS: dict[str, tuple[str, ...]] = {
     "p": PROGRAMS,
     "d": ("1", "2", "3", "4", "5", "6", "7"),
@@ -124,12 +134,23 @@ class NearFlow(Flow):
             return None
         if len(text.strip()) > MAX_PLACE_TEXT:
             return await self.ask(ctx, ctx.t.t("dir.near.place_unknown"))
+        if parse_postcode(text) is not None:
+            return await self.use_postcode(ctx, text)
         match = await asyncio.to_thread(resolve, text)  # the first call loads the place table (~2 s)
         if match.unique is not None:
             return await self.use_place(ctx, match.unique)
         if match.ambiguous:
             return self.choices(ctx, list(match.places))
         return await self.ask(ctx, ctx.t.t("dir.near.place_unknown"))
+
+    async def use_postcode(self, ctx: Context, text: str) -> Reply:
+        """A postcode: the approximate centre of its area, estimated from the directory."""
+        point = await postcode_point(ctx.db, text)
+        if point is None:
+            return await self.ask(ctx, ctx.t.t("dir.near.postcode_unknown"))
+        LOCATIONS.put(ctx.user_key, point.lat, point.lon, ctx.now, postcode=point.pc4)
+        ctx.set_step("results", page=0)
+        return await self.results(ctx)
 
     async def use_place(self, ctx: Context, place: Place) -> Reply:
         LOCATIONS.put(ctx.user_key, place.lat, place.lon, ctx.now, place_id=place.id)
@@ -165,7 +186,9 @@ class NearFlow(Flow):
             ctx.set_step("online", page=int(arg) if arg.isdigit() else 0)
             return await self.online_list(ctx)
         if action == "sort":
-            ctx.set_step("results", page=0, sort="dist" if ctx.data.get("sort") != "dist" else "time")
+            ctx.set_step(
+                "results", page=0, sort="time" if sort_of(ctx.data.get("sort")) == "dist" else "dist"
+            )
             return await self.results(ctx)
         if action == "fm":
             return self.filter_menu(ctx)
@@ -199,7 +222,7 @@ class NearFlow(Flow):
         buttons = []
         for value in FILTER_OPTIONS[cat]:
             if cat == "p":
-                label = value
+                label = program_short(t, value)
             elif cat == "d":
                 label = weekday_name(t, int(value))
             else:
@@ -251,15 +274,20 @@ class NearFlow(Flow):
             log.error("near-me search failed (%s)", type(exc).__name__)
             return await self.failed(ctx, t.t("dir.near.error"))
         distance = {n.meeting.id: n.km for n in nearby}
-        listed = first_per_meeting(items)
-        if ctx.data.get("sort") == "dist":
-            listed.sort(key=lambda pair: distance.get(pair[0].id, 0.0))
+        language = filters_of(ctx.data).language
+        listed = order_listing(
+            first_per_meeting(items), distance, sort=sort_of(ctx.data.get("sort")), language=language
+        )
         if not listed:
             key = "dir.near.none_filters" if filter_text(t, ctx.data) else "dir.near.none"
             return await self.failed(ctx, t.t(key, km=int(MAX_KM)), filters=bool(filter_text(t, ctx.data)))
         place_id = LOCATIONS.place_id(ctx.user_key, ctx.now)
         place = by_id(place_id) if place_id is not None else None
-        where = place.name if place else t.t("dir.near.your_location")
+        postcode = LOCATIONS.postcode(ctx.user_key, ctx.now)
+        if postcode:
+            where = t.t("dir.near.postcode_place", postcode=postcode)
+        else:
+            where = place.name if place else t.t("dir.near.your_location")
         reach = min(int(MAX_KM), math.ceil(max(distance.get(m.id, 0.0) for m, _ in listed)))
         header = t.t("dir.near.header", place=where, km=max(1, reach))
         return self.page_reply(ctx, header, listed, distance, "page")
@@ -295,17 +323,23 @@ class NearFlow(Flow):
         ctx.set_step(ctx.step, page=page)
         chunk = listed[page * PAGE : (page + 1) * PAGE]
         lines = []
-        if any(m.is_demo for m, _ in chunk):
+        if all(m.is_demo for m, _ in chunk):
             lines.append(demo_line(t))
+        elif any(m.is_demo for m, _ in chunk):  # a real meeting must not stand under "all made up"
+            lines.append(t.t("dir.demo_some"))
         lines.append(header)
+        if page_action == "page" and LOCATIONS.postcode(ctx.user_key, ctx.now):
+            lines.append(t.t("dir.near.postcode_approx"))
         active = filter_text(t, ctx.data)
         if active:
             lines.append(t.t("dir.filter.now", filters=active))
         lines.append("")
         rows: list[list[Button]] = []
+        language = filters_of(ctx.data).language
         for i, (m, occ) in enumerate(chunk, start=page * PAGE + 1):
-            lines.append(listing_line(t, i, m, occ, ctx.now, distance.get(m.id)))
-            rows.append([Button(f"{i}. {m.name}"[:60], f"c:start:{m.id}")])
+            unknown = unknown_language(m, language)
+            lines.append(listing_line(t, i, m, occ, ctx.now, distance.get(m.id), language_unknown=unknown))
+            rows.append([Button(cut_label(f"{i}. {m.name}", BUTTON_TEXT), f"c:start:{m.id}")])
         if pages > 1:
             lines.append("")
             lines.append(t.t("dir.page", page=page + 1, pages=pages))
@@ -317,7 +351,7 @@ class NearFlow(Flow):
             rows.append(nav)
         tools = [Button(t.t("dir.btn.filters"), "n:fm")]
         if page_action == "page":
-            sort_key = "dir.btn.sort_time" if ctx.data.get("sort") == "dist" else "dir.btn.sort_dist"
+            sort_key = "dir.btn.sort_time" if sort_of(ctx.data.get("sort")) == "dist" else "dir.btn.sort_dist"
             tools.append(Button(t.t(sort_key), "n:sort"))
             rows.append(tools)
             rows.append(

@@ -16,6 +16,7 @@ from conversations.broadcast_source import render
 from conversations.context import Context
 from conversations.flows.base import Flow
 from conversations.flows.menu import FLOW as MENU
+from conversations.meeting_format import cut_label, program_label, program_short
 from conversations.places import town_in
 from conversations.support_actions import publish, split_place
 from conversations.types import Button, Reply
@@ -145,7 +146,12 @@ class SupportFlow(Flow):
         place = ", ".join(p for p in (m.location, m.address, m.city) if p) or "—"
         lines = [
             broadcast_source.meeting_label(t, m),
-            t.t("support.meeting.info", program=m.program, place=place, url=m.conference_url or "—"),
+            t.t(
+                "support.meeting.info",
+                program=program_label(t, m.program),
+                place=place,
+                url=m.conference_url or "—",
+            ),
         ]
         if m.attendance == "inactive":
             lines.append(t.t("support.meeting.closed"))
@@ -314,11 +320,16 @@ class SupportFlow(Flow):
         found = await edits.search_meetings(ctx.db, text[:MAX_SHORT])
         if not found:
             return self.ask(ctx, "support.find.none", "find")
-        rows = [[self.button(broadcast_source.meeting_label(ctx.t, m)[:60], "m", m.id)] for m in found]
+        rows = [[self.button(self.find_label(ctx, m), "m", m.id)] for m in found]
         text = ctx.t.t("support.find.pick")
         if any(m.is_demo for m in found):
             text += "\n" + ctx.t.t("support.demo_list")
         return Reply().add(text, [*rows, self.back_row(ctx)])
+
+    def find_label(self, ctx: Context, m: Meeting) -> str:
+        """A found meeting on a button: cut at a word, '(voorbeeld)' kept for a demo meeting."""
+        mark = " " + ctx.t.t("dir.mark.demo") if m.is_demo else ""
+        return cut_label(broadcast_source.meeting_label(ctx.t, m), 60 - len(mark)) + mark
 
     # -- preview and confirm --------------------------------------------------------------------------
 
@@ -343,14 +354,27 @@ class SupportFlow(Flow):
                 rows.append([self.b(ctx, "support.btn.aud_meeting", "aud", "m")])
             else:
                 rows.append(
-                    [self.b(ctx, "support.btn.aud_region", "aud", "r", program=m.program, region=region)]
+                    [
+                        self.b(
+                            ctx,
+                            "support.btn.aud_region",
+                            "aud",
+                            "r",
+                            program=program_short(ctx.t, m.program),
+                            region=region,
+                        )
+                    ]
                 )
         rows.append([self.b(ctx, "support.btn.cancel_action", "m", m.id)])
         reply = Reply().add(ctx.t.t("support.preview.head"))
         reply.add(message.messages[0].text)
         reply.add(
             ctx.t.t(
-                key, count=count - unreachable, unreachable=unreachable, program=m.program, region=region
+                key,
+                count=count - unreachable,
+                unreachable=unreachable,
+                program=program_short(ctx.t, m.program),
+                region=region,
             ),
             rows,
         )
@@ -416,7 +440,8 @@ class SupportFlow(Flow):
         if action == "add":
             ctx.goto(self.name, "add_prog")
             rows = [
-                [self.button(p, "ap", p) for p in PROGRAMS[i : i + 4]] for i in range(0, len(PROGRAMS), 4)
+                [self.button(program_short(ctx.t, p), "ap", p) for p in PROGRAMS[i : i + 3]]
+                for i in range(0, len(PROGRAMS), 3)
             ]
             return self.ask(ctx, "support.add.program", "add_prog", rows)
         if action == "ap" and arg in PROGRAMS:
