@@ -189,8 +189,12 @@ def card_text(t: Translator, meeting: Meeting, occurrences: list[Occurrence], no
     labels = type_labels(meeting.types, t.lang)
     if labels:
         lines.append(t.t("dir.card.types", types=", ".join(labels)))
+    if "C" in meeting.types:  # "Gesloten" alone does not say for whom
+        lines.append(t.t("dir.card.closed_note"))
+    elif "O" in meeting.types:
+        lines.append(t.t("dir.card.open_note"))
     if meeting.notes:
-        lines.append(meeting.notes)
+        lines.append(t.t("dir.card.notes", notes=meeting.notes))
     if meeting.updated:
         try:
             lines.append(t.t("dir.card.updated", date=t.short_date(date.fromisoformat(meeting.updated[:10]))))
