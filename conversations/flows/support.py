@@ -427,7 +427,7 @@ class SupportFlow(Flow):
         return Reply().add("\n".join(lines), [self.back_row(ctx)])
 
     async def figures(self, ctx: Context) -> Reply:
-        fig = await figures(ctx.db)
+        fig = await figures(ctx.db, name=lambda p: program_short(ctx.t, p))
         lines = [ctx.t.t("support.figures.head")]
         for section, rows in fig.items():
             lines.append(ctx.t.t(f"support.figures.{section}"))
