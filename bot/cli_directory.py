@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli_sync import register_sync
 from bot.runtime import open_services
 from content.loader import fellowships
 from conversations.upcoming import next_of
@@ -69,6 +70,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     drop = dsub.add_parser("drop-demo", parents=[leaf], help="remove the invented demo meetings")
     drop.set_defaults(func=run_drop_demo)
+
+    register_sync(dsub, leaf)
 
     stats = dsub.add_parser("stats", parents=[leaf], help="counts and what needs attention")
     stats.add_argument("--json", action="store_true")

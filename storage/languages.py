@@ -18,7 +18,7 @@ NAME_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("english", "engels", "international"),
     "nl": ("nederlands", "dutch"),
 }
-BILINGUAL_WORDS = ("bilingual", "bi-lingual", "tweetalig", "twee talig", "twee-talig")
+BILINGUAL_WORDS = ("bilingual", "bi-lingual", "bi lingual", "tweetalig", "twee talig", "twee-talig")
 BILINGUAL = ("nl", "en")  # a bilingual meeting in the Netherlands is Dutch and English
 
 

@@ -39,6 +39,7 @@ def test_language_match_reads_code_types_and_name() -> None:
     assert language_match(replace(BASE, name="Bilingual meeting"), "en") == "yes"
     assert language_match(replace(BASE, name="Bilingual meeting"), "nl") == "yes"
     assert language_match(replace(BASE, name="English step-meeting"), "en") == "yes"
+    assert language_match(replace(BASE, name="BI Lingual/lunch meeting"), "en") == "yes"
     assert language_match(BASE, "en") == "unknown"
     assert language_match(replace(BASE, language="nl"), "en") == "no"
     assert language_match(replace(BASE, language="pl"), "nl") == "no"
