@@ -7,12 +7,16 @@ import asyncio
 import json
 import os
 import sys
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.cli_link import ENV_USERNAME
 from bot.runtime import open_services
 from content import LANGUAGES
 from storage.directory import MeetingStore
+from storage.meeting import Meeting
+from storage.occurrences import DateChange
 from storage.published import published_changes, published_meetings
 
 ENV_TILES = "EERSTESTAP_TILE_URL"
@@ -34,6 +38,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     b.add_argument(
         "--exclude-source", action="append", default=[], help="leave out a source's meetings (repeatable)"
     )
+    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--json", action="store_true", help="print the report as one JSON object")
     b.set_defaults(func=run_build)
 
@@ -47,8 +52,9 @@ def parse_langs(text: str) -> tuple[str, ...]:
     return langs
 
 
-async def run_build(args: argparse.Namespace) -> int:
-    from site_builder.build import DEFAULT_TILES, SiteOptions, build_site, change_window
+def run_build(args: argparse.Namespace) -> int:
+    """Read the directory, then build outside the event loop (worker processes are forked)."""
+    from site_builder.build import DEFAULT_TILES, SiteOptions, build_site
 
     try:
         langs = parse_langs(args.lang)
@@ -59,30 +65,25 @@ async def run_build(args: argparse.Namespace) -> int:
     if not bot:
         print(f"eerstestap site: set --bot USERNAME or ${ENV_USERNAME} (for the t.me links)", file=sys.stderr)
         return 2
-    async with open_services(args.db) as services:
-        now = services.clock.now()
-        store = MeetingStore(services.db)
-        only_demo = await store.only_demo()
-        meetings = await published_meetings(services.db, exclude_sources=args.exclude_source)
-        first, last = change_window(now)
-        changes = await published_changes(services.db, meetings, first, last)
+    data = asyncio.run(read_directory(args.db, args.exclude_source))
     options = SiteOptions(
         out=args.out,
         bot=bot,
-        now=now,
+        now=data.now,
         langs=langs,
         base_url=args.base_url,
         map=args.map,
         tile_url=args.tile_url or os.environ.get(ENV_TILES) or DEFAULT_TILES,
         leaflet_dir=args.leaflet_dir,
-        only_info=only_demo,
+        only_info=data.only_demo,
+        jobs=max(1, args.jobs if args.jobs is not None else default_jobs()),
     )
     try:
-        report = await asyncio.to_thread(build_site, options, meetings, changes)
-    except (OSError, FileNotFoundError) as exc:
+        report = build_site(options, data.meetings, data.changes)
+    except OSError as exc:
         print(f"eerstestap site: {exc}", file=sys.stderr)
         return 2
-    if only_demo:
+    if data.only_demo:
         print("demo directory: only the information pages were published", file=sys.stderr)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
@@ -92,3 +93,34 @@ async def run_build(args: argparse.Namespace) -> int:
             f"{report.seconds:.2f} s; largest page {report.largest_page[0]} ({report.largest_page[1]} bytes)"
         )
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryData:
+    """What a build reads from the database."""
+
+    now: datetime
+    only_demo: bool
+    meetings: list[Meeting]
+    changes: dict[tuple[int, date], DateChange]
+
+
+async def read_directory(db_path: Path | None, exclude: list[str]) -> DirectoryData:
+    """Published meetings and their one-off changes (the demo directory publishes none)."""
+    from site_builder.build import change_window
+
+    async with open_services(db_path) as services:
+        now = services.clock.now()
+        only_demo = await MeetingStore(services.db).only_demo()
+        meetings = await published_meetings(services.db, exclude_sources=exclude)
+        first, last = change_window(now)
+        changes = await published_changes(services.db, meetings, first, last)
+    return DirectoryData(now, only_demo, meetings, changes)
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

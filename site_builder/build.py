@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
 import os
 import shutil
 import time
@@ -21,7 +22,7 @@ from content import LANGUAGES
 from content.i18n import translator
 from content.loader import Fellowship, fellowships
 from conversations.meeting_format import type_labels, weekday_name
-from site_builder.ics import weekly_ics
+from site_builder.ics import weekly_ics_per_language
 from site_builder.model import Directory, Town, arrange, by_day, fold, meeting_language
 from storage.meeting import Meeting
 from storage.occurrences import DateChange, Occurrence, apply_change, next_slots
@@ -46,6 +47,7 @@ class SiteOptions:
     tile_url: str = DEFAULT_TILES
     leaflet_dir: Path | None = None  # a folder holding leaflet.js, leaflet.css and images/
     only_info: bool = False  # the demo directory: publish the information pages only
+    jobs: int = 1  # worker processes (forked) for the pages
 
 
 @dataclass(slots=True)
@@ -58,6 +60,7 @@ class BuildReport:
     largest_page: tuple[str, int] = ("", 0)
     seconds: float = 0.0
     sizes: dict[str, int] = field(default_factory=dict)
+    sitemap: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -288,7 +291,7 @@ class Builder:
             return
         self.page(
             lang, "online/", "list.html", v=v, title=t_online(lang), meetings=d.online, town=None,
-            province=None, f=self.filters(d.online), points=[],
+            province=None, f=self.filters(d.online),
         )  # fmt: skip
         for prov in d.provinces:
             self.page(
@@ -312,47 +315,91 @@ class Builder:
                     f=self.filters(town.meetings),
                     points=_points(town.meetings) if self.o.map else [],
                 )
-        for m in d.meetings:
+
+    def build_meetings(self, meetings: Iterable[Meeting]) -> None:
+        """A page and a calendar file per meeting and language (the QR code and dates shared)."""
+        views = {lang: self.view(lang) for lang in self.o.langs}
+        for m in meetings:
             tw = self.town_of.get(m.id or 0)
-            self.page(
-                lang,
-                f"meeting/{m.id}/",
-                "meeting.html",
-                v=v,
-                m=m,
-                town=tw,
-                province=self.provinces.get(tw.province) if tw else None,
-                occurrences=self.occurrences(m),
-                qr=self.qr(m),
-                trial_link=deep_link(self.o.bot, f"proef_m{m.id}"),
-                card_link=deep_link(self.o.bot, f"meeting_{m.id}"),
-                ics=f"afspraak-{m.id}.ics",
-            )
-            self._write(
-                f"{LANG_PREFIX[lang]}meeting/{m.id}/afspraak-{m.id}.ics",
-                weekly_ics(m, self.occurrences(m), lang=lang, now=self.o.now),
-            )
+            occurrences = self.occurrences(m)
+            qr = self.qr(m)
+            files = weekly_ics_per_language(m, occurrences, self.o.langs, now=self.o.now)
+            for lang in self.o.langs:
+                self.page(
+                    lang,
+                    f"meeting/{m.id}/",
+                    "meeting.html",
+                    v=views[lang],
+                    m=m,
+                    town=tw,
+                    province=self.provinces.get(tw.province) if tw else None,
+                    occurrences=occurrences,
+                    qr=qr,
+                    trial_link=deep_link(self.o.bot, f"proef_m{m.id}"),
+                    card_link=deep_link(self.o.bot, f"meeting_{m.id}"),
+                    ics=f"afspraak-{m.id}.ics",
+                )
+                self._write(f"{LANG_PREFIX[lang]}meeting/{m.id}/afspraak-{m.id}.ics", files[lang])
+
+    def run_task(self, task: tuple[str, Any]) -> BuildReport:
+        """One unit of work (a language's overview pages, or a slice of meetings); its own report."""
+        self.report = BuildReport()
+        self.sitemap = []
+        kind, arg = task
+        if kind == "pages":
+            self.build_language(arg)
+        else:
+            self.build_meetings(self.dir.meetings[arg[0] : arg[1]])
+        self.report.sitemap = self.sitemap
+        return self.report
+
+    def tasks(self) -> list[tuple[str, Any]]:
+        """The work, in pieces a process pool can share."""
+        out: list[tuple[str, Any]] = [("pages", lang) for lang in self.o.langs]
+        n = len(self.dir.meetings)
+        step = max(50, -(-n // (4 * max(1, self.o.jobs))))
+        out += [("meetings", (i, min(n, i + step))) for i in range(0, n, step)]
+        return out
 
     def build(self) -> BuildReport:
         started = time.perf_counter()
         out = self.o.out
         out.mkdir(parents=True, exist_ok=True)
+        clear_previous(out)
         static = out / "static"
-        if static.exists():
-            shutil.rmtree(static)
         shutil.copytree(STATIC, static, ignore=shutil.ignore_patterns("*.j2"))
         self._write("static/site.css", self._css().encode())
         if self.o.map:
             copy_leaflet(self.o.leaflet_dir, static / "leaflet")
             self._write("static/map-config.json", json.dumps({"tiles": self.o.tile_url}).encode())
-        for lang in self.o.langs:
-            self.build_language(lang)
+        total = BuildReport(meetings=len(self.dir.meetings), files=self.report.files)
+        for part in self._run(self.tasks()):
+            total.pages += part.pages
+            total.files += part.files
+            total.sizes.update(part.sizes)
+            total.sitemap += part.sitemap
+            if part.largest_page[1] > total.largest_page[1]:
+                total.largest_page = part.largest_page
+        self.report = total
+        self.sitemap = sorted(total.sitemap)
         self._write("zoek.json", json.dumps(self.search_index(), ensure_ascii=False).encode())
         self._write("robots.txt", self._robots().encode())
         if self.sitemap:
             self._write("sitemap.xml", self._sitemap().encode())
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def _run(self, tasks: list[tuple[str, Any]]) -> Iterable[BuildReport]:
+        """Run the tasks here, or in forked worker processes that inherit this builder."""
+        if self.o.jobs <= 1 or "fork" not in mp.get_all_start_methods():
+            return [self.run_task(task) for task in tasks]
+        global _ACTIVE
+        _ACTIVE = self
+        try:
+            with mp.get_context("fork").Pool(self.o.jobs) as pool:
+                return pool.map(_run_task, tasks, chunksize=1)
+        finally:
+            _ACTIVE = None
 
     def search_index(self) -> list[dict[str, Any]]:
         """Towns and provinces for the in-browser search: name, folded name, path, count."""
@@ -386,6 +433,14 @@ class Builder:
         )
 
 
+_ACTIVE: Builder | None = None  # the builder a forked worker inherits
+
+
+def _run_task(task: tuple[str, Any]) -> BuildReport:
+    assert _ACTIVE is not None
+    return _ACTIVE.run_task(task)
+
+
 def t_online(lang: str) -> str:
     return translator(lang).t("site.online.title")
 
@@ -397,6 +452,15 @@ def _points(meetings: Iterable[Meeting]) -> list[dict[str, Any]]:
         for m in meetings
         if m.lat is not None and m.lon is not None and not m.approximate and m.in_person
     ]
+
+
+def clear_previous(out: Path) -> None:
+    """Remove what an earlier build wrote (and only that), so a meeting taken off is off the site."""
+    for name in ("static", "meeting", "plaats", "plaatsen", "provincie", "groep", "online", "en"):
+        if (out / name).is_dir():
+            shutil.rmtree(out / name)
+    for name in ("index.html", "zoek.json", "robots.txt", "sitemap.xml"):
+        (out / name).unlink(missing_ok=True)
 
 
 def copy_leaflet(source: Path | None, target: Path) -> None:

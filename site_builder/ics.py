@@ -10,7 +10,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vText
 
 from content.i18n import translator
 from conversations.calendar import PRODID
@@ -37,6 +37,26 @@ def discreet_place(meeting: Meeting, lang: str) -> str:
         return translator(lang).t("site.ics.online")
     parts = [p for p in (meeting.location, meeting.formatted_address) if p and not telling(p)]
     return ", ".join(parts) or (meeting.city or "")
+
+
+def weekly_ics_per_language(
+    meeting: Meeting, occurrences: list[Occurrence], langs: tuple[str, ...], *, now: datetime | None = None
+) -> dict[str, bytes]:
+    """The same file in several languages: built once, only the SUMMARY line differs (a short one)."""
+    first = weekly_ics(meeting, occurrences, lang=langs[0], now=now)
+    out = {langs[0]: first}
+    line = _summary_line(langs[0])
+    for lang in langs[1:]:
+        other = _summary_line(lang)
+        if len(line) > 70 or len(other) > 70 or first.count(line) != first.count(b"SUMMARY:"):
+            out[lang] = weekly_ics(meeting, occurrences, lang=lang, now=now)  # would need folding: rebuild
+        else:
+            out[lang] = first.replace(line, other)
+    return out
+
+
+def _summary_line(lang: str) -> bytes:
+    return b"SUMMARY:" + vText(translator(lang).t("dir.ics.title")).to_ical() + b"\r\n"
 
 
 def weekly_ics(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,9 @@ def build_site_for(dataset: str, folder: Path) -> Path:
         finally:
             await db.close()
 
-    asyncio.run(run())
+    # In a thread of its own: the test session may have an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
     return folder / "site"
 
 
