@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -184,8 +185,13 @@ class Builder:
         loc = Locale.parse(lang)
         town_of = self.town_of
 
+        @cache
         def day(n: int) -> str:
             return weekday_name(t, n)
+
+        @lru_cache(maxsize=4096)
+        def long_date(d: date) -> str:
+            return t.date(d)
 
         def lang_name(code: str) -> str:
             return loc.languages.get(code, code)
@@ -220,12 +226,14 @@ class Builder:
             return " ".join(sorted({meeting_language(m) for m in meetings}))
 
         def updated(m: Meeting) -> str:
-            if not m.updated:
-                return t.t("site.meeting.updated_unknown")
+            return short_date(m.updated[:10]) if m.updated else t.t("site.meeting.updated_unknown")
+
+        @lru_cache(maxsize=4096)
+        def short_date(iso: str) -> str:
             try:
-                return t.short_date(datetime.fromisoformat(m.updated[:10]))
+                return t.short_date(date.fromisoformat(iso))
             except ValueError:
-                return m.updated
+                return iso
 
         return {
             "day": day,
@@ -241,7 +249,7 @@ class Builder:
             "updated": updated,
             "mlang": meeting_language,
             "by_day": by_day,
-            "date": t.date,
+            "date": lambda dt: long_date(dt.date() if isinstance(dt, datetime) else dt),
         }
 
     def filters(self, meetings: tuple[Meeting, ...]) -> dict[str, Any]:
