@@ -12,9 +12,11 @@ from storage.occurrences import DateChange
 
 
 async def published_meetings(db: Database, *, exclude_sources: Collection[str] = ()) -> list[Meeting]:
-    """Active, non-demo meetings, leaving out the given sources (e.g. held by a sync safety valve)."""
+    """Active, non-demo meetings, leaving out sources whose last sync the safety valve held (their
+    listing may be about to change a lot) and any sources given."""
     rows = await db.fetchall(
         f"{SELECT_MEETINGS} WHERE attendance != 'inactive' AND is_demo = 0 "
+        "AND source NOT IN (SELECT name FROM feed_state WHERE status = 'held') "
         "ORDER BY weekday, start_time, name, id"
     )
     skip = set(exclude_sources)

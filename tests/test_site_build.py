@@ -16,6 +16,7 @@ from site_builder.build import find_leaflet
 from site_builder.ics import telling
 from storage.directory import MeetingStore
 from storage.edits import cancel_date
+from storage.feeds import record_sync
 from storage.occurrences import next_slots
 from tests.conftest import cli_env, run_cli
 from tests.directory_helpers import load_demo
@@ -131,11 +132,19 @@ async def test_demo_meetings_and_excluded_sources_are_never_published(
     await store.add(demo, services.clock.now())
     held = replace(real[1], source="held-feed", slug="h", name="Meeting van een vastgehouden bron", id=None)
     await store.add(held, services.clock.now())
-    report = await build(services, tmp_path, exclude=("held-feed",))
+    other = replace(real[2], source="other-feed", slug="o", name="Meeting van een andere bron", id=None)
+    await store.add(other, services.clock.now())
+    await record_sync(
+        services.db, "held-feed", "held", services.clock.now(), detail="would deactivate 9 of 10"
+    )
+    report = await build(services, tmp_path, exclude=("other-feed",))
     assert report.meetings == len(real)
     everything = "".join(p.read_text() for p in pages(tmp_path)) + (tmp_path / "zoek.json").read_text()
     assert "Verzonnen demo-meeting" not in everything
-    assert "vastgehouden bron" not in everything
+    assert "vastgehouden bron" not in everything and "andere bron" not in everything
+    await record_sync(services.db, "held-feed", "updated", services.clock.now())
+    report = await build(services, tmp_path)
+    assert report.meetings == len(real) + 2
 
 
 async def test_privacy_no_third_party_resources_and_a_strict_csp(services: Services, tmp_path: Path) -> None:
