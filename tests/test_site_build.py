@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
+from content.i18n import translator
 from conversations.context import Services
 from site_builder.build import find_leaflet
 from site_builder.ics import telling
@@ -67,7 +68,7 @@ async def test_a_meeting_page_has_what_a_visitor_needs(services: Services, tmp_p
     assert "Probeer 6 keer via Telegram" in page and "Herinner me" in page
     assert '<svg role="img" aria-label="QR-code' in page
     assert f'href="afspraak-{mid}.ics" download' in page
-    assert "Laatst bijgewerkt" in page and "15 jan 2026" in page
+    assert "Laatst bijgewerkt" in page and translator("nl").short_date(date(2026, 1, 15)) in page
     assert "Open" in page or "open" in page  # type code O in words
     assert (tmp_path / "meeting" / str(mid) / f"afspraak-{mid}.ics").exists()
     en = (tmp_path / "en" / "meeting" / str(mid) / "index.html").read_text()
