@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from content.i18n import translator
+from conversations.buttons import MENU_ID, button
 from conversations.context import Services
 from conversations.outgoing import Outcome
 from conversations.types import Button, Outgoing, Reply
@@ -23,7 +24,7 @@ RETRY_AFTER = timedelta(minutes=5)
 def question_reply(lang: str) -> Reply:
     """Neutral first lines (a lock screen shows them); one button keeps everything."""
     t = translator(lang)
-    rows = [[Button(t.t("expiry.btn.keep"), "s:keep")], [Button(t.t("nav.menu"), "m:home")]]
+    rows = [[button(t.t("expiry.btn.keep"), "s", "keep")], [Button(t.t("nav.menu"), MENU_ID)]]
     return Reply().add(t.t("expiry.ask"), rows)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from content import LANGUAGES
-from conversations.buttons import button
+from conversations.buttons import MENU_ID, button
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, table
 from conversations.flows.pro import pro_entry_button
@@ -67,7 +67,7 @@ class SettingsFlow(Flow[NoState]):
         """The answer to the question a week before erasure: the contact itself keeps everything."""
         if args:
             return None
-        return Reply().add(ctx.t.t("expiry.kept"), [[Button(ctx.t.t("nav.menu"), "m:home")]])
+        return Reply().add(ctx.t.t("expiry.kept"), [[Button(ctx.t.t("nav.menu"), MENU_ID)]])
 
     actions = table(
         {
