@@ -77,7 +77,7 @@ class Database:
 
     async def open(self) -> Database:
         """Connect, set pragmas and apply pending migrations."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new data directory: owner only
         if not self.path.exists():  # owner-only; SQLite gives the -wal and -shm files the same mode
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)
