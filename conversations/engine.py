@@ -5,6 +5,7 @@ Order of work for every input: crisis check on text, global commands, then the f
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from content.i18n import normalise_language
@@ -14,6 +15,7 @@ from conversations.flows import FLOWS, split_payload
 from conversations.flows.base import Flow, parse_button
 from conversations.flows.common import ensure_exit
 from conversations.flows.menu import FLOW as MENU
+from conversations.flows.urgent import FLOW as URGENT
 from conversations.flows.urgent import urgent_reply
 from conversations.location_cache import LOCATIONS
 from conversations.types import Input, Reply
@@ -21,6 +23,7 @@ from storage.referrals import count_referral
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
+URGENT_READ_SECONDS = 0.3  # how long urgent help may wait to read a person's language and screen
 
 
 class Engine:
@@ -31,6 +34,7 @@ class Engine:
         self.flows: dict[str, Flow] = {f.name: f for f in FLOWS}
         self.by_prefix: dict[str, Flow] = {f.prefix: f for f in FLOWS}
         self.by_command: dict[str, Flow] = {c: f for f in FLOWS for c in f.commands}
+        self.saving: dict[str, asyncio.Task[None]] = {}  # best-effort saves after urgent help, per pseudonym
 
     async def context(self, chat_id: int, language_hint: str | None = None) -> Context:
         """Load (or begin) the context of a chat."""
@@ -46,12 +50,55 @@ class Engine:
 
     async def handle(self, chat_id: int, inp: Input) -> Reply:
         """Answer one input from one chat."""
+        if self.is_urgent(inp):
+            return await self.handle_urgent(chat_id, inp)
+        pending = self.saving.get(self.services.keys.pseudonym(chat_id))
+        if pending is not None:  # the save after urgent help goes first, so it cannot overwrite this turn
+            await asyncio.wait({pending})
         ctx = await self.context(chat_id, inp.language_hint)
         reply = await self.dispatch(ctx, inp)
         if reply.erased:
             return reply
         await self.save(ctx)
         return ensure_exit(reply, ctx.t)
+
+    def is_urgent(self, inp: Input) -> bool:
+        """Crisis words, or a command asking for urgent help: answered before storage is asked anything."""
+        if inp.kind == "text":
+            return is_crisis(inp.text[:MAX_TEXT])
+        if inp.kind == "command":
+            return inp.command in URGENT.commands or is_crisis(inp.args)
+        return False
+
+    async def handle_urgent(self, chat_id: int, inp: Input) -> Reply:
+        """Urgent help never waits on the database: state is read within a short budget (else defaults),
+        and saved after the answer, best effort (a full disk or a locked database only costs the save)."""
+        try:
+            async with asyncio.timeout(URGENT_READ_SECONDS):
+                ctx = await self.context(chat_id, inp.language_hint)
+        except Exception as exc:
+            log.warning("urgent help without stored state (%s)", type(exc).__name__)
+            key = self.services.keys.pseudonym(chat_id)
+            lang = normalise_language(inp.language_hint)
+            ctx = Context(key, lang, {}, self.services, self.services.clock.now(), chat_id=chat_id)
+        reply = await self.dispatch(ctx, inp)
+        if ctx.user_key not in self.saving:
+            task = asyncio.create_task(self.save_after_urgent(ctx))
+            self.saving[ctx.user_key] = task
+            task.add_done_callback(lambda _: self.saving.pop(ctx.user_key, None))
+        return ensure_exit(reply, ctx.t)
+
+    async def save_after_urgent(self, ctx: Context) -> None:
+        """Push the person's expiry forward (their stored screen stays as it was); errors only logged."""
+        try:
+            await self.services.users.touch(ctx.user_key, ctx.lang, ctx.now)
+        except Exception as exc:
+            log.error("could not save after urgent help (%s)", type(exc).__name__)
+
+    async def settle(self) -> None:
+        """Wait for the best-effort saves still running (tests, shutdown)."""
+        while self.saving:
+            await asyncio.wait(set(self.saving.values()))
 
     async def resume(self, chat_id: int) -> Reply:
         """Show the screen a chat was on (after a restart)."""
@@ -73,6 +120,9 @@ class Engine:
     async def erase_user(self, user_key: str) -> int:
         """Erase a pseudonym's rows and whatever this process holds in memory for it."""
         LOCATIONS.forget(user_key)
+        pending = self.saving.get(user_key)
+        if pending is not None:  # a save after urgent help must not bring the row back
+            await asyncio.wait({pending})
         return await self.services.users.erase(user_key)
 
     async def show_current(self, ctx: Context) -> Reply:

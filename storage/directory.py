@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import itertools
 import json
 import math
 import sqlite3
@@ -32,6 +33,13 @@ _UPSERT = (
     "ON CONFLICT(source, slug) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _INSERT_COLS if c not in ("source", "slug"))
 )
+_UPSERT_FROM = (  # "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT
+    f"INSERT INTO meetings ({', '.join(_INSERT_COLS)}) SELECT {', '.join(_INSERT_COLS)} FROM {{stage}} "
+    "WHERE true ON CONFLICT(source, slug) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _INSERT_COLS if c not in ("source", "slug"))
+)
+STAGE_BATCH = 2000  # rows staged per batch; other coroutines get the connection in between
+_STAGES = itertools.count(1)
 DAY_PARTS = {"morning": ("00:00", "11:59"), "afternoon": ("12:00", "17:59"), "evening": ("18:00", "23:59")}
 
 
@@ -141,46 +149,64 @@ class MeetingStore:
                 report.warnings.append({"record": "-", "warning": "empty feed: nothing changed"})
             return report
         stamp = now.isoformat(timespec="seconds")
-        async with self.db.tx() as tx:
-            existing = {
-                r[0]: (r[1], r[2])
-                for r in await tx.fetchall(
-                    "SELECT slug, content_hash, attendance FROM meetings WHERE source = ?", (source,)
-                )
-            }
-            rows = []
-            for m in parsed.meetings:
-                if m.source != source or m.is_demo != is_demo:
-                    m = replace(m, source=source, is_demo=is_demo)
-                digest = m.content_hash()
-                old = existing.get(m.slug)
-                if old is None:
-                    report.added += 1
-                elif old[0] != digest:
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                row = to_row(m)
-                row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
-                rows.append(row)
-            await tx.executemany(_UPSERT, rows)
-            seen = {m.slug for m in parsed.meetings}
-            gone = [s for s, (_, att) in existing.items() if s not in seen and att != "inactive"]
-            for chunk, marks in in_chunks(gone):
-                report.deactivated += await tx.execute(
-                    f"UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
-                    f"WHERE source = ? AND slug IN ({marks})",
-                    (source, *chunk),
-                )
-            if not is_demo:  # real data replaces the demo directory
-                await tx.execute(
-                    "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
-                    "AND attendance != 'inactive'"
-                )
+        # Read and compute outside any write transaction; stage into this connection's own temp tables
+        # (no lock on the database file); then apply in one short transaction: all or nothing, and a
+        # person's write waits a fraction of a second at most, not for the whole import.
+        existing = {
+            r[0]: (r[1], r[2])
+            for r in await self.db.fetchall(
+                "SELECT slug, content_hash, attendance FROM meetings WHERE source = ?", (source,)
+            )
+        }
+        rows: list[dict[str, Any]] = []
+        for m in parsed.meetings:
+            if m.source != source or m.is_demo != is_demo:
+                m = replace(m, source=source, is_demo=is_demo)
+            digest = m.content_hash()
+            old = existing.get(m.slug)
+            if old is None:
+                report.added += 1
+            elif old[0] != digest:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            row = to_row(m)
+            row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
+            rows.append(row)
+        seen = {m.slug for m in parsed.meetings}
+        gone = [s for s, (_, att) in existing.items() if s not in seen and att != "inactive"]
+        stage = await self._stage(rows)
+        try:
+            async with self.db.tx() as tx:
+                await tx.execute(_UPSERT_FROM.format(stage=stage))
+                for chunk, marks in in_chunks(gone):
+                    report.deactivated += await tx.execute(
+                        f"UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
+                        f"WHERE source = ? AND slug IN ({marks}) AND attendance != 'inactive'",
+                        (source, *chunk),
+                    )
+                if not is_demo:  # real data replaces the demo directory
+                    await tx.execute(
+                        "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
+                        "AND attendance != 'inactive'"
+                    )
+        finally:
+            await self.db.execute(f"DROP TABLE IF EXISTS {stage}")
         _PLACED.pop(self.db, None)
         report.total = len(parsed.meetings)
         report.online = sum(1 for m in parsed.meetings if m.attendance == "online")
         return report
+
+    async def _stage(self, rows: list[dict[str, Any]]) -> str:
+        """Copy the rows into a new temp table of this connection, in batches; return its name."""
+        stage = f"temp.import_stage_{next(_STAGES)}"
+        cols = ", ".join(_INSERT_COLS)
+        await self.db.execute(f"CREATE TABLE {stage} AS SELECT {cols} FROM meetings WHERE 0")
+        insert = f"INSERT INTO {stage} ({cols}) VALUES ({', '.join(':' + c for c in _INSERT_COLS)})"
+        for i in range(0, len(rows), STAGE_BATCH):
+            async with self.db.tx(immediate=False) as tx:  # writes only a temp table: no database lock
+                await tx.executemany(insert, rows[i : i + STAGE_BATCH])
+        return stage
 
     async def add(self, meeting: Meeting, now: datetime) -> int:
         """Insert or replace one meeting by (source, slug) without touching others; returns its id."""
