@@ -53,7 +53,7 @@ class Tx:
         await cur.close()
         return rowid
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> None:
         """Run one statement for many rows."""
         await self.conn.executemany(sql, rows)
 
