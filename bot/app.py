@@ -30,6 +30,7 @@ from bot.config import DEFAULT_BASE_URL, BotConfig
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
+from bot.polling import Poller
 from bot.update_guard import GuardedRequest, install_webhook_guard
 from content.i18n import normalise_language, translator
 from conversations.context import Services
@@ -93,6 +94,7 @@ class TelegramAdapter:
         self.scheduler: Scheduler | None = None
         self.sender: Sender | None = None
         self.handled = 0
+        self.finished: Callable[[int], None] | None = None  # the poller's acknowledgement hook
         self.unprompted: OrderedDict[tuple[int, int], None] = OrderedDict()  # recent reminder message ids
 
     # ---- entry ----------------------------------------------------------------------------------------
@@ -103,6 +105,8 @@ class TelegramAdapter:
             await self._on_update(update, context)
         finally:
             self.handled += 1
+            if self.finished is not None:
+                self.finished(update.update_id)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.my_chat_member is not None:
@@ -385,6 +389,7 @@ async def serve(
         await adapter.post_init(application)
         updater = application.updater
         assert updater is not None
+        poller: Poller | None = None
         if config.webhook:
             install_webhook_guard()
             await updater.start_webhook(
@@ -397,20 +402,24 @@ async def serve(
                 drop_pending_updates=config.drop_pending,
             )
         else:
-            await updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=config.drop_pending,
-                poll_interval=config.poll_interval,
-            )
+            await application.bot.delete_webhook(drop_pending_updates=config.drop_pending)
+            poller = Poller(application, allowed_updates=ALLOWED_UPDATES, poll_interval=config.poll_interval)
+            adapter.finished = poller.done
         await application.start()
+        if poller is not None:
+            poller.start()
         log.info("running (%s)", "webhook" if config.webhook else "polling")
         if started is not None:
             started(adapter)
         await stop.wait()
         log.info("stopping")
+        if poller is not None:
+            await poller.stop_fetching()  # at once; what is in hand is finished below
         if updater.running:
             await updater.stop()
         await application.stop()
+        if poller is not None:
+            await poller.acknowledge()  # only what was handled: the rest comes again after a restart
     finally:
         await application.shutdown()
     return adapter
