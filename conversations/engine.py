@@ -26,6 +26,20 @@ MAX_TEXT = 4096
 URGENT_READ_SECONDS = 0.3  # how long urgent help may wait to read a person's language and screen
 
 
+INT64_MAX = 2**63 - 1
+
+
+def plain_argument(arg: str) -> bool:
+    """False for a button argument no button of ours carries: digits outside ASCII (e.g. '²', '١') or a
+    number beyond what SQLite stores (forged callback data must read as an expired button, not an error)."""
+    digits = arg[1:] if arg.startswith("-") else arg
+    if not digits.isdigit() and not any(ch.isdigit() for ch in digits):
+        return True
+    if not digits.isascii():
+        return False
+    return not digits.isdigit() or int(digits) <= INT64_MAX
+
+
 class Engine:
     """Routes inputs to flows and keeps each pseudonym's flow state."""
 
@@ -190,6 +204,9 @@ class Engine:
     async def button(self, ctx: Context, bid: str) -> Reply:
         """A pressed button goes to the flow its prefix names; 'h:back' returns to the current flow."""
         prefix, action, args = parse_button(bid)
+        if not all(map(plain_argument, args)):
+            log.info("forged button for flow %s", prefix if prefix.isascii() and prefix.isalpha() else "-")
+            return Reply().add(ctx.t.t("common.expired_button")).extend(MENU.menu(ctx))
         if bid == "h:back":
             return await self.show_current(ctx)
         flow = self.by_prefix.get(prefix)
