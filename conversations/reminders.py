@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from content.i18n import Translator, translator
+from conversations.buttons import button_id, nav_row
 from conversations.context import Services
-from conversations.outgoing import Outcome, register_source
+from conversations.discretion import free_place_street, meeting_street_and_town
+from conversations.outgoing import Outcome
 from conversations.trial_schedule import (
     STALE_CHECKIN,
     checkin_due,
@@ -33,16 +35,6 @@ KIND_REMINDER = "trial.reminder"
 KIND_CHECKIN = "trial.checkin"
 
 
-def button_id(prefix: str, action: str, *args: object) -> str:
-    """A button id for the trial flow (kept here so this module does not import the flow registry)."""
-    return ":".join([prefix, action, *(str(a) for a in args)])
-
-
-def exit_row(t: Translator) -> list[Button]:
-    """The way out every screen offers (as flows.common.nav_row; not imported to keep imports acyclic)."""
-    return [Button(t.t("nav.menu"), "m:home"), Button(t.t("nav.urgent"), "h:show")]
-
-
 def when_words(t: Translator, start: datetime, now: datetime) -> str:
     """'Vanavond 19:30', 'Morgen 10:00', 'Vannacht 00:30' or 'dinsdag 19:30': never the group's name."""
     local_now = now.astimezone(start.tzinfo)
@@ -57,34 +49,44 @@ def when_words(t: Translator, start: datetime, now: datetime) -> str:
     return t.day_time(start).capitalize()
 
 
-def place_lines(t: Translator, meeting: Meeting, occ: Occurrence) -> list[str]:
-    """Where: the place and address (or the moved place), and the online link or phone."""
+def place_lines(t: Translator, meeting: Meeting, occ: Occurrence) -> tuple[str | None, list[str]]:
+    """Where: a discreet head (street and town, or 'online') and the details for later lines.
+
+    The head never carries the venue's name or a link (either may name a fellowship or a clinic); the
+    details (venue, link, phone) follow after the reminder's first two lines.
+    """
     change = occ.change if occ.status == "moved" else None
-    location = (change.new_location if change else None) or meeting.location
-    address = (change.new_address if change else None) or meeting.address
     url = (change.new_url if change else None) or meeting.conference_url
-    lines: list[str] = []
-    if meeting.attendance in ("in_person", "hybrid") or (
-        change and (change.new_location or change.new_address)
-    ):
-        city = meeting.city if meeting.city and meeting.city not in (address or "") else None
-        where = ", ".join(p for p in (location, address, city) if p)
-        if where:
-            lines.append(where)
-    if meeting.attendance in ("online", "hybrid") or (change and change.new_url):
+    head: str | None = None
+    details: list[str] = []
+    moved_place = change is not None and bool(change.new_location or change.new_address)
+    if moved_place and change is not None:
+        head = free_place_street(change.new_address or change.new_location, meeting.city) or None
+        if change.new_address and change.new_location:
+            details.append(t.t("trial.place.venue", name=change.new_location))
+    elif meeting.in_person:
+        head = meeting_street_and_town(meeting) or None
+        if meeting.location:
+            details.append(t.t("trial.place.venue", name=meeting.location))
+    if meeting.online or (change and change.new_url):
         if url:
-            lines.append(t.t("trial.place.online", url=url))
+            details.append(t.t("trial.place.online", url=url))
         elif meeting.conference_phone:
-            lines.append(t.t("trial.place.phone", phone=meeting.conference_phone))
-    return lines
+            details.append(t.t("trial.place.phone", phone=meeting.conference_phone))
+        if head is None and (url or meeting.conference_phone):
+            head = t.t("trial.place.online_head")
+    return head, details
 
 
 def reminder_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence, now: datetime) -> Reply:
-    """The discreet reminder: 'Vanavond 19:30 — je meeting', then where, then four buttons."""
+    """The discreet reminder: 'Vanavond 19:30 — je meeting', street and town, then details and buttons."""
+    head, details = place_lines(t, meeting, occ)
     lines = [t.t("trial.reminder.title", when=when_words(t, occ.begins, now))]
+    if head:
+        lines.append(head)
     if occ.status == "moved":
         lines.append(t.t("trial.reminder.moved"))
-    lines.extend(place_lines(t, meeting, occ))
+    lines.extend(details)
     if meeting.is_demo:
         lines.append(t.t("trial.demo"))
     buttons = [
@@ -92,7 +94,7 @@ def reminder_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence
          Button(t.t("trial.btn.not_now"), button_id("t", "skip", row_id))],
         [Button(t.t("trial.btn.pause"), button_id("t", "pause")),
          Button(t.t("trial.btn.stop"), button_id("t", "stop"))],
-        exit_row(t),
+        nav_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
@@ -107,7 +109,7 @@ def checkin_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence)
         [Button(t.t("trial.btn.yes"), button_id("t", "yes", row_id)),
          Button(t.t("trial.btn.no"), button_id("t", "no", row_id))],
         [Button(t.t("trial.btn.nofit"), button_id("t", "nofit", row_id))],
-        exit_row(t),
+        nav_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
@@ -159,9 +161,11 @@ async def retime_meeting(services: Services, meeting_id: int, now: datetime) -> 
             )
             if due is not None and due != r.due_at:
                 updates.append((r.id, due))
-        await store.requeue(updates)
-        await store.drop(dropped)
-        changed = len(updates) + len(dropped)
+        async with services.db.transaction():  # a dropped row and the refill go together
+            await store.requeue(updates)
+            await store.drop(dropped)
+            await top_up(services.db, [t.id for t in await store.trials_for_meeting(meeting_id)], now)
+        return len(updates) + len(dropped)
     await top_up(services.db, [t.id for t in await store.trials_for_meeting(meeting_id)], now)
     return changed
 
@@ -206,7 +210,7 @@ class TrialReminders:
             if trial.status not in ("active", "ongoing"):
                 skipped.append(r.id)
                 continue
-            occ = occurrence(meeting, r.on_date, changes.get((meeting.id, r.on_date)))
+            occ = occurrence(meeting, r.on_date, changes.get((r.meeting_id, r.on_date)))
             if occ.cancelled or r.on_date.isoweekday() != meeting.weekday:
                 skipped.append(r.id)  # not reminded, not checked in: the count waits
                 continue
@@ -234,10 +238,11 @@ class TrialReminders:
                 out.append(
                     Outgoing(r.user_key, checkin_reply(t, r.id, meeting, occ), KIND_CHECKIN, str(r.id))
                 )
-        await store.settle_many(skipped, "skipped")
-        await store.settle_many(failed, "failed")
-        await store.requeue(later)
-        await top_up(services.db, {r.trial_id for r in rows}, now)
+        async with services.db.transaction():  # settled and refilled together
+            await store.settle_many(skipped, "skipped")
+            await store.settle_many(failed, "failed")
+            await store.requeue(later)
+            await top_up(services.db, {r.trial_id for r in rows}, now)
         return out
 
     async def settle(
@@ -257,4 +262,4 @@ class TrialReminders:
             await store.settle(row_id, "failed")
 
 
-SOURCE = register_source(TrialReminders())
+SOURCE = TrialReminders()  # the instance tests and benches drive; conversations.assembly lists its own

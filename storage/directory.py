@@ -195,6 +195,7 @@ class MeetingStore:
             )
         }
         rows: list[dict[str, Any]] = []
+        unchanged: list[dict[str, Any]] = []
         digests: dict[str, str] = {}
         for m in parsed.meetings:
             if m.source != source or m.is_demo != is_demo:
@@ -208,10 +209,13 @@ class MeetingStore:
                 report.updated += 1
             else:
                 report.unchanged += 1
+                unchanged.append({"slug": m.slug})  # the same content: only "still listed"
+                continue
             row = to_row(m)
             row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
             rows.append(row)
         stage = await self._stage(rows)
+        same = await self._stage(unchanged, ("slug",))
         try:
             async with self.db.tx() as tx:
                 before = {
@@ -222,6 +226,11 @@ class MeetingStore:
                     )
                 }
                 await tx.execute(_UPSERT_FROM.format(stage=stage))
+                await tx.execute(
+                    f"UPDATE meetings SET last_seen = ? WHERE source = ? "
+                    f"AND slug IN (SELECT slug FROM {same})",
+                    (stamp, source),
+                )
                 gone = [s for s, r in before.items() if s not in digests and r["attendance"] != "inactive"]
                 for chunk, marks in in_chunks(gone):
                     report.deactivated += await tx.execute(
@@ -240,17 +249,18 @@ class MeetingStore:
                     report.notified = await on_changes(tx, report.changed)
         finally:
             await self.db.execute(f"DROP TABLE IF EXISTS {stage}")
+            await self.db.execute(f"DROP TABLE IF EXISTS {same}")
         _PLACED.pop(self.db, None)
         report.total = len(parsed.meetings)
         report.online = sum(1 for m in parsed.meetings if m.attendance == "online")
         return report
 
-    async def _stage(self, rows: list[dict[str, Any]]) -> str:
-        """Copy the rows into a new temp table of this connection, in batches; return its name."""
+    async def _stage(self, rows: list[dict[str, Any]], columns: tuple[str, ...] = _INSERT_COLS) -> str:
+        """Copy rows into a new temp table of this connection, in batches; return its name."""
         stage = f"temp.import_stage_{next(_STAGES)}"
-        cols = ", ".join(_INSERT_COLS)
+        cols = ", ".join(columns)
         await self.db.execute(f"CREATE TABLE {stage} AS SELECT {cols} FROM meetings WHERE 0")
-        insert = f"INSERT INTO {stage} ({cols}) VALUES ({', '.join(':' + c for c in _INSERT_COLS)})"
+        insert = f"INSERT INTO {stage} ({cols}) VALUES ({', '.join(':' + c for c in columns)})"
         for i in range(0, len(rows), STAGE_BATCH):
             async with self.db.tx(immediate=False) as tx:  # writes only a temp table: no database lock
                 await tx.executemany(insert, rows[i : i + STAGE_BATCH])

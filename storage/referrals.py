@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from storage.db import Database
 
 TAG_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-POSTER_TAG = re.compile(r"^[a-z][a-z0-9_-]{2,63}$")  # what `eerstestap link` makes: lower case, a letter first
+POSTER_TAG = re.compile(
+    r"^[a-z][a-z0-9_-]{2,63}$"
+)  # what `eerstestap link` makes: lower case, a letter first
 DIGIT_RUN = re.compile(r"\d{5,}")  # a phone number, a date of birth, a client number
 LOCAL = ZoneInfo("Europe/Amsterdam")
 KEEP_MONTHS = 13
