@@ -20,12 +20,17 @@ DEMO_REFUSAL = (
     "the meeting directory holds no real meetings (only demo data, or nothing): import the real "
     "directory first, or set EERSTESTAP_ALLOW_DEMO=1 (or pass --allow-demo) to run a labelled demo bot"
 )
+MIXED_REFUSAL = (
+    "the meeting directory holds {count} invented demo meetings next to real ones: remove them with "
+    "`eerstestap directory drop-demo` (importing the real directory also does), or set "
+    "EERSTESTAP_ALLOW_DEMO=1 (or pass --allow-demo) to run a labelled demo bot"
+)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("run", parents=[common], help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
     p.add_argument("--webhook-url", default=None, help="public URL for webhook mode (default: long polling)")
-    p.add_argument("--listen", default=None, help="address the webhook server listens on (default 0.0.0.0)")
+    p.add_argument("--listen", default=None, help="address the webhook server listens on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port of the webhook server (default 8443)")
     p.add_argument("--allow-demo", action="store_true", help="run even if the directory is demo data only")
     p.add_argument("--env-file", type=Path, default=Path(".env"), help="read settings from this file (.env)")
@@ -42,6 +47,14 @@ def load_config(args: argparse.Namespace) -> BotConfig:
         port=args.port,
         allow_demo=args.allow_demo,
     )
+
+
+async def demo_refusal(store: MeetingStore) -> str | None:
+    """Why production must not start on this directory: no real meetings, or any invented one."""
+    if await store.only_demo():
+        return DEMO_REFUSAL
+    count = await store.demo_count()
+    return MIXED_REFUSAL.format(count=count) if count else None
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -61,8 +74,9 @@ async def run(args: argparse.Namespace) -> int:
     settings = Settings(demo_allowed=config.allow_demo)
     try:
         async with open_services(args.db, settings=settings) as services:
-            if not config.allow_demo and await MeetingStore(services.db).only_demo():
-                print(f"eerstestap run: {DEMO_REFUSAL}", file=sys.stderr)
+            refusal = None if config.allow_demo else await demo_refusal(MeetingStore(services.db))
+            if refusal:
+                print(f"eerstestap run: {refusal}", file=sys.stderr)
                 return 3
             await serve(services, config, stop)
     except ConfigError as exc:
