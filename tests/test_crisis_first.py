@@ -90,37 +90,3 @@ async def test_urgent_help_over_telegram_with_a_full_disk(
         for i in range(4):
             assert says_113(fake.texts(CHAT + i)), fake.texts(CHAT + i)
             assert not any("mis" in t.lower() and "113" not in t for t in fake.texts(CHAT + i))
-
-
-async def test_an_import_holds_the_write_lock_only_to_apply(
-    services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Parsing, hashing and staging happen outside the write transaction; applying is one short one."""
-    import json
-    from contextlib import asynccontextmanager
-
-    from storage.directory import MeetingStore
-    from storage.importers import parse_bytes
-    from tests.conftest import ROOT
-
-    demo = json.loads((ROOT / "content" / "demo" / "demo_meetings.json").read_text())["meetings"]
-    feed = [{**m, "slug": f"{m['slug']}-{i}"} for i in range(40) for m in demo]  # 1,680 meetings
-    parsed = parse_bytes(json.dumps(feed).encode(), "meeting-guide", "big")
-    held: list[float] = []
-    real_tx = Database.tx
-
-    @asynccontextmanager
-    async def timed(self: Database, immediate: bool = True):  # type: ignore[no-untyped-def]
-        started = time.monotonic()
-        async with real_tx(self, immediate) as tx:
-            yield tx
-        if immediate:
-            held.append(time.monotonic() - started)
-
-    monkeypatch.setattr(Database, "tx", timed)
-    started = time.monotonic()
-    report = await MeetingStore(services.db).import_parsed(parsed, "big", services.clock.now())
-    total = time.monotonic() - started
-    assert report.added == len(feed)
-    assert len(held) == 1, "one write transaction: all or nothing"
-    assert held[0] < total / 2, f"write lock held {held[0]:.2f} s of {total:.2f} s"
