@@ -9,14 +9,15 @@ import logging
 
 from content.i18n import normalise_language
 from conversations.context import Context, Services
-from conversations.crisis import is_crisis
+from conversations.crisis import Verdict, assess
 from conversations.flows import FLOWS, split_payload
 from conversations.flows.base import Flow, parse_button
-from conversations.flows.common import ensure_exit
+from conversations.flows.common import URGENT_ID, ensure_exit
 from conversations.flows.menu import FLOW as MENU
 from conversations.flows.urgent import urgent_reply
+from conversations.intents import TARGETS, guess_language, match_intent
 from conversations.location_cache import LOCATIONS
-from conversations.types import Input, Reply
+from conversations.types import Button, Input, Reply
 from storage.referrals import count_referral
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,12 @@ class Engine:
         self.by_prefix: dict[str, Flow] = {f.prefix: f for f in FLOWS}
         self.by_command: dict[str, Flow] = {c: f for f in FLOWS for c in f.commands}
 
-    async def context(self, chat_id: int, language_hint: str | None = None) -> Context:
-        """Load (or begin) the context of a chat."""
+    async def context(self, chat_id: int, language_hint: str | None = None, first_text: str = "") -> Context:
+        """Load (or begin) the context of a chat; a new chat's first words may decide its language."""
         user_key = self.services.keys.pseudonym(chat_id)
         row = await self.services.users.get(user_key)
-        lang = row.lang if row else normalise_language(language_hint)
+        guessed = guess_language(first_text) if row is None and first_text else None
+        lang = row.lang if row else (guessed or normalise_language(language_hint))
         state = row.state if row else {}
         return Context(user_key, lang, state, self.services, self.services.clock.now(), chat_id=chat_id)
 
@@ -46,7 +48,8 @@ class Engine:
 
     async def handle(self, chat_id: int, inp: Input) -> Reply:
         """Answer one input from one chat."""
-        ctx = await self.context(chat_id, inp.language_hint)
+        first_text = inp.text if inp.kind == "text" else inp.args
+        ctx = await self.context(chat_id, inp.language_hint, first_text)
         reply = await self.dispatch(ctx, inp)
         if reply.erased:
             return reply
@@ -88,17 +91,23 @@ class Engine:
         """Route an input; anything not understood gets a kind word and the menu or the current screen."""
         if inp.kind == "text":
             text = inp.text[:MAX_TEXT]
-            if is_crisis(text):
-                return urgent_reply(ctx, offer_continue=ctx.flow not in ("menu", "urgent"))
+            verdict = assess(text)
+            if verdict.urgent:
+                return urgent_reply(
+                    ctx, offer_continue=ctx.flow not in ("menu", "urgent"), kind=verdict.category
+                )
             flow = self.flows.get(ctx.flow, MENU)
             reply = await flow.on_text(ctx, text)
             if reply is None:
-                reply = Reply().add(ctx.t.t("common.use_buttons")).extend(await self.show_current(ctx))
-            return reply
+                reply = await self.free_text(ctx, text)
+            return self.with_concern(ctx, reply, verdict)
         if inp.kind == "command":
-            if is_crisis(inp.args):
-                return urgent_reply(ctx, offer_continue=ctx.flow not in ("menu", "urgent"))
-            return await self.command(ctx, inp.command, inp.args)
+            verdict = assess(inp.args)
+            if verdict.urgent:
+                return urgent_reply(
+                    ctx, offer_continue=ctx.flow not in ("menu", "urgent"), kind=verdict.category
+                )
+            return self.with_concern(ctx, await self.command(ctx, inp.command, inp.args), verdict)
         if inp.kind == "button":
             return await self.button(ctx, inp.button)
         if inp.kind == "location" and inp.lat is not None and inp.lon is not None:
@@ -108,6 +117,27 @@ class Engine:
                 reply = await self.flows["near"].on_location(ctx, inp.lat, inp.lon)
             return reply or MENU.menu(ctx)
         return Reply().add(ctx.t.t("common.not_understood")).extend(MENU.menu(ctx))
+
+    def with_concern(self, ctx: Context, reply: Reply, verdict: Verdict) -> Reply:
+        """At concern level the flow answers as usual, and one gentle line with 'Hulp nu' is added."""
+        if verdict.level != "concern" or reply.erased:
+            return reply
+        return reply.add(ctx.t.t("concern.line"), [[Button(ctx.t.t("nav.urgent"), URGENT_ID)]])
+
+    async def free_text(self, ctx: Context, text: str) -> Reply:
+        """Free text no question asked for: the screen an intent points to, else a kind word and the menu."""
+        found = match_intent(text)
+        if found is not None:
+            intent, place = found
+            if intent == "near" and place:
+                await self.flows["near"].start(ctx)
+                reply = await self.flows["near"].on_text(ctx, place)
+                if reply is not None:
+                    return reply
+            return await self.button(ctx, TARGETS[intent])
+        if ctx.flow in ("menu", "card", "urgent") or ctx.flow not in self.flows:
+            return Reply().add(ctx.t.t("common.kind_fallback")).extend(MENU.menu(ctx))
+        return Reply().add(ctx.t.t("common.use_buttons")).extend(await self.show_current(ctx))
 
     async def command(self, ctx: Context, name: str, args: str) -> Reply:
         """Global commands first, then commands that a flow claims."""

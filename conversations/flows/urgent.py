@@ -1,22 +1,52 @@
-"""Urgent help: 113, 112 and the huisarts, reachable from every screen and after any crisis words."""
+"""Urgent help: a screen per kind of emergency (first things first), reachable from every screen and after
+any crisis words; the general screen (113, 112, huisarts) from the menu and /hulp."""
 
 from __future__ import annotations
 
+from content.loader import help_numbers
 from conversations.context import Context
 from conversations.flows.base import Flow
 from conversations.types import Button, Reply
 
+# Per kind of emergency: the texts of its screen, in order. The first names the first number to call.
+KIND_TEXTS: dict[str, tuple[str, ...]] = {
+    "overdose": ("urgent.overdose.first", "urgent.overdose.wait", "urgent.overdose.on_purpose"),
+    "suicide": ("urgent.suicide.first", "urgent.suicide.danger"),
+    "selfharm": ("urgent.selfharm.first", "urgent.selfharm.doctor", "urgent.selfharm.bleeding"),
+    "withdrawal": ("urgent.withdrawal.first", "urgent.withdrawal.today", "withdrawal.warning"),
+    "violence": ("urgent.violence.first", "urgent.violence.veilig_thuis"),
+    "child": ("urgent.child.first", "urgent.child.danger", "urgent.child.adult"),
+}
+CHAT_113 = frozenset({"overdose", "suicide", "selfharm"})
 
-def urgent_reply(ctx: Context, *, offer_continue: bool) -> Reply:
-    """The signposting messages; optionally a button to go on where the person was."""
+
+def numbers() -> dict[str, str]:
+    """Placeholder values for the screens: {n112}, {n113}, ... from content/crisis_help.toml."""
+    return {sid: n.number for sid, n in help_numbers().items()}
+
+
+def _buttons(ctx: Context, *, chat_113: bool, offer_continue: bool) -> list[list[Button]]:
     t = ctx.t
-    buttons = [
-        [Button(t.t("urgent.btn.113chat"), url="https://www.113.nl")],
-    ]
+    rows = []
+    if chat_113:
+        rows.append([Button(t.t("urgent.btn.113chat"), url=help_numbers()["chat113"].url)])
     if offer_continue:
-        buttons.append([Button(t.t("urgent.btn.continue"), "h:back")])
-    buttons.append([Button(t.t("nav.menu"), "m:home")])
-    return Reply().add(t.t("urgent.intro")).add(t.t("urgent.numbers")).add(t.t("urgent.after"), buttons)
+        rows.append([Button(t.t("urgent.btn.continue"), "h:back")])
+    rows.append([Button(t.t("nav.menu"), "m:home")])
+    return rows
+
+
+def urgent_reply(ctx: Context, *, offer_continue: bool, kind: str | None = None) -> Reply:
+    """The help screen for a kind of emergency (or the general one); optionally 'go on where I was'."""
+    t = ctx.t
+    texts = KIND_TEXTS.get(kind or "")
+    if texts is None:
+        buttons = _buttons(ctx, chat_113=True, offer_continue=offer_continue)
+        return Reply().add(t.t("urgent.intro")).add(t.t("urgent.numbers")).add(t.t("urgent.after"), buttons)
+    values = numbers()
+    body = "\n\n".join(t.t(key, **values) for key in texts)
+    buttons = _buttons(ctx, chat_113=kind in CHAT_113, offer_continue=offer_continue)
+    return Reply().add(body, buttons)
 
 
 class UrgentFlow(Flow):
@@ -27,14 +57,15 @@ class UrgentFlow(Flow):
     commands = ("hulp", "help_nu", "crisis", "113")
 
     async def start(self, ctx: Context, arg: str = "") -> Reply:
-        return urgent_reply(ctx, offer_continue=False)
+        return urgent_reply(ctx, offer_continue=False, kind=arg or None)
 
     async def on_command(self, ctx: Context, command: str, args: str) -> Reply | None:
         return urgent_reply(ctx, offer_continue=ctx.flow not in ("menu", "urgent"))
 
     async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
         if action == "show":
-            return urgent_reply(ctx, offer_continue=ctx.flow not in ("menu", "urgent"))
+            kind = args[0] if args and args[0] in KIND_TEXTS else None
+            return urgent_reply(ctx, offer_continue=ctx.flow not in ("menu", "urgent"), kind=kind)
         return None  # 'back' is handled by the engine, which knows every flow
 
 
