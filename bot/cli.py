@@ -20,6 +20,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_run",
     "bot.cli_link",
     "bot.cli_admin",
+    "bot.cli_print",
     "bot.cli_crisis",
 )
 
