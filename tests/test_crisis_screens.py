@@ -201,3 +201,27 @@ def test_cli_check_json_from_stdin() -> None:
 def test_cli_check_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     proc = run_cli("crisis", "check", str(tmp_path / "nope.txt"))
     assert proc.returncode == 2 and "cannot read" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_which_group_warns_about_stopping_alone_for_alcohol_and_medication() -> None:
+    from conversations.matching import match
+
+    for what in ("alcohol", "medication"):
+        assert "which.note.withdrawal" in match({"who": "self", "what": what}).notes
+    assert "which.note.withdrawal" not in match({"who": "self", "what": "gambling"}).notes
+    assert "which.note.withdrawal" not in match({"who": "partner", "what": "alcohol"}).notes
+
+
+async def test_waitlist_topic_warns_about_stopping_alone(engine: Engine) -> None:
+    reply = await engine.handle(CHAT, Input.of_button("l:t:waitlist:4"))
+    assert translator("nl").t("withdrawal.warning") in text_of(reply)
+
+
+async def test_an_alcohol_trial_starts_with_the_warning(engine: Engine, services: Services) -> None:
+    from tests.trial_support import add_meeting
+
+    warning = translator("nl").t("withdrawal.warning")
+    aa = await add_meeting(services.db, program="AA", name="Groep A")
+    na = await add_meeting(services.db, program="NA", name="Groep N")
+    assert warning in text_of(await engine.handle(CHAT, Input.of_text(f"/start proef_m{aa}")))
+    assert warning not in text_of(await engine.handle(CHAT + 1, Input.of_text(f"/start proef_m{na}")))

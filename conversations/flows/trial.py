@@ -25,6 +25,7 @@ MEETING_ARG = re.compile(r"^m(\d{1,12})$")
 PROGRAM_ARG = re.compile(r"^[A-Z]{2,8}$")
 MILESTONES = (1, 3)
 TYPED_ANSWERS = {"ja": "yes", "yes": "yes", "j": "yes", "y": "yes", "nee": "no", "no": "no", "n": "no"}
+ALCOHOL_PROGRAMS = frozenset({"AA"})  # a trial of these starts with the warning about stopping abruptly
 
 
 class TrialFlow(Flow):
@@ -81,7 +82,10 @@ class TrialFlow(Flow):
                 ],
             )
         ctx.goto("trial", "offer", mid=meeting_id)
-        reply = Reply().add(ctx.t.t("trial.offer.intro"))
+        intro = ctx.t.t("trial.offer.intro")
+        if meeting.program in ALCOHOL_PROGRAMS:  # someone may try to stop drinking alone: say it can be dangerous
+            intro += "\n\n" + ctx.t.t("withdrawal.warning")
+        reply = Reply().add(intro)
         rows = [[self.button(ctx.t.t(f"trial.btn.remind.{c}"), "new", meeting_id, c)] for c in REMIND_CHOICES]
         rows.append(self.home_row(ctx))
         text = ctx.t.t("trial.offer.when", when=ctx.t.day_time(_first_start(meeting, ctx)))
