@@ -11,6 +11,7 @@ lists the wrong answers: use it on the tune part when tuning, never to tune on h
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -23,14 +24,19 @@ sys.path.insert(0, str(ROOT))
 from conversations.crisis import assess, read_labelled  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "crisis"
-SOURCES = next(
-    (
-        p / "shared" / "sources"
-        for p in (ROOT.parent, ROOT.parent.parent)
-        if (p / "shared" / "sources").is_dir()
-    ),
-    ROOT.parent / "shared" / "sources",
-)  # ../shared beside the repo (or beside a worktree folder)
+_SHARED = os.environ.get("EERSTESTAP_SHARED_DIR")
+SOURCES = (
+    Path(_SHARED) / "sources"
+    if _SHARED
+    else next(
+        (
+            p / "shared" / "sources"
+            for p in (ROOT.parent, ROOT.parent.parent)
+            if (p / "shared" / "sources").is_dir()
+        ),
+        ROOT.parent / "shared" / "sources",
+    )
+)  # $EERSTESTAP_SHARED_DIR, else ../shared beside the repo (or beside a worktree folder)
 # name: (target, at least?)
 TARGETS = {
     "urgent flagged >= concern": (0.99, True),

@@ -24,12 +24,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 async def run(args: argparse.Namespace) -> int:
     from bot.cli import parse_local_time
 
-    clock = OffsetClock(parse_local_time(args.now) if args.now else None)
+    try:
+        start = parse_local_time(args.now) if args.now else None
+    except ValueError as exc:
+        print(f"eerstestap chat: {exc}", file=sys.stderr)
+        return 2
+    clock = OffsetClock(start)
     async with open_services(args.db, clock) as services:
         chat = TerminalChat(services, clock, args.chat_id, sys.stdout)
         if args.lang:
             await chat.engine.set_language(args.chat_id, args.lang)
-        elif sys.stdin.isatty():
-            print("Eerste Stap — typ /start. Ctrl-D stopt.", file=sys.stderr)
+        if sys.stdin.isatty():
+            print("Eerste Stap — Ctrl-D stopt / quits.", file=sys.stderr)
         await run_terminal(chat, sys.stdin)
     return 0

@@ -68,4 +68,24 @@ async def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"eerstestap run: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # only Bot API trouble becomes a sentence; anything else is re-raised
+        sentence = bot_api_trouble(exc, config.base_url)
+        if sentence is None:
+            raise
+        print(f"eerstestap run: {sentence.replace(config.token, '<token>')}", file=sys.stderr)
+        return 2
     return 0
+
+
+def bot_api_trouble(exc: BaseException, base_url: str) -> str | None:
+    """One sentence for a Bot API that cannot be reached or refuses the token, else None."""
+    from telegram.error import InvalidToken, NetworkError
+
+    if isinstance(exc, InvalidToken):
+        return "the Bot API refused the token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
+    if isinstance(exc, NetworkError):
+        return (
+            f"cannot reach the Telegram Bot API at {base_url} ({exc.message}); "
+            "check the network connection and TELEGRAM_BASE_URL."
+        )
+    return None
