@@ -225,3 +225,13 @@ async def test_an_alcohol_trial_starts_with_the_warning(engine: Engine, services
     na = await add_meeting(services.db, program="NA", name="Groep N")
     assert warning in text_of(await engine.handle(CHAT, Input.of_text(f"/start proef_m{aa}")))
     assert warning not in text_of(await engine.handle(CHAT + 1, Input.of_text(f"/start proef_m{na}")))
+
+
+async def test_over_http_a_first_english_message_is_answered_in_english(services: Services) -> None:
+    async with FakeBotAPI() as fake, running_bot(services, fake):
+        fake.text(CHAT, "hello, I need help with my drinking, what can I do?", language_code="nl")
+        await turn(fake)
+        answer = "\n".join(fake.texts(CHAT))
+        en = translator("en")
+        assert en.t("common.kind_fallback") in answer or en.t("menu.prompt") in answer
+        assert translator("nl").t("menu.prompt") not in answer

@@ -83,7 +83,7 @@ class TrialFlow(Flow):
             )
         ctx.goto("trial", "offer", mid=meeting_id)
         intro = ctx.t.t("trial.offer.intro")
-        if meeting.program in ALCOHOL_PROGRAMS:  # someone may try to stop drinking alone: say it can be dangerous
+        if meeting.program in ALCOHOL_PROGRAMS:  # a person may try to stop drinking alone: warn
             intro += "\n\n" + ctx.t.t("withdrawal.warning")
         reply = Reply().add(intro)
         rows = [[self.button(ctx.t.t(f"trial.btn.remind.{c}"), "new", meeting_id, c)] for c in REMIND_CHOICES]
