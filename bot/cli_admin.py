@@ -12,13 +12,13 @@ from bot.runtime import open_services
 from content.i18n import translator
 from conversations.clock import Clock, FixedClock
 from conversations.context import Services
-from conversations.flows.support import parse_time
-from conversations.support_actions import publish, refusal, region_refusal
+from conversations.support_actions import parse_time, publish, refusal, region_refusal
 from storage import broadcasts as bstore
 from storage.directory import MeetingStore
 from storage.edits import SUPPORT_SOURCE, get_meeting
 from storage.importers import FORMATS, BadValue, parse_file
 from storage.meeting import Meeting
+from storage.referrers import tag_figures
 from storage.support import SupportStore, figures, write_audit
 
 
@@ -313,9 +313,15 @@ def _entry(e: Any) -> dict[str, Any]:
 
 async def show_figures(args: argparse.Namespace) -> int:
     async with open_services(args.db, _clock(args)) as services:
-        fig = await figures(services.db)
+        fig: dict[str, Any] = dict(await figures(services.db))
+        fig["tags"] = [{"tag": f.tag, "month": f.month, **f.masked()} for f in await tag_figures(services.db)]
     text = ["trials (month program: started / first meeting / six reached):", *fig["trials"]]
     text += ["referrals (month tag: count):", *fig["referrals"]]
+    text += ["per tag (month tag: opened / trials / first meeting / six reached):"]
+    text += [
+        f"{r['month']} {r['tag']}: {r['opened']} / {r['trials']} / {r['first']} / {r['six']}"
+        for r in fig["tags"]
+    ]
     _out(args, fig, "\n".join(text))
     return 0
 
