@@ -164,7 +164,7 @@ def from_env(
         token=token,
         base_url=base_url,
         webhook_url=webhook_url,
-        listen=listen or env.get("EERSTESTAP_LISTEN") or ("0.0.0.0" if webhook_url else "127.0.0.1"),
+        listen=listen or env.get("EERSTESTAP_LISTEN") or "127.0.0.1",
         port=port_value,
         webhook_path=path,
         secret_token=secret or secrets.token_urlsafe(32),

@@ -17,7 +17,7 @@ from storage.support import iso
 
 ENV_LEASE = "EERSTESTAP_OUTBOX_LEASE"
 DEFAULT_LEASE = timedelta(seconds=60)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12  # with backoff(): about 25 minutes of network faults before a row is 'failed'
 OUTCOMES = ("sent", "blocked", "failed", "retry")
 OPEN_TRIAL = "('active', 'paused', 'done', 'ongoing')"
 

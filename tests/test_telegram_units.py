@@ -33,7 +33,7 @@ def test_config_defaults_and_clear_errors() -> None:
         {**GOOD, "EERSTESTAP_WEBHOOK_SECRET": "abc-DEF_1"}, webhook_url="https://x.org/tg", port=8443
     )
     assert hook.webhook and hook.webhook_path == "tg" and hook.secret_token == "abc-DEF_1"
-    assert hook.listen == "0.0.0.0"
+    assert hook.listen == "127.0.0.1"  # only the proxy in front reaches it
     cases = [
         ({}, "TELEGRAM_BOT_TOKEN is not set"),
         ({"TELEGRAM_BOT_TOKEN": "nonsense"}, "malformed"),
