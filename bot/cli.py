@@ -10,6 +10,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from storage.keys import KeyError_
 from storage.occurrences import DEFAULT_ZONE, zone
 
 # Modules that add subcommands; each has register(subparsers, common) -> None.
@@ -76,5 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)
         return int(result or 0)
+    except KeyError_ as exc:  # the secret key: missing, damaged, readable by others or not this database's
+        print(f"eerstestap: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

@@ -10,7 +10,7 @@ from pathlib import Path
 from conversations.clock import Clock, SystemClock
 from conversations.context import Services, Settings
 from storage.db import Database
-from storage.keys import load_keyring
+from storage.keycheck import open_keyring
 
 ENV_DB = "EERSTESTAP_DB"
 # Async callables run once after the database is open (e.g. loading the demo directory into an empty db).
@@ -35,9 +35,13 @@ async def open_services(
 ) -> AsyncIterator[Services]:
     """Open the database (migrated), load the keys, run startup hooks; close on exit."""
     path = Path(db_path) if db_path else default_db_path()
-    keys = load_keyring(path)
     db = Database(path)
     await db.open()
+    try:
+        keys = await open_keyring(db, path)
+    except BaseException:
+        await db.close()
+        raise
     services = Services(db=db, keys=keys, clock=clock or SystemClock(), settings=settings or Settings())
     try:
         for hook in STARTUP_HOOKS:

@@ -6,6 +6,7 @@ The flows come from conversations.assembly (or are given, in tests).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +16,7 @@ from conversations.arrivals import ARRIVALS
 from conversations.assembly import assemble
 from conversations.buttons import BACK_ID, ensure_exit, parse_button
 from conversations.context import Context, Services
-from conversations.crisis import Verdict, assess
+from conversations.crisis import Verdict, assess, is_crisis
 from conversations.deeplinks import split_payload
 from conversations.flows.base import Flow
 from conversations.flows.menu import MenuFlow, menu_reply
@@ -27,6 +28,21 @@ from storage.referrals import count_referral
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
+URGENT_READ_SECONDS = 0.3  # how long urgent help may wait to read a person's language and screen
+
+
+INT64_MAX = 2**63 - 1
+
+
+def plain_argument(arg: str) -> bool:
+    """False for a button argument no button of ours carries: digits outside ASCII (e.g. '²', '١') or a
+    number beyond what SQLite stores (forged callback data must read as an expired button, not an error)."""
+    digits = arg[1:] if arg.startswith("-") else arg
+    if not digits.isdigit() and not any(ch.isdigit() for ch in digits):
+        return True
+    if not digits.isascii():
+        return False
+    return not digits.isdigit() or int(digits) <= INT64_MAX
 
 
 class Engine:
@@ -41,6 +57,7 @@ class Engine:
         self.by_command: dict[str, Flow[Any]] = {c: f for f in flows for c in f.commands}
         menu = self.flows.get("menu")
         self.menu = menu if isinstance(menu, MenuFlow) else MenuFlow()
+        self.saving: dict[str, asyncio.Task[None]] = {}  # best-effort saves after urgent help, per pseudonym
 
     async def context(self, chat_id: int, language_hint: str | None = None, first_text: str = "") -> Context:
         """Load (or begin) the context of a chat; a new chat's first words may decide its language."""
@@ -57,6 +74,11 @@ class Engine:
 
     async def handle(self, chat_id: int, inp: Input) -> Reply:
         """Answer one input from one chat."""
+        if self.is_urgent(inp):
+            return await self.handle_urgent(chat_id, inp)
+        pending = self.saving.get(self.services.keys.pseudonym(chat_id))
+        if pending is not None:  # the save after urgent help goes first, so it cannot overwrite this turn
+            await asyncio.wait({pending})
         first_text = inp.text if inp.kind == "text" else inp.args
         ctx = await self.context(chat_id, inp.language_hint, first_text)
         reply = await self.dispatch(ctx, inp)
@@ -66,6 +88,51 @@ class Engine:
             reply.extend(await self.show_current(ctx))
         await self.save(ctx)
         return ensure_exit(reply, ctx.t)
+
+    def is_urgent(self, inp: Input) -> bool:
+        """Crisis words, or a command asking for urgent help: answered before storage is asked anything."""
+        if inp.kind == "text":
+            return is_crisis(inp.text[:MAX_TEXT])
+        if inp.kind == "command":
+            urgent = self.flows.get("urgent")
+            return (urgent is not None and inp.command in urgent.commands) or is_crisis(inp.args)
+        return False
+
+    async def handle_urgent(self, chat_id: int, inp: Input) -> Reply:
+        """Urgent help never waits on the database: state is read within a short budget (else defaults),
+        and saved after the answer, best effort (a full disk or a locked database only costs the save)."""
+        try:
+            async with asyncio.timeout(URGENT_READ_SECONDS):
+                ctx = await self.context(chat_id, inp.language_hint)
+        except Exception as exc:
+            log.warning("urgent help without stored state (%s)", type(exc).__name__)
+            key = self.services.keys.pseudonym(chat_id)
+            lang = normalise_language(inp.language_hint)
+            ctx = Context(key, lang, {}, self.services, self.services.clock.now(), chat_id=chat_id)
+        reply = await self.dispatch(ctx, inp)
+        if reply.resume and ctx.flow not in NO_RETURN:  # the screen they were on, if storage answers quickly
+            try:
+                async with asyncio.timeout(URGENT_READ_SECONDS):
+                    reply.extend(await self.show_current(ctx))
+            except Exception as exc:
+                log.warning("urgent help without the screen to return to (%s)", type(exc).__name__)
+        if ctx.user_key not in self.saving:
+            task = asyncio.create_task(self.save_after_urgent(ctx))
+            self.saving[ctx.user_key] = task
+            task.add_done_callback(lambda _: self.saving.pop(ctx.user_key, None))
+        return ensure_exit(reply, ctx.t)
+
+    async def save_after_urgent(self, ctx: Context) -> None:
+        """Push the person's expiry forward (their stored screen stays as it was); errors only logged."""
+        try:
+            await self.services.users.touch(ctx.user_key, ctx.lang, ctx.now)
+        except Exception as exc:
+            log.error("could not save after urgent help (%s)", type(exc).__name__)
+
+    async def settle(self) -> None:
+        """Wait for the best-effort saves still running (tests, shutdown)."""
+        while self.saving:
+            await asyncio.wait(set(self.saving.values()))
 
     async def resume(self, chat_id: int) -> Reply:
         """Show the screen a chat was on (after a restart, a sticker or an edited message)."""
@@ -88,6 +155,9 @@ class Engine:
         """Erase a pseudonym's rows and whatever this process holds in memory for it."""
         LOCATIONS.forget(user_key)
         ARRIVALS.forget(user_key)
+        pending = self.saving.get(user_key)
+        if pending is not None:  # a save after urgent help must not bring the row back
+            await asyncio.wait({pending})
         return await self.services.users.erase(user_key)
 
     def flow_of(self, ctx: Context) -> Flow[Any]:
@@ -178,6 +248,9 @@ class Engine:
 
     async def button(self, ctx: Context, bid: str) -> Reply:
         """A pressed button goes to the flow its prefix names; BACK_ID returns to the current step."""
+        if not all(map(plain_argument, parse_button(bid)[2])):
+            log.info("forged button (digits it cannot carry)")
+            return Reply().add(ctx.t.t("common.expired_button")).extend(menu_reply(ctx))
         if bid == BACK_ID:
             return await self.show_current(ctx)
         prefix, action, args = parse_button(bid)

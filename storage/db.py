@@ -53,7 +53,7 @@ class Tx:
         await cur.close()
         return rowid
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> None:
         """Run one statement for many rows."""
         await self.conn.executemany(sql, rows)
 
@@ -78,7 +78,7 @@ class Database:
 
     async def open(self) -> Database:
         """Connect, set pragmas and apply pending migrations."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new data directory: owner only
         if not self.path.exists():  # owner-only; SQLite gives the -wal and -shm files the same mode
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)

@@ -53,6 +53,15 @@ class UserStore:
             (user_key, lang, json.dumps(state, separators=(",", ":")), _iso(now), _iso(now + self.retention)),
         )
 
+    async def touch(self, user_key: str, lang: str, now: datetime) -> None:
+        """Push a pseudonym's expiry forward without touching its stored language or state (new: a row)."""
+        await self.db.execute(
+            "INSERT INTO users(user_key, lang, state, updated_at, expires_at) VALUES (?, ?, '{}', ?, ?) "
+            "ON CONFLICT(user_key) DO UPDATE SET updated_at = excluded.updated_at, "
+            "expires_at = excluded.expires_at",
+            (user_key, lang, _iso(now), _iso(now + self.retention)),
+        )
+
     async def remember_chat(self, user_key: str, chat_id: int, now: datetime | None = None) -> None:
         """Keep the sealed chat id so the bot can send reminders or changes later (creates the row if new)."""
         at = now or datetime.now(UTC)
