@@ -23,6 +23,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_admin",
     "bot.cli_print",
     "bot.cli_site",
+    "bot.cli_crisis",
 )
 
 

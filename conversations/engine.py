@@ -16,13 +16,14 @@ from conversations.arrivals import ARRIVALS
 from conversations.assembly import assemble
 from conversations.buttons import BACK_ID, ensure_exit, parse_button
 from conversations.context import Context, Services
-from conversations.crisis import is_crisis
+from conversations.crisis import Verdict, assess, is_crisis
 from conversations.deeplinks import split_payload
 from conversations.flows.base import Flow
 from conversations.flows.menu import MenuFlow, menu_reply
 from conversations.flows.urgent import NO_RETURN, crisis_reply
+from conversations.intents import TARGETS, guess_language, match_intent
 from conversations.location_cache import LOCATIONS
-from conversations.types import Input, Reply
+from conversations.types import Button, Input, Reply
 from storage.referrals import count_referral
 
 log = logging.getLogger(__name__)
@@ -58,11 +59,12 @@ class Engine:
         self.menu = menu if isinstance(menu, MenuFlow) else MenuFlow()
         self.saving: dict[str, asyncio.Task[None]] = {}  # best-effort saves after urgent help, per pseudonym
 
-    async def context(self, chat_id: int, language_hint: str | None = None) -> Context:
-        """Load (or begin) the context of a chat."""
+    async def context(self, chat_id: int, language_hint: str | None = None, first_text: str = "") -> Context:
+        """Load (or begin) the context of a chat; a new chat's first words may decide its language."""
         user_key = self.services.keys.pseudonym(chat_id)
         row = await self.services.users.get(user_key)
-        lang = row.lang if row else normalise_language(language_hint)
+        guessed = guess_language(first_text) if row is None and first_text else None
+        lang = row.lang if row else (guessed or normalise_language(language_hint))
         state = row.state if row else {}
         return Context(user_key, lang, state, self.services, self.services.clock.now(), chat_id=chat_id)
 
@@ -77,7 +79,8 @@ class Engine:
         pending = self.saving.get(self.services.keys.pseudonym(chat_id))
         if pending is not None:  # the save after urgent help goes first, so it cannot overwrite this turn
             await asyncio.wait({pending})
-        ctx = await self.context(chat_id, inp.language_hint)
+        first_text = inp.text if inp.kind == "text" else inp.args
+        ctx = await self.context(chat_id, inp.language_hint, first_text)
         reply = await self.dispatch(ctx, inp)
         if reply.erased:
             return reply
@@ -173,16 +176,18 @@ class Engine:
         """Route an input; anything not understood gets a kind word and the menu or the current screen."""
         if inp.kind == "text":
             text = inp.text[:MAX_TEXT]
-            if is_crisis(text):  # first, on every text, in every flow
-                return crisis_reply(ctx)
+            verdict = assess(text)
+            if verdict.urgent:  # first, on every text, in every flow: the help for that kind of emergency
+                return crisis_reply(ctx, verdict.category)
             reply = await self.flow_of(ctx).on_text(ctx, text)
             if reply is None:
-                reply = Reply().add(ctx.t.t("common.use_buttons")).extend(await self.show_current(ctx))
-            return reply
+                reply = await self.free_text(ctx, text)
+            return self.with_concern(ctx, reply, verdict)
         if inp.kind == "command":
-            if is_crisis(inp.args):
-                return crisis_reply(ctx)
-            return await self.command(ctx, inp.command, inp.args)
+            verdict = assess(inp.args)
+            if verdict.urgent:
+                return crisis_reply(ctx, verdict.category)
+            return self.with_concern(ctx, await self.command(ctx, inp.command, inp.args), verdict)
         if inp.kind == "button":
             return await self.button(ctx, inp.button)
         if inp.kind == "location" and inp.lat is not None and inp.lon is not None:
@@ -191,6 +196,27 @@ class Engine:
                 reply = await self.flows["near"].on_location(ctx, inp.lat, inp.lon)
             return reply or menu_reply(ctx)
         return Reply().add(ctx.t.t("common.not_understood")).extend(menu_reply(ctx))
+
+    def with_concern(self, ctx: Context, reply: Reply, verdict: Verdict) -> Reply:
+        """At concern level the flow answers as usual, and one gentle line with 'Hulp nu' is added."""
+        if verdict.level != "concern" or reply.erased:
+            return reply
+        return reply.add(ctx.t.t("concern.line"), [[Button(ctx.t.t("nav.urgent"), "h:show")]])
+
+    async def free_text(self, ctx: Context, text: str) -> Reply:
+        """Free text no question asked for: the screen an intent points to, else a kind word and the menu."""
+        found = match_intent(text)
+        if found is not None:
+            intent, place = found
+            if intent == "near" and place and "near" in self.flows:
+                await self.flows["near"].start(ctx)
+                reply = await self.flows["near"].on_text(ctx, place)
+                if reply is not None:
+                    return reply
+            return await self.button(ctx, TARGETS[intent])
+        if ctx.flow in (*NO_RETURN, "card") or ctx.flow not in self.flows:
+            return Reply().add(ctx.t.t("common.kind_fallback")).extend(menu_reply(ctx))
+        return Reply().add(ctx.t.t("common.use_buttons")).extend(await self.show_current(ctx))
 
     async def command(self, ctx: Context, name: str, args: str) -> Reply:
         """Global commands first, then commands that a flow claims."""

@@ -28,6 +28,7 @@ MEETING_ARG = re.compile(r"^m(\d{1,12})$")
 PROGRAM_ARG = re.compile(r"^[A-Z]{2,8}$")
 MILESTONES = (1, 3)
 TYPED_ANSWERS = {"ja": "yes", "yes": "yes", "j": "yes", "y": "yes", "nee": "no", "no": "no", "n": "no"}
+ALCOHOL_PROGRAMS = frozenset({"AA"})  # a trial of these starts with the warning about stopping abruptly
 
 
 @dataclass(slots=True)
@@ -126,7 +127,10 @@ class TrialFlow(Flow[TrialState]):
         """Explain the trial and ask when to remind."""
         if data is None:
             return self.not_found(ctx)
-        reply = Reply().add(ctx.t.t("trial.offer.intro"))
+        intro = ctx.t.t("trial.offer.intro")
+        if data is not None and data.meeting.program in ALCOHOL_PROGRAMS:  # a person may stop drinking alone
+            intro += "\n\n" + ctx.t.t("withdrawal.warning")
+        reply = Reply().add(intro)
         mid = data.meeting.id or 0
         rows = [[self.button(ctx.t.t(f"trial.btn.remind.{c}"), "new", mid, c)] for c in REMIND_CHOICES]
         rows.append(nav_row(ctx.t))
