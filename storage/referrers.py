@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
+from storage.referrals import countable_tag
 
 PHASES = ("intake", "wachtlijst", "nazorg")
 MAX_TAGS = 20  # per professional
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
+LETTERS = "abcdefghjkmnpqrstuvwxyz"
 
 
 def mask(n: int) -> str:
@@ -45,8 +47,10 @@ async def create_tag(db: Database, user_key: str, phase: str, now: datetime) -> 
         row = await tx.fetchone("SELECT COUNT(*) FROM referrer_tags WHERE user_key = ?", (user_key,))
         if row and int(row[0]) >= MAX_TAGS:
             return None
-        while True:
-            tag = "".join(secrets.choice(ALPHABET) for _ in range(8))
+        while True:  # a letter first and no run of digits, so it counts as a poster tag (referrals)
+            tag = secrets.choice(LETTERS) + "".join(secrets.choice(ALPHABET) for _ in range(7))
+            if not countable_tag(tag):
+                continue
             done = await tx.execute(
                 "INSERT OR IGNORE INTO referrer_tags(tag, user_key, phase, created_at) VALUES (?, ?, ?, ?)",
                 (tag, user_key, phase, now.isoformat(timespec="seconds")),

@@ -133,3 +133,15 @@ async def test_admin_figures_json_per_tag(db_path: Path, engine: Engine, service
     rows = [r for r in json.loads(done.stdout)["tags"] if r["tag"] == tag]
     month = services.clock.now().strftime("%Y-%m")
     assert rows == [{"tag": tag, "month": month, "opened": "<5", "trials": "<5", "first": "<5", "six": "<5"}]
+
+
+async def test_every_new_tag_is_counted_as_a_poster_tag(services: Services) -> None:
+    from storage.referrals import countable_tag
+    from storage.referrers import create_tag
+
+    tags = []
+    for i in range(20):
+        tag = await create_tag(services.db, f"user{i % 5}", "intake", services.clock.now())
+        assert tag is not None
+        tags.append(tag)
+    assert all(countable_tag(t) and len(t) == 8 for t in tags) and len(set(tags)) == 20
