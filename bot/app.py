@@ -26,7 +26,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot import render
-from bot.config import DEFAULT_BASE_URL, BotConfig
+from bot.config import DEFAULT_BASE_URL, Config
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
@@ -85,7 +85,7 @@ def should_edit(reply: Reply, pressed: str, old_ids: list[str]) -> bool:
 class TelegramAdapter:
     """Holds the engine, the sender and the rendering for one Application."""
 
-    def __init__(self, services: Services, config: BotConfig) -> None:
+    def __init__(self, services: Services, config: Config) -> None:
         self.services = services
         self.config = config
         self.engine = Engine(services)
@@ -302,11 +302,7 @@ class TelegramAdapter:
         if not self.config.bot_username and application.bot.username:
             self.services.settings.bot_username = application.bot.username
         await self.setup_profile(application)
-        delivery = DeliveryConfig.from_env(
-            global_rate=self.config.global_rate,
-            chat_interval=self.config.chat_interval,
-            sweep_interval=self.config.sweep_interval,
-        )
+        delivery = DeliveryConfig.from_config(self.config)
         bot = application.bot
 
         async def send(chat_id: int, reply: Reply) -> object:
@@ -323,7 +319,7 @@ class TelegramAdapter:
 
 def build_application(
     services: Services,
-    config: BotConfig,
+    config: Config,
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
@@ -369,7 +365,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query"
 
 async def serve(
     services: Services,
-    config: BotConfig,
+    config: Config,
     stop: asyncio.Event,
     *,
     started: Callable[[TelegramAdapter], object] | None = None,

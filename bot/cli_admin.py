@@ -94,7 +94,7 @@ class UsageError(Exception):
 
 
 async def invite(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         store = SupportStore(services.db, services.keys)
         code, expires = await store.create_invite(
             services.clock.now(), args.note, timedelta(hours=args.hours)
@@ -109,7 +109,7 @@ async def invite(args: argparse.Namespace) -> int:
 
 
 async def list_roles(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         store = SupportStore(services.db, services.keys)
         workers = await store.list_workers()
         invites = await store.list_invites(services.clock.now())
@@ -131,7 +131,7 @@ async def list_roles(args: argparse.Namespace) -> int:
 
 
 async def revoke(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         done = await SupportStore(services.db, services.keys).revoke(args.id, services.clock.now())
     _out(args, {"revoked": done}, f"revoked B{args.id}" if done else f"no active role B{args.id}")
     return 0 if done else 1
@@ -180,7 +180,7 @@ def _summary(args: argparse.Namespace, cast: bstore.Broadcast) -> int:
 
 
 async def change(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         m = await get_meeting(services.db, args.meeting_id)
         if m is None:
             print(f"eerstestap admin: no meeting {args.meeting_id}")
@@ -203,7 +203,7 @@ def _meeting_audience(m: Meeting, region: bool) -> bstore.Audience:
 
 
 async def broadcast(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         m = await get_meeting(services.db, args.meeting) if args.meeting is not None else None
         if args.meeting is not None and m is None:
             print(f"eerstestap admin: no meeting {args.meeting}")
@@ -220,7 +220,7 @@ async def broadcast(args: argparse.Namespace) -> int:
 
 
 async def progress(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         casts = await _casts(services, args.id)
     data = {
         "broadcasts": [
@@ -254,7 +254,7 @@ async def _casts(services: Services, broadcast_id: int | None) -> list[bstore.Br
 
 
 async def audit_log(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         entries = await SupportStore(services.db, services.keys).audit_log(100)
     data = {"log": [_entry(e) for e in entries]}
     lines = [
@@ -277,7 +277,7 @@ def _entry(e: Any) -> dict[str, Any]:
 
 
 async def show_figures(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         fig = await figures(services.db)
     text = ["trials (month program: started / first meeting / six reached):", *fig["trials"]]
     text += ["referrals (month tag: count):", *fig["referrals"]]
@@ -295,7 +295,7 @@ async def import_own(args: argparse.Namespace) -> int:
     except (OSError, BadValue) as exc:
         print(f"eerstestap admin import: {exc}")
         return 2
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         report = await MeetingStore(services.db).import_parsed(parsed, source, services.clock.now())
         async with services.db.tx() as tx:
             await write_audit(tx, services.clock.now(), None, "import", None, f"{source}: {report.total}")

@@ -25,7 +25,7 @@ async def run(args: argparse.Namespace) -> int:
     from bot.cli import parse_local_time
 
     clock = OffsetClock(parse_local_time(args.now) if args.now else None)
-    async with open_services(args.db, clock) as services:
+    async with open_services(args.config, clock) as services:
         chat = TerminalChat(services, clock, args.chat_id, sys.stdout)
         if args.lang:
             await chat.engine.set_language(args.chat_id, args.lang)

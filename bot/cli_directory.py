@@ -66,7 +66,7 @@ async def run_import(args: argparse.Namespace) -> int:
     except (OSError, BadValue) as exc:
         print(f"import failed, nothing changed: {exc}", file=sys.stderr)
         return 2
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         report = await MeetingStore(services.db).import_parsed(
             parsed, source, services.clock.now(), strict=args.strict
         )
@@ -89,7 +89,7 @@ async def run_import(args: argparse.Namespace) -> int:
 
 
 async def run_export(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         store = MeetingStore(services.db)
         if args.format == "csv":
             text = await store.export_csv()
@@ -140,7 +140,7 @@ async def run_near(args: argparse.Namespace) -> int:
             print(resolved, file=sys.stderr)
             return 2
         point = resolved
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         store = MeetingStore(services.db)
         now = services.clock.now()
         if point is not None:
@@ -208,7 +208,7 @@ def _near_row(m: Any, km: float | None, occurrences: list[Any]) -> dict[str, Any
 
 
 async def run_stats(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         stats = await MeetingStore(services.db).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from bot.config import Config
 from conversations.flows import DEEP_LINKS, TAG_SEPARATOR, resolve_deep_link
 from storage.referrals import valid_tag
 
@@ -53,18 +53,13 @@ def link_for(username: str, payload: str) -> str:
     return f"https://t.me/{username.lstrip('@')}?start={payload}"
 
 
-async def fetch_username() -> str | None:
+async def fetch_username(config: Config) -> str | None:
     """Ask Telegram (getMe) when a token is configured."""
-    from bot.config import ConfigError, check_base_url, check_token
-
-    try:
-        token = check_token(os.environ.get("TELEGRAM_BOT_TOKEN"))
-        base_url = check_base_url(os.environ.get("TELEGRAM_BASE_URL"))
-    except ConfigError:
+    if not config.token:
         return None
     from telegram import Bot
 
-    async with Bot(token, base_url=base_url) as bot:
+    async with Bot(config.token, base_url=config.base_url) as bot:
         return bot.username
 
 
@@ -74,7 +69,7 @@ async def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"eerstestap link: {exc}", file=sys.stderr)
         return 2
-    username = args.username or os.environ.get(ENV_USERNAME) or await fetch_username()
+    username = args.username or args.config.bot_username or await fetch_username(args.config)
     if not username:
         print(f"eerstestap link: set {ENV_USERNAME} (or TELEGRAM_BOT_TOKEN)", file=sys.stderr)
         return 2

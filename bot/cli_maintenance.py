@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 async def run(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         count = await services.users.purge_expired(services.clock.now())
     print(f"purged {count}")
     return 0

@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
 
-from bot.config import BotConfig, ConfigError, from_env, load_env_file
-from bot.runtime import open_services
-from conversations.context import Settings
+from bot.config import ConfigError, require_token
+from bot.runtime import flow_settings, open_services
 from storage.directory import MeetingStore
 
 log = logging.getLogger(__name__)
@@ -32,21 +30,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=run)
 
 
-def load_config(args: argparse.Namespace) -> BotConfig:
-    """The .env file (if any), then the environment and options; raises ConfigError."""
-    load_env_file(args.env_file)
-    return from_env(
-        os.environ,
-        webhook_url=args.webhook_url,
-        listen=args.listen,
-        port=args.port,
-        allow_demo=args.allow_demo,
-    )
-
-
 async def run(args: argparse.Namespace) -> int:
+    config = args.config  # read and checked by bot.cli.main, with --env-file and the options above
     try:
-        config = load_config(args)
+        require_token(config)
     except ConfigError as exc:
         print(f"eerstestap run: {exc}", file=sys.stderr)
         return 2
@@ -58,14 +45,10 @@ async def run(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    settings = Settings(demo_allowed=config.allow_demo)
-    try:
-        async with open_services(args.db, settings=settings) as services:
-            if not config.allow_demo and await MeetingStore(services.db).only_demo():
-                print(f"eerstestap run: {DEMO_REFUSAL}", file=sys.stderr)
-                return 3
-            await serve(services, config, stop)
-    except ConfigError as exc:
-        print(f"eerstestap run: {exc}", file=sys.stderr)
-        return 2
+    settings = flow_settings(config, demo_allowed=config.allow_demo)
+    async with open_services(config, settings=settings) as services:
+        if not config.allow_demo and await MeetingStore(services.db).only_demo():
+            print(f"eerstestap run: {DEMO_REFUSAL}", file=sys.stderr)
+            return 3
+        await serve(services, config, stop)
     return 0

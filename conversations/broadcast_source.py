@@ -91,7 +91,9 @@ class BroadcastSource:
     async def claim_due(
         self, services: Services, now: datetime, *, user_key: str | None = None, limit: int = 100
     ) -> list[Outgoing]:
-        claimed = await store.claim(services.db, now, limit=limit, user_key=user_key)
+        claimed = await store.claim(
+            services.db, now, limit=limit, user_key=user_key, lease=services.settings.outbox_lease
+        )
         casts = await store.get_broadcasts(services.db, sorted({c.broadcast_id for c in claimed}))
         meetings: dict[int, Meeting | None] = {}
         rendered: dict[tuple[int, str], Reply] = {}  # one text per broadcast and language

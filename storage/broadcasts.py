@@ -7,7 +7,6 @@ so a crash resumes where it stopped (a message sent but not yet settled at the c
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,19 +14,10 @@ from typing import Any
 from storage.db import Database, Tx, in_chunks
 from storage.support import iso
 
-ENV_LEASE = "EERSTESTAP_OUTBOX_LEASE"
-DEFAULT_LEASE = timedelta(seconds=60)
+DEFAULT_LEASE = timedelta(seconds=60)  # the default of EERSTESTAP_OUTBOX_LEASE
 MAX_ATTEMPTS = 8
 OUTCOMES = ("sent", "blocked", "failed", "retry")
 OPEN_TRIAL = "('active', 'paused', 'done', 'ongoing')"
-
-
-def lease_time() -> timedelta:
-    """How long a claim holds before another process may take the row over (env EERSTESTAP_OUTBOX_LEASE)."""
-    try:
-        return timedelta(seconds=float(os.environ[ENV_LEASE]))
-    except (KeyError, ValueError):
-        return DEFAULT_LEASE
 
 
 def backoff(attempts: int) -> timedelta:
@@ -191,10 +181,10 @@ async def claim(
     *,
     limit: int = 100,
     user_key: str | None = None,
-    lease: timedelta | None = None,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> list[Claimed]:
     """Atomically claim due rows (pending and due, or claimed with an expired lease) for one sender."""
-    until = iso(now + (lease or lease_time()))
+    until = iso(now + lease)
     at = iso(now)
     only = " AND user_key = ?" if user_key else ""
     extra = [user_key] if user_key else []

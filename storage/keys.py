@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 ENV_SECRET = "EERSTESTAP_SECRET_KEY"
-ENV_KEY_FILE = "EERSTESTAP_KEY_FILE"
 MIN_SECRET_BYTES = 32
 
 
@@ -76,12 +75,14 @@ def key_file_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".key")
 
 
-def load_keyring(db_path: Path, *, create: bool = True) -> KeyRing:
-    """Keys from EERSTESTAP_SECRET_KEY, else EERSTESTAP_KEY_FILE, else a key file beside the database."""
-    env = os.environ.get(ENV_SECRET)
-    if env:
-        return KeyRing(parse_secret(env))
-    path = Path(os.environ.get(ENV_KEY_FILE) or key_file_for(db_path))
+def load_keyring(
+    db_path: Path, *, secret: str | None = None, key_file: Path | None = None, create: bool = True
+) -> KeyRing:
+    """Keys from `secret` (EERSTESTAP_SECRET_KEY), else `key_file` (EERSTESTAP_KEY_FILE), else a key file
+    beside the database."""
+    if secret:
+        return KeyRing(parse_secret(secret))
+    path = key_file or key_file_for(db_path)
     if not path.exists():
         if not create:
             raise KeyError_(f"no secret key: set {ENV_SECRET} or create {path}")
