@@ -30,6 +30,7 @@ from bot.config import DEFAULT_BASE_URL, Config
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
+from bot.update_guard import GuardedRequest, install_webhook_guard
 from content.i18n import normalise_language, translator
 from conversations.context import Services
 from conversations.crisis import is_crisis
@@ -344,6 +345,8 @@ def build_application(
     if request is None and config.base_url != DEFAULT_BASE_URL:
         request = LenientRequest(connection_pool_size=64)
         get_updates_request = get_updates_request or LenientRequest(read_timeout=40)
+    if get_updates_request is None:  # one unreadable update must not stall the batch (bot.update_guard)
+        get_updates_request = GuardedRequest(connection_pool_size=1)
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -379,6 +382,7 @@ async def serve(
         updater = application.updater
         assert updater is not None
         if config.webhook:
+            install_webhook_guard()
             await updater.start_webhook(
                 listen=config.listen,
                 port=config.port,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot.runtime import open_services
 
@@ -14,6 +15,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 async def run(args: argparse.Namespace) -> int:
     async with open_services(args.config) as services:
-        count = await services.users.purge_expired(services.clock.now())
+        users = services.users
+        count = await users.purge_expired(services.clock.now())
     print(f"purged {count}")
+    if users.failed:
+        print(f"eerstestap purge: {users.failed} could not be erased (see the log)", file=sys.stderr)
+        return 1
     return 0

@@ -7,11 +7,9 @@ Telegram itself (the default TELEGRAM_BASE_URL) none of this is used.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from telegram.error import TelegramError
-from telegram.request import HTTPXRequest
+from bot.update_guard import GuardedRequest
 
 MILLISECONDS = 10**11  # a 'date' above this is in milliseconds (seconds reach it in the year 5138)
 DATE_KEYS = ("date", "edit_date", "forward_date", "until_date")
@@ -81,13 +79,8 @@ def fix_payload(data: Any) -> Any:
     return data
 
 
-class LenientRequest(HTTPXRequest):
-    """HTTPXRequest that repairs emulator answers before python-telegram-bot parses them."""
+class LenientRequest(GuardedRequest):
+    """A guarded request that repairs emulator answers before python-telegram-bot parses them."""
 
-    @staticmethod
-    def parse_json_payload(payload: bytes) -> dict[str, Any]:
-        try:
-            data = json.loads(payload.decode("utf-8", "replace"))
-        except ValueError as exc:
-            raise TelegramError("Invalid server response") from exc
+    def repair(self, data: Any) -> Any:
         return fix_payload(data)

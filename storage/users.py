@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from storage.db import Database
 from storage.keys import KeyRing
 
+log = logging.getLogger(__name__)
 DEFAULT_RETENTION = timedelta(days=90)
 USER_KEY_COLUMN = "user_key"
 
@@ -31,6 +33,7 @@ class UserStore:
         self.db = db
         self.keys = keys
         self.retention = retention
+        self.failed = 0  # pseudonyms the last purge could not erase
 
     async def get(self, user_key: str) -> UserRow | None:
         """The stored row of a pseudonym, or None."""
@@ -70,22 +73,37 @@ class UserStore:
             return None
         return self.keys.unseal(bytes(row[0]), user_key)
 
-    async def erase(self, user_key: str) -> int:
-        """Delete every row of every table that carries this pseudonym, then flush the WAL."""
+    async def erase(self, user_key: str, *, flush: bool = True) -> int:
+        """Delete every row of every table carrying this pseudonym (one transaction), then flush the WAL."""
         tables = await self.db.tables_with_column(USER_KEY_COLUMN)
         removed = 0
         async with self.db.tx() as tx:
             for table in tables:
                 removed += await tx.execute(f"DELETE FROM {table} WHERE {USER_KEY_COLUMN} = ?", (user_key,))
-        await self.db.checkpoint()
+        if flush:
+            await self.db.checkpoint()
         return removed
 
     async def purge_expired(self, now: datetime) -> int:
-        """Erase every pseudonym whose expiry has passed; return how many."""
+        """Erase every pseudonym whose expiry has passed, each in its own transaction; return how many.
+
+        A pseudonym that cannot be erased is logged by error type (never its key) and skipped, so one bad
+        row never stops the purge; `failed` tells how many were skipped in the last run.
+        """
         rows = await self.db.fetchall("SELECT user_key FROM users WHERE expires_at <= ?", (_iso(now),))
+        erased = failed = 0
         for row in rows:
-            await self.erase(row[0])
-        return len(rows)
+            try:
+                await self.erase(row[0], flush=False)
+            except Exception as exc:
+                failed += 1
+                log.error("purge: could not erase one user (%s)", type(exc).__name__)
+            else:
+                erased += 1
+        if erased:
+            await self.db.checkpoint()
+        self.failed = failed
+        return erased
 
 
 def _iso(dt: datetime) -> str:
