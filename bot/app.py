@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from telegram import (
     BotCommand,
@@ -26,7 +26,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot import render
-from bot.config import DEFAULT_BASE_URL, Config
+from bot.config import DEFAULT_BASE_URL, Config, require_token
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
@@ -41,6 +41,7 @@ from conversations.types import Input, Reply
 from storage.botmeta import first_group_notice
 
 log = logging.getLogger(__name__)
+AnyApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "menu", "hulp", "taal", "privacy", "help", "stop")
 MEDIA_FIELDS = (
     "sticker",
@@ -282,7 +283,7 @@ class TelegramAdapter:
 
     # ---- setup ----------------------------------------------------------------------------------------
 
-    async def setup_profile(self, application: Application) -> None:
+    async def setup_profile(self, application: AnyApplication) -> None:
         """Command menu in Dutch and English, descriptions; failures here never stop the bot."""
         bot = application.bot
         for lang in ("nl", "en", None):
@@ -298,7 +299,7 @@ class TelegramAdapter:
                 log.warning("could not set the bot profile (%s)", type(exc).__name__)
                 return
 
-    async def post_init(self, application: Application) -> None:
+    async def post_init(self, application: AnyApplication) -> None:
         """After getMe: remember the username, set the profile, start the sender's jobs."""
         if not self.config.bot_username and application.bot.username:
             self.services.settings.bot_username = application.bot.username
@@ -325,21 +326,21 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
-    extra_post_init: Callable[[Application], Awaitable[None]] | None = None,
-) -> tuple[Application, TelegramAdapter]:
+    extra_post_init: Callable[[AnyApplication], Awaitable[None]] | None = None,
+) -> tuple[AnyApplication, TelegramAdapter]:
     """The Application with one handler for everything, the error handler, limits and jobs."""
     if config.bot_username:
         services.settings.bot_username = config.bot_username
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
     adapter = TelegramAdapter(services, config)
 
-    async def post_init(application: Application) -> None:
+    async def post_init(application: AnyApplication) -> None:
         await adapter.post_init(application)
         if extra_post_init is not None:
             await extra_post_init(application)
 
-    builder: ApplicationBuilder = (
-        ApplicationBuilder().token(config.token).base_url(config.base_url).post_init(post_init)
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder().token(require_token(config)).base_url(config.base_url).post_init(post_init)
     )
     builder = builder.base_file_url(config.base_url.removesuffix("/bot") + "/file/bot")
     if request is None and config.base_url != DEFAULT_BASE_URL:

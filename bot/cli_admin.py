@@ -20,7 +20,9 @@ from storage.meeting import Meeting
 from storage.support import SupportStore, figures, write_audit
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("admin", help="support workers: invites, roles, changes and broadcasts")
     cmds = p.add_subparsers(dest="admin_command", required=True)
 

@@ -11,7 +11,9 @@ from content import LANGUAGES
 from conversations.clock import OffsetClock
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("chat", parents=[common], help="chat with the bot in this terminal")
     p.add_argument("--lang", choices=LANGUAGES, default=None, help="language (default nl)")
     p.add_argument("--chat-id", type=int, default=1, help="a stand-in chat id (default 1)")

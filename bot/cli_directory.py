@@ -15,13 +15,15 @@ from conversations.upcoming import next_of
 from storage.directory import Filters, MeetingStore
 from storage.importers import FORMATS, BadValue, parse_file
 from storage.importers.normalise import weekday_from_name
-from storage.meeting import PROGRAMS
+from storage.meeting import PROGRAMS, Meeting
 
 COORDS_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 DEMO_NOTE = "Voorbeeld: deze meetings zijn verzonnen. (demo directory: these meetings are made up)"
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("directory", parents=[common], help="the meeting directory")
     dsub = p.add_subparsers(dest="directory_command", required=True)
     # `--db` works before or after the subcommand; the inner one must not reset the outer one.
@@ -145,7 +147,7 @@ async def run_near(args: argparse.Namespace) -> int:
         now = services.clock.now()
         if point is not None:
             nearby = await store.near(point[0], point[1], filters, limit=args.limit, max_km=args.max_km)
-            pairs = [(n.meeting, n.km) for n in nearby]
+            pairs: list[tuple[Meeting, float | None]] = [(n.meeting, n.km) for n in nearby]
         else:
             pairs = [(m, None) for m in await store.online(filters, limit=args.limit)]
         rows = []

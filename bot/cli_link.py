@@ -14,7 +14,9 @@ ENV_USERNAME = "EERSTESTAP_BOT_USERNAME"
 MAX_PAYLOAD = 64
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("link", parents=[common], help="print a t.me deep link for a poster, optionally as QR")
     p.add_argument("--tag", default=None, help="anonymous referral tag, e.g. kliniek_utrecht ([A-Za-z0-9_-])")
     p.add_argument(

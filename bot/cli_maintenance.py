@@ -8,7 +8,9 @@ import sys
 from bot.runtime import open_services
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("purge", parents=[common], help="erase users inactive for longer than the retention")
     p.set_defaults(func=run)
 

@@ -20,7 +20,9 @@ DEMO_REFUSAL = (
 )
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("run", parents=[common], help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
     p.add_argument("--webhook-url", default=None, help="public URL for webhook mode (default: long polling)")
     p.add_argument("--listen", default=None, help="address the webhook server listens on (default 0.0.0.0)")

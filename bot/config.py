@@ -268,9 +268,9 @@ class Config(BaseModel):
         ge=0.05,
         le=3600,
     )
-    poll_interval: Seconds | None = setting(
+    poll_interval: Seconds = setting(
         "EERSTESTAP_POLL_INTERVAL",
-        None,
+        0.0,
         Doc(
             "a number of seconds from 0 to 60", "`0` (`0.05` off Telegram)", "pause between getUpdates calls"
         ),

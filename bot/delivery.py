@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -306,7 +306,7 @@ class Scheduler:
     NEXT = "outgoing-next"
     SOON = "outgoing-soon"
 
-    def __init__(self, application: Application, sender: Sender) -> None:
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], sender: Sender) -> None:
         self.application = application
         self.sender = sender
         self.jobs = application.job_queue

@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext._utils import webhookhandler
 from telegram.request import HTTPXRequest
+from tornado.web import HTTPError
 
 log = logging.getLogger(__name__)
 FIELD_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")  # Bot API field names; anything else is not logged
@@ -85,7 +86,8 @@ class GuardedRequest(HTTPXRequest):
             data = json.loads(payload.decode("utf-8", "replace"))
         except ValueError as exc:
             raise TelegramError("Invalid server response") from exc
-        return screen_payload(self.repair(data))
+        screened: dict[str, Any] = screen_payload(self.repair(data))
+        return screened
 
     def repair(self, data: Any) -> Any:
         """A hook for subclasses that fix a server's answers first (see bot.lenient)."""
@@ -101,7 +103,7 @@ class GuardedTelegramHandler(webhookhandler.TelegramHandler):
             data = json.loads(self.request.body.decode("utf-8", "replace"))
         except ValueError as exc:
             log.warning("webhook body is not JSON")
-            raise webhookhandler.tornado.web.HTTPError(400, reason="Bad Request") from exc
+            raise HTTPError(400, reason="Bad Request") from exc
         data = screen_update(data)
         self.set_status(200)
         update = Update.de_json(data, self.bot)

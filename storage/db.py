@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,7 +53,7 @@ class Tx:
         await cur.close()
         return rowid
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> None:
         """Run one statement for many rows."""
         await self.conn.executemany(sql, rows)
 
@@ -63,7 +63,7 @@ class Tx:
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a query, or None."""
-        rows = await self.conn.execute_fetchall(sql, params)
+        rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
 
@@ -135,7 +135,7 @@ class Database:
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a read query."""
         async with self._lock:
-            rows = await self.conn.execute_fetchall(sql, params)
+            rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
     async def checkpoint(self) -> None:

@@ -207,7 +207,8 @@ class MeetingStore:
         m = await self.get(meeting_id)
         if m is None:
             return None
-        new = replace(m, **{k: tuple(v) if k == "types" else v for k, v in changes.items()})
+        updates: dict[str, Any] = {k: tuple(v) if k == "types" else v for k, v in changes.items()}
+        new = replace(m, **updates)
         row = to_row(new)
         row.update(content_hash=new.content_hash(), cell=_cell(new), id=meeting_id)
         sets = ", ".join(

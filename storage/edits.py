@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from storage.db import Database, Tx
 from storage.geo import cell_of
@@ -127,7 +128,7 @@ async def edit_meeting(
         fields["end_time"] = _shift(old.end_time, timedelta(minutes=(h1 * 60 + m1) - (h0 * 60 + m0)))
     previous = {k: getattr(old, k) for k in fields}
     if fields.get("conference_url") and old.attendance == "in_person":
-        fields_sql = {**fields, "attendance": "hybrid"}
+        fields_sql: dict[str, Any] = {**fields, "attendance": "hybrid"}
         previous["attendance"] = old.attendance
     else:
         fields_sql = dict(fields)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from storage.db import Database, Tx, in_chunks
 from storage.meeting import SELECT_MEETINGS, Meeting, from_row
@@ -88,11 +89,11 @@ class NewReminder:
     due_at: datetime
 
 
-def _trial(r: Sequence) -> Trial:
+def _trial(r: Sequence[Any]) -> Trial:
     return Trial(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
 
 
-def _rem(r: Sequence) -> ReminderRow:
+def _rem(r: Sequence[Any]) -> ReminderRow:
     return ReminderRow(
         r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), r[5], parse_utc(r[6]), r[7], r[8], r[9]
     )
@@ -401,7 +402,7 @@ class TrialStore:
                     "UPDATE reminders SET status = 'pending' WHERE status = 'claimed' AND lease_until <= ?",
                     (stamp,),
                 )
-                pick = (
+                pick: tuple[str, tuple[Any, ...]] = (
                     "SELECT id FROM reminders WHERE status = 'pending' AND due_at <= ? "
                     "ORDER BY due_at LIMIT ?",
                     (stamp, limit),

@@ -38,7 +38,8 @@ def parse_bytes(raw: bytes, fmt: str, source: str, program: str | None = None) -
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadValue(f"not valid JSON: {exc}") from exc
     module = {"meeting-guide": meeting_guide, "bmlt": bmlt, "nl-merged": nl_merged}[fmt]
-    return module.parse(data, source, program)
+    parsed: Parsed = module.parse(data, source, program)
+    return parsed
 
 
 def parse_file(
