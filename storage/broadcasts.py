@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.db import Database, Tx, in_chunks
-from storage.support import iso
+from storage.db import Database, Tx, in_chunks, parse_utc, utc_text
+from storage.trials import OPEN_SQL
 
 DEFAULT_LEASE = timedelta(seconds=60)  # the default of EERSTESTAP_OUTBOX_LEASE
 MAX_ATTEMPTS = 8
 OUTCOMES = ("sent", "blocked", "failed", "retry")
-OPEN_TRIAL = "('active', 'paused', 'done', 'ongoing')"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -89,7 +88,7 @@ async def _recipients_sql(tx: Tx, audience: Audience) -> tuple[str, list[Any]]:
         # Followers, and everyone whose trial with this meeting is still open.
         return (
             "SELECT user_key FROM follows WHERE meeting_id = ? UNION SELECT user_key FROM trials "
-            f"WHERE meeting_id = ? AND status IN {OPEN_TRIAL}",
+            f"WHERE meeting_id = ? AND status IN {OPEN_SQL}",
             [audience.meeting_id, audience.meeting_id],
         )
     if audience.program and audience.region:
@@ -135,7 +134,7 @@ async def create_broadcast(
             json.dumps(params or {}, ensure_ascii=False),
             text,
             created_by,
-            iso(now),
+            utc_text(now),
         ),
     )
     sql, sql_params = await _recipients_sql(tx, audience)
@@ -143,7 +142,7 @@ async def create_broadcast(
         "INSERT OR IGNORE INTO outbox(broadcast_id, user_key, next_attempt_at) "
         f"SELECT ?, r.user_key, ? FROM ({sql}) r JOIN users u ON u.user_key = r.user_key "
         "WHERE u.chat_box IS NOT NULL",
-        (bid, iso(now), *sql_params),
+        (bid, utc_text(now), *sql_params),
     )
     row = await tx.fetchone(f"SELECT COUNT(*) FROM ({sql})", sql_params)
     everyone = int(row[0]) if row else queued
@@ -184,8 +183,8 @@ async def claim(
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[Claimed]:
     """Atomically claim due rows (pending and due, or claimed with an expired lease) for one sender."""
-    until = iso(now + lease)
-    at = iso(now)
+    until = utc_text(now + lease)
+    at = utc_text(now)
     only = " AND user_key = ?" if user_key else ""
     extra = [user_key] if user_key else []
     async with db.tx() as tx:  # BEGIN IMMEDIATE: no other process claims in between
@@ -235,8 +234,8 @@ async def settle(
         {
             "outcome": outcome,
             "max": MAX_ATTEMPTS,
-            "retry_at": iso(retry_at) if retry_at else None,
-            "now": iso(now),
+            "retry_at": utc_text(retry_at) if retry_at else None,
+            "now": utc_text(now),
             "id": outbox_id,
         },
     )
@@ -246,7 +245,7 @@ async def settle(
     if status == "pending" and retry_at is None:  # a network error without a time: back off
         await db.execute(
             "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
-            (iso(now + backoff(attempts)), outbox_id),
+            (utc_text(now + backoff(attempts)), outbox_id),
         )
     return str(status)
 
@@ -260,7 +259,7 @@ async def next_due_at(db: Database) -> datetime | None:
         "UNION ALL SELECT min(b.created_at) FROM broadcasts b WHERE b.status = 'sending' AND NOT EXISTS "
         "(SELECT 1 FROM outbox o WHERE o.broadcast_id = b.id AND o.status IN ('pending', 'claimed')))"
     )
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+    return parse_utc(row[0]) if row and row[0] else None
 
 
 async def finish_ready(
@@ -282,7 +281,7 @@ async def finish_ready(
         for r in rows:
             await tx.execute(
                 "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending'",
-                (iso(now), r[0]),
+                (utc_text(now), r[0]),
             )
             got = await tx.fetchone(f"SELECT {_BCOLS} FROM broadcasts WHERE id = ?", (r[0],))
             out.append((_broadcast(got), r[1] or ""))

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from storage.db import Database, in_chunks
+from storage.db import Database, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed
 from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, from_row, to_row
@@ -140,7 +140,7 @@ class MeetingStore:
             if not parsed.rejected:
                 report.warnings.append({"record": "-", "warning": "empty feed: nothing changed"})
             return report
-        stamp = now.isoformat(timespec="seconds")
+        stamp = utc_text(now)
         async with self.db.tx() as tx:
             existing = {
                 r[0]: (r[1], r[2])
@@ -185,7 +185,7 @@ class MeetingStore:
     async def add(self, meeting: Meeting, now: datetime) -> int:
         """Insert or replace one meeting by (source, slug) without touching others; returns its id."""
         row = to_row(meeting)
-        row.update(content_hash=meeting.content_hash(), last_seen=now.isoformat(timespec="seconds"))
+        row.update(content_hash=meeting.content_hash(), last_seen=utc_text(now))
         row["cell"] = _cell(meeting)
         _PLACED.pop(self.db, None)
         async with self.db.tx() as tx:

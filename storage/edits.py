@@ -11,10 +11,9 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from storage.db import Database, Tx
+from storage.db import Database, Tx, utc_text
 from storage.geo import cell_of
 from storage.meeting import SELECT_MEETINGS, Meeting, from_row
-from storage.support import iso
 
 SUPPORT_SOURCE = (
     "beheer-chat"  # source of meetings added in the chat; imports of other sources never touch it
@@ -60,7 +59,14 @@ async def _change(
     **values: object,
 ) -> int:
     cols = ["meeting_id", "kind", "on_date", "actor", "created_at", *values]
-    params = [meeting_id, kind, on_date.isoformat() if on_date else None, actor, iso(now), *values.values()]
+    params = [
+        meeting_id,
+        kind,
+        on_date.isoformat() if on_date else None,
+        actor,
+        utc_text(now),
+        *values.values(),
+    ]
     return await tx.insert(
         f"INSERT INTO meeting_changes({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", params
     )
@@ -261,6 +267,6 @@ async def add_meeting(
             cell_of(lat, lon) if lat is not None and lon is not None and attendance != "online" else None,
             conference_url,
             now.date().isoformat(),
-            iso(now),
+            utc_text(now),
         ),
     )

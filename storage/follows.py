@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, utc_text
 
 
 async def follow(db: Database, user_key: str, meeting_id: int, now: datetime) -> bool:
     """Follow a meeting; False if already followed."""
     changed = await db.execute(
         "INSERT OR IGNORE INTO follows(user_key, meeting_id, created_at) VALUES (?, ?, ?)",
-        (user_key, meeting_id, now.isoformat(timespec="seconds")),
+        (user_key, meeting_id, utc_text(now)),
     )
     return changed > 0
 

@@ -12,29 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from storage.db import Database, Tx, in_chunks
+from storage.db import Database, Tx, in_chunks, parse_utc, utc_text
 from storage.meeting import SELECT_MEETINGS, Meeting, from_row
 from storage.occurrences import DEFAULT_ZONE, zone
 
 OPEN_STATUSES = ("active", "paused", "done", "ongoing")
+# The same list for SQL, written exactly as the partial index trials_one_open has it (so SQLite uses it).
+OPEN_SQL = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 ENDED_STATUSES = ("finished", "stopped")
 KEEP_ENDED = timedelta(days=14)
 GOAL = 6
 _TRIAL_COLS = "id, user_key, meeting_id, program, remind, attended, status, started_at, ended_at"
 _REM_COLS = "id, user_key, trial_id, meeting_id, on_date, kind, due_at, attempts, answer, status"
-
-
-def utc_text(dt: datetime) -> str:
-    """An aware datetime as sortable UTC text."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc(text: str) -> datetime:
-    """Sortable UTC text back to an aware datetime."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def month_of(now: datetime) -> str:
@@ -125,8 +117,7 @@ class TrialStore:
     async def open_trial(self, user_key: str) -> Trial | None:
         """The pseudonym's trial that has not ended, if any."""
         row = await self.db.fetchone(
-            f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN "
-            "('active', 'paused', 'done', 'ongoing')",
+            f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN {OPEN_SQL}",
             (user_key,),
         )
         return _trial(row) if row else None
@@ -139,8 +130,7 @@ class TrialStore:
         """Begin a trial (or return the open one) and count it, anonymously, as started."""
         async with self.db.tx() as tx:
             row = await tx.fetchone(
-                f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN "
-                "('active', 'paused', 'done', 'ongoing')",
+                f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN {OPEN_SQL}",
                 (user_key,),
             )
             if row is not None:
@@ -278,8 +268,7 @@ class TrialStore:
     async def participants(self, meeting_id: int) -> list[str]:
         """Pseudonyms with an open trial on a meeting (for support broadcasts about changes)."""
         rows = await self.db.fetchall(
-            "SELECT user_key FROM trials WHERE meeting_id = ? AND status IN ('active', 'paused', 'done', "
-            "'ongoing')",
+            f"SELECT user_key FROM trials WHERE meeting_id = ? AND status IN {OPEN_SQL}",
             (meeting_id,),
         )
         return [r[0] for r in rows]
@@ -287,8 +276,7 @@ class TrialStore:
     async def trials_for_meeting(self, meeting_id: int) -> list[Trial]:
         """Open trials on a meeting."""
         rows = await self.db.fetchall(
-            f"SELECT {_TRIAL_COLS} FROM trials WHERE meeting_id = ? AND status IN ('active', 'paused', "
-            "'done', 'ongoing')",
+            f"SELECT {_TRIAL_COLS} FROM trials WHERE meeting_id = ? AND status IN {OPEN_SQL}",
             (meeting_id,),
         )
         return [_trial(r) for r in rows]
