@@ -14,9 +14,9 @@ from conversations.flows.support import URL_RE, parse_time
 from conversations.support_actions import publish
 from storage import broadcasts as bstore
 from storage.directory import MeetingStore
-from storage.edits import SUPPORT_SOURCE, get_meeting
+from storage.edits import SUPPORT_SOURCE
 from storage.importers import FORMATS, BadValue, parse_file
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.support import SupportStore, figures, write_audit
 
 

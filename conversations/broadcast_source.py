@@ -15,8 +15,7 @@ from conversations.flows.base import button_id
 from conversations.outgoing import Outcome, register_source
 from conversations.types import Button, Outgoing, Reply
 from storage import broadcasts as store
-from storage.edits import get_meeting
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.support import forget_unneeded_chats
 
 KIND = "broadcast"

@@ -286,11 +286,3 @@ async def finish_ready(
             got = await tx.fetchone(f"SELECT {_BCOLS} FROM broadcasts WHERE id = ?", (r[0],))
             out.append((_broadcast(got), r[1] or ""))
     return out
-
-
-async def outbox_counts(db: Database, broadcast_id: int) -> dict[str, int]:
-    """Rows per status of one broadcast (rows of erased recipients are gone)."""
-    rows = await db.fetchall(
-        "SELECT status, COUNT(*) FROM outbox WHERE broadcast_id = ? GROUP BY status", (broadcast_id,)
-    )
-    return {r[0]: r[1] for r in rows}

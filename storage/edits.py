@@ -13,18 +13,12 @@ from typing import Any
 
 from storage.db import Database, Tx, utc_text
 from storage.geo import cell_of
-from storage.meeting import SELECT_MEETINGS, Meeting, from_row
+from storage.meeting import SELECT_MEETINGS, Meeting, from_row, get_meeting
 
 SUPPORT_SOURCE = (
     "beheer-chat"  # source of meetings added in the chat; imports of other sources never touch it
 )
 EDITABLE = ("start_time", "end_time", "location", "address", "city", "conference_url")
-
-
-async def get_meeting(db: Database | Tx, meeting_id: int) -> Meeting | None:
-    """One meeting by id."""
-    row = await db.fetchone(f"{SELECT_MEETINGS} WHERE id = ?", (meeting_id,))
-    return from_row(row) if row else None
 
 
 async def search_meetings(db: Database, query: str, limit: int = 8) -> list[Meeting]:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from storage.db import Database, Tx, utc_text
 from storage.keys import KeyRing
+from storage.referrals import referral_counts
 from storage.trials import OPEN_SQL
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -217,12 +218,11 @@ async def figures(db: Database, months: int = 12) -> dict[str, list[str]]:
         (months * 12,),
     )
     trials = [f"{r[0]} {r[1]}: {small(r[2])} / {small(r[3])} / {small(r[4])}" for r in rows]
-    rows = await db.fetchall(
-        "SELECT substr(day, 1, 7) AS month, tag, SUM(count) FROM referrals GROUP BY month, tag "
-        "ORDER BY month DESC, tag LIMIT ?",
-        (months * 50,),
-    )
-    return {"trials": trials, "referrals": [f"{r[0]} {r[1]}: {small(int(r[2]))}" for r in rows]}
+    per_month: dict[tuple[str, str], int] = {}
+    for tag, day, count in await referral_counts(db):
+        per_month[day[:7], tag] = per_month.get((day[:7], tag), 0) + count
+    newest = sorted(per_month, key=lambda k: (-int(k[0].replace("-", "")), k[1]))[: months * 50]
+    return {"trials": trials, "referrals": [f"{m} {tag}: {small(per_month[m, tag])}" for m, tag in newest]}
 
 
 _UNNEEDED = (

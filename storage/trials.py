@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from storage.db import Database, Tx, in_chunks, parse_utc, utc_text
-from storage.meeting import SELECT_MEETINGS, Meeting, from_row
 from storage.occurrences import DEFAULT_ZONE, zone
 
 OPEN_STATUSES = ("active", "paused", "done", "ongoing")
@@ -96,21 +95,6 @@ class TrialStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    # --- meetings (read only) -------------------------------------------------------------------
-
-    async def meetings(self, ids: Iterable[int]) -> dict[int, Meeting]:
-        """Meeting facts by id (missing ids are left out)."""
-        wanted = list(dict.fromkeys(ids))
-        out: dict[int, Meeting] = {}
-        for chunk, marks in in_chunks(wanted):
-            rows = await self.db.fetchall(f"{SELECT_MEETINGS} WHERE id IN ({marks})", chunk)
-            out.update({r["id"]: from_row(r) for r in rows})
-        return out
-
-    async def meeting(self, meeting_id: int) -> Meeting | None:
-        """One meeting's facts, or None."""
-        return (await self.meetings([meeting_id])).get(meeting_id)
 
     # --- trials ---------------------------------------------------------------------------------
 
@@ -248,13 +232,6 @@ class TrialStore:
                     (rem.trial_id, rem.on_date.isoformat()),
                 )
         return rem
-
-    async def reminder(self, user_key: str, reminder_id: int) -> ReminderRow | None:
-        """One queued row of a pseudonym."""
-        row = await self.db.fetchone(
-            f"SELECT {_REM_COLS} FROM reminders WHERE id = ? AND user_key = ?", (reminder_id, user_key)
-        )
-        return _rem(row) if row else None
 
     async def open_checkin(self, user_key: str) -> int | None:
         """The latest check-in sent to a pseudonym and not answered yet (for a typed 'ja' / 'nee')."""

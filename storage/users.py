@@ -68,10 +68,6 @@ class UserStore:
             (user_key, self.keys.seal(chat_id, user_key), utc_text(at), utc_text(at + self.retention)),
         )
 
-    async def forget_chat(self, user_key: str) -> None:
-        """Drop the sealed chat id once nothing has to be sent any more."""
-        await self.db.execute("UPDATE users SET chat_box = NULL WHERE user_key = ?", (user_key,))
-
     async def chat_id(self, user_key: str) -> int | None:
         """Unseal the chat id of a pseudonym, if one is kept."""
         row = await self.db.fetchone("SELECT chat_box FROM users WHERE user_key = ?", (user_key,))

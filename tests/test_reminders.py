@@ -13,6 +13,7 @@ from conversations.context import Services
 from conversations.reminders import SOURCE, when_words
 from conversations.trial_schedule import checkin_due, occurrence, reminder_due, top_up
 from conversations.types import Outgoing
+from storage.meeting import get_meeting
 from storage.trials import TrialStore
 
 USER = "u" * 64
@@ -24,7 +25,7 @@ def z(*args: int) -> datetime:
 
 async def meeting_info(services: Services, **fields: object):
     mid = await add_meeting(services.db, **fields)
-    info = await TrialStore(services.db).meeting(mid)
+    info = await get_meeting(services.db, mid)
     assert info is not None
     return info
 

@@ -12,9 +12,8 @@ from conversations.meeting_format import card_text, demo_line
 from conversations.types import Button, Document, Pin, Reply
 from conversations.upcoming import next_of
 from storage import follows
-from storage.directory import MeetingStore
 from storage.edits import latest_note
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.support import forget_chat_if_unneeded
 
 CARD_OCCURRENCES = 4
@@ -58,7 +57,7 @@ class CardFlow(Flow):
 
     async def start(self, ctx: Context, arg: str = "") -> Reply:
         meeting_id = parse_id(arg)
-        meeting = await MeetingStore(ctx.db).get(meeting_id) if meeting_id is not None else None
+        meeting = await get_meeting(ctx.db, meeting_id) if meeting_id is not None else None
         if meeting is None:
             return not_found(ctx)
         ctx.goto("card", "show", meeting=meeting.id, back=back_target(ctx), near=near_data(ctx))
@@ -66,7 +65,7 @@ class CardFlow(Flow):
 
     async def show(self, ctx: Context) -> Reply:
         meeting_id = ctx.data.get("meeting")
-        meeting = await MeetingStore(ctx.db).get(int(meeting_id)) if meeting_id else None
+        meeting = await get_meeting(ctx.db, int(meeting_id)) if meeting_id else None
         if meeting is None:
             return not_found(ctx)
         return await self.card(ctx, meeting)
@@ -109,8 +108,7 @@ class CardFlow(Flow):
         meeting_id = parse_id(args[0]) if args else None
         if meeting_id is None:
             return None
-        store = MeetingStore(ctx.db)
-        meeting = await store.get(meeting_id)
+        meeting = await get_meeting(ctx.db, meeting_id)
         if meeting is None:
             return not_found(ctx)
         if ctx.flow != "card" or ctx.data.get("meeting") != meeting_id:

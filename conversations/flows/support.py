@@ -21,7 +21,7 @@ from conversations.support_actions import publish, split_place
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
 from storage import edits
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.occurrences import next_slots
 from storage.support import CODE_LENGTH, SupportStore, Worker, figures, normalise_code
 
@@ -100,7 +100,7 @@ class SupportFlow(Flow):
         if ctx.step in ("find",):
             return self.ask(ctx, "support.find.ask", "find")
         if mid and ctx.step not in ("menu", ""):
-            meeting = await edits.get_meeting(ctx.db, int(mid))
+            meeting = await get_meeting(ctx.db, int(mid))
             if meeting is not None:
                 return self.meeting_screen(ctx, meeting)
         return self.menu(ctx, worker)
@@ -167,7 +167,7 @@ class SupportFlow(Flow):
 
     async def meeting(self, ctx: Context) -> Meeting | None:
         mid = ctx.data.get("mid")
-        return await edits.get_meeting(ctx.db, int(mid)) if mid else None
+        return await get_meeting(ctx.db, int(mid)) if mid else None
 
     def dates(self, ctx: Context, m: Meeting, action: str) -> Reply:
         slots = next_slots(m.weekday, m.start_time, m.end_time, m.timezone, ctx.now, DATES_SHOWN)
@@ -190,7 +190,7 @@ class SupportFlow(Flow):
             ctx.goto(self.name, "find")
             return self.ask(ctx, "support.find.ask", "find")
         if action == "m" and arg.isdigit():
-            m = await edits.get_meeting(ctx.db, int(arg))
+            m = await get_meeting(ctx.db, int(arg))
             return self.meeting_screen(ctx, m) if m else self.menu(ctx, worker)
         if action == "log":
             return await self.log(ctx)
@@ -486,7 +486,7 @@ class SupportFlow(Flow):
                 approximate=town is not None,
             )
         await self.store(ctx).audit(ctx.now, worker.id, "add", mid, str(d["prog"]))
-        m = await edits.get_meeting(ctx.db, mid)
+        m = await get_meeting(ctx.db, mid)
         assert m is not None
         reply = Reply().add(ctx.t.t("support.add.saved"))
         return reply.extend(self.meeting_screen(ctx, m))

@@ -15,8 +15,7 @@ from conversations.flows.common import nav_row
 from conversations.trial_schedule import REMIND_CHOICES, next_dates, reschedule, top_up, upcoming
 from conversations.types import Button, Document, Reply
 from storage import follows
-from storage.directory import MeetingStore
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.occurrences import Occurrence, slot_on
 from storage.support import forget_chat_if_unneeded
 from storage.trials import GOAL, Trial, TrialStore
@@ -63,7 +62,7 @@ class TrialFlow(Flow):
 
     async def offer(self, ctx: Context, meeting_id: int) -> Reply:
         """Explain the trial and ask when to remind (or offer to switch an open trial to this meeting)."""
-        meeting = await self.store(ctx).meeting(meeting_id)
+        meeting = await get_meeting(ctx.db, meeting_id)
         if meeting is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         current = await self.store(ctx).open_trial(ctx.user_key)
@@ -109,7 +108,7 @@ class TrialFlow(Flow):
                     self.home_row(ctx),
                 ],
             )
-        meeting = await self.store(ctx).meeting(trial.meeting_id)
+        meeting = await get_meeting(ctx.db, trial.meeting_id)
         if meeting is None:
             return reply.add(
                 ctx.t.t("trial.meeting_gone"), [[self.button(ctx.t.t("trial.btn.stop"), "stop")]]
@@ -206,7 +205,7 @@ class TrialFlow(Flow):
         store = self.store(ctx)
         if await store.open_trial(ctx.user_key) is not None:
             return await self.mine(ctx)
-        meeting = await store.meeting(meeting_id)
+        meeting = await get_meeting(ctx.db, meeting_id)
         if meeting is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         trial = await store.start(ctx.user_key, meeting.id, meeting.program, remind, ctx.now)
@@ -234,7 +233,7 @@ class TrialFlow(Flow):
         meeting_id = int(args[0])
         store = self.store(ctx)
         current = await store.open_trial(ctx.user_key)
-        meeting = await store.meeting(meeting_id)
+        meeting = await get_meeting(ctx.db, meeting_id)
         if meeting is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         if current is None:
@@ -322,8 +321,8 @@ class TrialFlow(Flow):
     async def on_ics(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
         store = self.store(ctx)
         trial = await store.open_trial(ctx.user_key)
-        info = await store.meeting(trial.meeting_id) if trial else None
-        meeting = await MeetingStore(ctx.db).get(info.id) if info else None
+        info = await get_meeting(ctx.db, trial.meeting_id) if trial else None
+        meeting = info
         if info is None or meeting is None:
             return await self.mine(ctx)
         occs = await next_dates(ctx.db, info, ctx.now, GOAL)
