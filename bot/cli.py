@@ -23,6 +23,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_run",
     "bot.cli_link",
     "bot.cli_admin",
+    "bot.cli_print",
 )
 
 
@@ -60,6 +61,7 @@ OPTION_SETTINGS = {
     "listen": "EERSTESTAP_LISTEN",
     "port": "EERSTESTAP_PORT",
     "allow_demo": "EERSTESTAP_ALLOW_DEMO",
+    "feeds": "EERSTESTAP_FEEDS",
 }
 
 

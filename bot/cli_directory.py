@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli_sync import register_sync
 from bot.runtime import open_services
 from conversations.upcoming import next_of
 from storage.directory import Filters, MeetingStore
@@ -54,6 +55,8 @@ def register(
     near.add_argument("--max-km", type=float, default=50.0)
     near.add_argument("--json", action="store_true")
     near.set_defaults(func=run_near)
+
+    register_sync(dsub, leaf)
 
     stats = dsub.add_parser("stats", parents=[leaf], help="counts and what needs attention")
     stats.add_argument("--json", action="store_true")

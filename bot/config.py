@@ -302,6 +302,15 @@ class Config(BaseModel):
         ge=1,
         le=1000,
     )
+    feeds: Annotated[Path | None, BeforeValidator(_file_path)] = setting(
+        "EERSTESTAP_FEEDS",
+        None,
+        Doc(
+            "the path of a file, not a directory",
+            "(none)",
+            "the feeds file of `eerstestap directory sync`; same as `--feeds`",
+        ),
+    )
     outbox_lease: Seconds = setting(
         "EERSTESTAP_OUTBOX_LEASE",
         60.0,

@@ -9,12 +9,13 @@ import json
 import math
 import sqlite3
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from storage.db import Database, in_chunks, utc_text
+from storage.db import Database, Tx, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed
 from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, from_row, to_row
@@ -35,6 +36,34 @@ _UPSERT = (
 DAY_PARTS = {"morning": ("00:00", "11:59"), "afternoon": ("12:00", "17:59"), "evening": ("18:00", "23:59")}
 
 
+NOTABLE = ("weekday", "start_time", "location", "address", "city", "conference_url", "attendance")
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingChange:
+    """A change an import made to a meeting that people who follow it should hear of."""
+
+    meeting_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The notable fields that differ, in NOTABLE order."""
+        return tuple(f for f in NOTABLE if self.before.get(f) != self.after.get(f))
+
+    @property
+    def deactivated(self) -> bool:
+        return self.after.get("attendance") == "inactive" and self.before.get("attendance") != "inactive"
+
+    @property
+    def reactivated(self) -> bool:
+        return self.before.get("attendance") == "inactive" and self.after.get("attendance") != "inactive"
+
+
+OnChanges = Callable[[Tx, list[MeetingChange]], Awaitable[int]]
+
+
 @dataclass(slots=True)
 class ImportReport:
     """What an import did. `rejected` is a list of {record, reason}; warnings flag fixable mess."""
@@ -48,6 +77,8 @@ class ImportReport:
     online: int = 0
     warnings: list[dict[str, str]] = field(default_factory=list)
     unknown_types: list[str] = field(default_factory=list)
+    changed: list[MeetingChange] = field(default_factory=list)
+    notified: int = 0
 
     @property
     def changes(self) -> int:
@@ -125,10 +156,15 @@ class MeetingStore:
     # --- import ---------------------------------------------------------------------------------
 
     async def import_parsed(
-        self, parsed: Parsed, source: str, now: datetime, *, strict: bool = False, is_demo: bool = False
-    ) -> ImportReport:
+        self, parsed: Parsed, source: str, now: datetime, *, strict: bool = False, is_demo: bool = False,
+        on_changes: OnChanges | None = None,
+    ) -> ImportReport:  # fmt: skip
         """Store a parsed feed in one transaction: add, update, leave unchanged, and deactivate the
-        meetings of this source that disappeared. With strict, any rejected record changes nothing."""
+        meetings of this source that disappeared. With strict, any rejected record changes nothing.
+
+        `report.changed` lists the notable changes (day, time, place, link, gone); `on_changes` runs in
+        the same transaction with them (to queue the messages about them), and returns how many it queued.
+        """
         report = ImportReport(
             rejected=list(parsed.rejected),
             warnings=list(parsed.warnings),
@@ -142,17 +178,21 @@ class MeetingStore:
             return report
         stamp = utc_text(now)
         async with self.db.tx() as tx:
-            existing = {
-                r[0]: (r[1], r[2])
+            before = {
+                r[0]: r
                 for r in await tx.fetchall(
-                    "SELECT slug, content_hash, attendance FROM meetings WHERE source = ?", (source,)
+                    f"SELECT slug, content_hash, id, {', '.join(NOTABLE)} FROM meetings WHERE source = ?",
+                    (source,),
                 )
             }
+            existing = {slug: (r[1], r["attendance"]) for slug, r in before.items()}
             rows = []
+            digests: dict[str, str] = {}
             for m in parsed.meetings:
                 if m.source != source or m.is_demo != is_demo:
                     m = replace(m, source=source, is_demo=is_demo)
                 digest = m.content_hash()
+                digests[m.slug] = digest
                 old = existing.get(m.slug)
                 if old is None:
                     report.added += 1
@@ -177,6 +217,10 @@ class MeetingStore:
                     "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
                     "AND attendance != 'inactive'"
                 )
+            touched = [s for s, r in before.items() if digests.get(s) != r[1]]
+            report.changed = await _notable_changes(tx, source, before, touched)
+            if on_changes is not None and report.changed:
+                report.notified = await on_changes(tx, report.changed)
         _PLACED.pop(self.db, None)
         report.total = len(parsed.meetings)
         report.online = sum(1 for m in parsed.meetings if m.attendance == "online")
@@ -447,6 +491,25 @@ def to_meeting_guide(m: Meeting) -> dict[str, Any]:
         "updated": m.updated,
     }
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+async def _notable_changes(
+    tx: Tx, source: str, before: dict[str, Any], slugs: list[str]
+) -> list[MeetingChange]:
+    """Compare notable fields of existing meetings before and after an import (support edits applied)."""
+    out: list[MeetingChange] = []
+    for chunk, marks in in_chunks(slugs):
+        rows = await tx.fetchall(
+            f"SELECT slug, {', '.join(NOTABLE)} FROM meetings WHERE source = ? AND slug IN ({marks})",
+            (source, *chunk),
+        )
+        for r in rows:
+            old = before[r[0]]
+            b = {f: old[f] for f in NOTABLE}
+            a = {f: r[f] for f in NOTABLE}
+            if a != b:
+                out.append(MeetingChange(int(old["id"]), b, a))
+    return out
 
 
 def _reader(db: Database) -> sqlite3.Connection:

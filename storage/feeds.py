@@ -1,0 +1,84 @@
+"""What each feed source last answered (for conditional requests and reports), and the re-time queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, Tx, in_chunks
+
+STATUSES = ("unchanged", "updated", "held", "failed")
+_COLS = "name, etag, last_modified, status, detail, checked_at, changed_at"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """The last sync of one source."""
+
+    name: str
+    etag: str | None
+    last_modified: str | None
+    status: str
+    detail: str | None
+    checked_at: str
+    changed_at: str | None
+
+
+async def feed_state(db: Database, name: str) -> FeedState | None:
+    """The last sync of a source, or None if it never ran."""
+    row = await db.fetchone(f"SELECT {_COLS} FROM feed_state WHERE name = ?", (name,))
+    return FeedState(*row) if row else None
+
+
+async def feed_states(db: Database) -> list[FeedState]:
+    """Every source's last sync, by name."""
+    rows = await db.fetchall(f"SELECT {_COLS} FROM feed_state ORDER BY name")
+    return [FeedState(*r) for r in rows]
+
+
+async def record_sync(
+    db: Database | Tx, name: str, status: str, now: datetime, *, detail: str | None = None,
+    etag: str | None = None, last_modified: str | None = None, validators: bool = False,
+) -> None:  # fmt: skip
+    """Store a sync's outcome; the HTTP validators change only when `validators` (a version was applied)."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown sync status {status!r}")
+    stamp = now.isoformat(timespec="seconds")
+    changed = stamp if status == "updated" else None
+    await db.execute(
+        "INSERT INTO feed_state(name, etag, last_modified, status, detail, checked_at, changed_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET status = excluded.status, "
+        "detail = excluded.detail, checked_at = excluded.checked_at, "
+        "changed_at = coalesce(excluded.changed_at, feed_state.changed_at), "
+        "etag = CASE WHEN ? THEN excluded.etag ELSE feed_state.etag END, "
+        "last_modified = CASE WHEN ? THEN excluded.last_modified ELSE feed_state.last_modified END",
+        (name, etag, last_modified, status, detail, stamp, changed, int(validators), int(validators)),
+    )
+
+
+async def active_slugs(db: Database, source: str) -> set[str]:
+    """The slugs of a source's meetings that are shown now."""
+    rows = await db.fetchall(
+        "SELECT slug FROM meetings WHERE source = ? AND attendance != 'inactive'", (source,)
+    )
+    return {r[0] for r in rows}
+
+
+async def queue_retime(tx: Tx, meeting_ids: Iterable[int]) -> None:
+    """Mark meetings whose reminders must be re-timed (inside the import's transaction)."""
+    await tx.executemany(
+        "INSERT OR IGNORE INTO retime_queue(meeting_id) VALUES (?)", [(i,) for i in meeting_ids]
+    )
+
+
+async def pending_retime(db: Database) -> list[int]:
+    """Meetings still waiting to have their reminders re-timed."""
+    return [r[0] for r in await db.fetchall("SELECT meeting_id FROM retime_queue ORDER BY meeting_id")]
+
+
+async def retimed(db: Database, meeting_ids: list[int]) -> None:
+    """Forget meetings whose reminders have been re-timed."""
+    async with db.tx() as tx:
+        for chunk, marks in in_chunks(meeting_ids):
+            await tx.execute(f"DELETE FROM retime_queue WHERE meeting_id IN ({marks})", chunk)
