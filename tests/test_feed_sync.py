@@ -19,6 +19,7 @@ from conversations.engine import Engine
 from conversations.types import Input
 from storage.directory import MeetingStore
 from storage.feeds import feed_state, pending_retime
+from storage.meeting import get_meeting
 from storage.trials import TrialStore
 from tests.conftest import run_cli
 from tests.support_helpers import add_follower, drain
@@ -129,7 +130,7 @@ async def test_a_moved_meeting_reaches_its_follower_and_trial_participant_once(
     assert await pending_retime(services.db) == []
     after = [r for r in await TrialStore(services.db).queued(trial.id) if r.status == "pending"]
     assert after and all(r.on_date.isoweekday() == 3 for r in after)  # re-timed to Wednesdays at once
-    card = await MeetingStore(services.db).get(mid)
+    card = await get_meeting(services.db, mid)
     assert card is not None and (card.weekday, card.start_time) == (3, "20:00")
 
     sent = [o for o in await drain(services, services.clock.now()) if o.kind == "broadcast"]
