@@ -65,15 +65,25 @@ async def fetch_username(config: Config) -> str | None:
         return bot.username
 
 
+async def bot_username(args: argparse.Namespace) -> str | None:
+    """--username, else EERSTESTAP_BOT_USERNAME, else getMe with the token; says what to set when none."""
+    username = args.username or args.config.bot_username or await fetch_username(args.config)
+    if not username:
+        print(
+            f"eerstestap {args.command}: give --username, or set {ENV_USERNAME} or TELEGRAM_BOT_TOKEN",
+            file=sys.stderr,
+        )
+    return username
+
+
 async def run(args: argparse.Namespace) -> int:
     try:
         payload = payload_for(args.tag, args.flow)
     except ValueError as exc:
         print(f"eerstestap link: {exc}", file=sys.stderr)
         return 2
-    username = args.username or args.config.bot_username or await fetch_username(args.config)
+    username = await bot_username(args)
     if not username:
-        print(f"eerstestap link: set {ENV_USERNAME} (or TELEGRAM_BOT_TOKEN)", file=sys.stderr)
         return 2
     url = link_for(username, payload)
     print(url)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.cli_directory import resolve_point
-from bot.cli_link import ENV_USERNAME, fetch_username, link_for, payload_for
+from bot.cli_link import ENV_USERNAME, bot_username, link_for, payload_for
 from bot.runtime import open_services
 from content import LANGUAGES
 from content.i18n import translator
@@ -40,17 +40,6 @@ def register(
     p.set_defaults(func=run_list)
 
 
-async def _username(args: argparse.Namespace) -> str | None:
-    return args.username or args.config.bot_username or await fetch_username(args.config)
-
-
-def _no_username(command: str) -> int:
-    print(
-        f"eerstestap {command}: give --username, or set {ENV_USERNAME} or TELEGRAM_BOT_TOKEN", file=sys.stderr
-    )
-    return 2
-
-
 async def _write(path: Path, data: bytes) -> None:
     def write() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,12 +54,8 @@ async def run_poster(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"eerstestap poster: {exc}", file=sys.stderr)
         return 2
-    username = await _username(args)
+    username = await bot_username(args)
     if not username:
-        print(
-            f"eerstestap poster: set {ENV_USERNAME} (or TELEGRAM_BOT_TOKEN), or give --username",
-            file=sys.stderr,
-        )
         return 2
     url = link_for(username, payload)
     await _write(args.output, poster_pdf(translator(args.lang), url, args.flow))
@@ -86,12 +71,8 @@ async def run_list(args: argparse.Namespace) -> int:
     if isinstance(point, str):
         print(f"eerstestap list: {point}", file=sys.stderr)
         return 2
-    username = await _username(args)
+    username = await bot_username(args)
     if not username:
-        print(
-            f"eerstestap list: set {ENV_USERNAME} (or TELEGRAM_BOT_TOKEN), or give --username",
-            file=sys.stderr,
-        )
         return 2
     t = translator(args.lang)
     async with open_services(args.config) as services:
