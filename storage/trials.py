@@ -313,13 +313,6 @@ class TrialStore:
                 rows,
             )
 
-    async def queued(self, trial_id: int) -> list[ReminderRow]:
-        """Every queued row of a trial, by date."""
-        rows = await self.db.fetchall(
-            f"SELECT {_REM_COLS} FROM reminders WHERE trial_id = ? ORDER BY on_date, kind DESC", (trial_id,)
-        )
-        return [_rem(r) for r in rows]
-
     async def window(self, trial_ids: Iterable[int]) -> dict[int, tuple[date | None, int]]:
         """Per trial: the latest scheduled local date, and how many dates still have a pending row."""
         ids = list(dict.fromkeys(trial_ids))
