@@ -28,7 +28,8 @@ from storage.directory import Filters, MeetingStore  # noqa: E402
 from storage.importers import parse_bytes  # noqa: E402
 from storage.meeting import Meeting  # noqa: E402
 
-REAL = ROOT.parent / "shared" / "data" / "nl-meetings-2026-07-18.json"
+SHARED = Path(os.environ.get("EERSTESTAP_SHARED_DIR") or ROOT.parent / "shared")
+REAL = SHARED / "data" / "nl-meetings-2026-07-18.json"
 DEMO = ROOT / "content" / "demo" / "demo_meetings.json"
 NOW = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
 

@@ -28,8 +28,16 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
 
 
 def parse_local_time(text: str) -> datetime:
-    """'2026-03-27T12:00' as Europe/Amsterdam local time (an explicit offset is respected)."""
-    dt = datetime.fromisoformat(text)
+    """'2026-03-27T12:00' as Europe/Amsterdam local time (an explicit offset is respected).
+
+    Raises ValueError with one sentence a person can act on.
+    """
+    try:
+        dt = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"--now {text!r} is not a date and time; write it like 2026-03-27T12:00 (Amsterdam time)."
+        ) from None
     return dt if dt.tzinfo else dt.replace(tzinfo=zone(DEFAULT_ZONE))
 
 

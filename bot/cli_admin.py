@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.runtime import open_services
+from content.i18n import translator
+from conversations.clock import Clock, FixedClock
 from conversations.context import Services
-from conversations.flows.support import URL_RE, parse_time
-from conversations.support_actions import publish
+from conversations.flows.support import parse_time
+from conversations.support_actions import publish, refusal, region_refusal
 from storage import broadcasts as bstore
 from storage.directory import MeetingStore
 from storage.edits import SUPPORT_SOURCE
@@ -29,6 +31,10 @@ def register(
     def cmd(name: str, help_text: str, func: Any) -> argparse.ArgumentParser:
         c = cmds.add_parser(name, parents=[common], help=help_text)
         c.add_argument("--json", action="store_true", help="print the result as one JSON object")
+        c.add_argument(
+            "--now", type=_now_arg, default=None,
+            help="act as if it were this Amsterdam time, e.g. 2026-03-23T12:00 (scripts and tests)",
+        )  # fmt: skip
         c.set_defaults(func=func)
         return c
 
@@ -87,6 +93,20 @@ def _audience_args(c: argparse.ArgumentParser) -> None:
     )
 
 
+def _now_arg(text: str) -> datetime:
+    from bot.cli import parse_local_time
+
+    try:
+        return parse_local_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--now ")) from None
+
+
+def _clock(args: argparse.Namespace) -> Clock | None:
+    """A fixed clock for --now, else None (the system clock)."""
+    return FixedClock(args.now) if getattr(args, "now", None) else None
+
+
 def _out(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, ensure_ascii=False) if args.json else text)
 
@@ -96,7 +116,7 @@ class UsageError(Exception):
 
 
 async def invite(args: argparse.Namespace) -> int:
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         store = SupportStore(services.db, services.keys)
         code, expires = await store.create_invite(
             services.clock.now(), args.note, timedelta(hours=args.hours)
@@ -111,7 +131,7 @@ async def invite(args: argparse.Namespace) -> int:
 
 
 async def list_roles(args: argparse.Namespace) -> int:
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         store = SupportStore(services.db, services.keys)
         workers = await store.list_workers()
         invites = await store.list_invites(services.clock.now())
@@ -133,7 +153,7 @@ async def list_roles(args: argparse.Namespace) -> int:
 
 
 async def revoke(args: argparse.Namespace) -> int:
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         done = await SupportStore(services.db, services.keys).revoke(args.id, services.clock.now())
     _out(args, {"revoked": done}, f"revoked B{args.id}" if done else f"no active role B{args.id}")
     return 0 if done else 1
@@ -159,9 +179,7 @@ def _params(args: argparse.Namespace, m: Meeting) -> tuple[str, dict[str, Any], 
             return kind, {"field": "time", "value": parse_time(args.time) or _bad("--time", args.time)}, None
         if args.place is not None:
             return kind, {"field": "place", "value": args.place[:150]}, None
-        if not URL_RE.match(args.url or ""):
-            _bad("--url", args.url)
-        return kind, {"field": "url", "value": args.url}, None
+        return kind, {"field": "url", "value": (args.url or "").strip()}, None
     if kind == "note":
         return kind, {}, args.text[:500]
     return kind, {}, None
@@ -169,6 +187,16 @@ def _params(args: argparse.Namespace, m: Meeting) -> tuple[str, dict[str, Any], 
 
 def _bad(option: str, value: object) -> str:
     raise UsageError(f"{option}: cannot use {value!r}")
+
+
+def _refuse(args: argparse.Namespace, key: str) -> int:
+    """One clear sentence (in English, like the rest of the CLI) and exit code 2."""
+    sentence = translator("en").t(key)
+    if args.json:
+        print(json.dumps({"refused": key.rsplit(".", 1)[-1], "message": sentence}))
+    else:
+        print(f"eerstestap admin {args.admin_command}: {sentence}")
+    return 2
 
 
 def _summary(args: argparse.Namespace, cast: bstore.Broadcast) -> int:
@@ -182,7 +210,7 @@ def _summary(args: argparse.Namespace, cast: bstore.Broadcast) -> int:
 
 
 async def change(args: argparse.Namespace) -> int:
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         m = await get_meeting(services.db, args.meeting_id)
         if m is None:
             print(f"eerstestap admin: no meeting {args.meeting_id}")
@@ -192,6 +220,8 @@ async def change(args: argparse.Namespace) -> int:
         except UsageError as exc:
             print(f"eerstestap admin {args.admin_command}: {exc}")
             return 2
+        if why := await refusal(services.db, m, kind, params, text, services.clock.now()):
+            return _refuse(args, why)
         audience = _meeting_audience(m, getattr(args, "region", False))
         cast = await publish(services, None, m, kind, params, text, audience)
     return _summary(args, cast)
@@ -205,7 +235,7 @@ def _meeting_audience(m: Meeting, region: bool) -> bstore.Audience:
 
 
 async def broadcast(args: argparse.Namespace) -> int:
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         m = await get_meeting(services.db, args.meeting) if args.meeting is not None else None
         if args.meeting is not None and m is None:
             print(f"eerstestap admin: no meeting {args.meeting}")
@@ -213,16 +243,21 @@ async def broadcast(args: argparse.Namespace) -> int:
         if m is not None:
             audience = bstore.Audience(meeting_id=m.id)
         elif args.program and args.region:
-            audience = bstore.Audience(program=args.program.upper(), region=args.region)
+            audience = bstore.Audience(program=args.program.upper(), region=args.region.strip())
         else:
             print("eerstestap admin broadcast: give --meeting ID, or --program and --region")
             return 2
+        why = await refusal(services.db, m, "announce", {}, args.text, services.clock.now())
+        if why is None and m is None and audience.program and audience.region:
+            why = await region_refusal(services.db, audience.program, audience.region)
+        if why:
+            return _refuse(args, why)
         cast = await publish(services, None, m, "announce", {}, args.text[:500], audience)
     return _summary(args, cast)
 
 
 async def progress(args: argparse.Namespace) -> int:
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         casts = await _casts(services, args.id)
     data = {
         "broadcasts": [
@@ -256,7 +291,7 @@ async def _casts(services: Services, broadcast_id: int | None) -> list[bstore.Br
 
 
 async def audit_log(args: argparse.Namespace) -> int:
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         entries = await SupportStore(services.db, services.keys).audit_log(100)
     data = {"log": [_entry(e) for e in entries]}
     lines = [
@@ -279,7 +314,7 @@ def _entry(e: Any) -> dict[str, Any]:
 
 
 async def show_figures(args: argparse.Namespace) -> int:
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         fig = await figures(services.db)
     text = ["trials (month program: started / first meeting / six reached):", *fig["trials"]]
     text += ["referrals (month tag: count):", *fig["referrals"]]
@@ -297,7 +332,7 @@ async def import_own(args: argparse.Namespace) -> int:
     except (OSError, BadValue) as exc:
         print(f"eerstestap admin import: {exc}")
         return 2
-    async with open_services(args.config) as services:
+    async with open_services(args.config, _clock(args)) as services:
         report = await MeetingStore(services.db).import_parsed(parsed, source, services.clock.now())
         async with services.db.tx() as tx:
             await write_audit(tx, services.clock.now(), None, "import", None, f"{source}: {report.total}")

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from bot.runtime import open_services
-from bot.terminal import TerminalChat, run_terminal
+from bot.terminal import TerminalChat, private_files_dir, run_terminal
 from content import LANGUAGES
 from conversations.clock import OffsetClock
 
@@ -26,12 +26,17 @@ def register(
 async def run(args: argparse.Namespace) -> int:
     from bot.cli import parse_local_time
 
-    clock = OffsetClock(parse_local_time(args.now) if args.now else None)
+    try:
+        start = parse_local_time(args.now) if args.now else None
+    except ValueError as exc:
+        print(f"eerstestap chat: {exc}", file=sys.stderr)
+        return 2
+    clock = OffsetClock(start)
     async with open_services(args.config, clock) as services:
-        chat = TerminalChat(services, clock, args.chat_id, sys.stdout)
+        chat = TerminalChat(services, clock, args.chat_id, sys.stdout, private_files_dir(args.config))
         if args.lang:
             await chat.engine.set_language(args.chat_id, args.lang)
-        elif sys.stdin.isatty():
-            print("Eerste Stap — typ /start. Ctrl-D stopt.", file=sys.stderr)
+        if sys.stdin.isatty():
+            print("Eerste Stap — Ctrl-D stopt / quits.", file=sys.stderr)
         await run_terminal(chat, sys.stdin)
     return 0

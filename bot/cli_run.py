@@ -35,7 +35,7 @@ def register(
 async def run(args: argparse.Namespace) -> int:
     config = args.config  # read and checked by bot.cli.main, with --env-file and the options above
     try:
-        require_token(config)
+        token = require_token(config)
     except ConfigError as exc:
         print(f"eerstestap run: {exc}", file=sys.stderr)
         return 2
@@ -48,9 +48,30 @@ async def run(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     settings = flow_settings(config, demo_allowed=config.allow_demo)
-    async with open_services(config, settings=settings) as services:
-        if not config.allow_demo and await MeetingStore(services.db).only_demo():
-            print(f"eerstestap run: {DEMO_REFUSAL}", file=sys.stderr)
-            return 3
-        await serve(services, config, stop)
+    try:
+        async with open_services(config, settings=settings) as services:
+            if not config.allow_demo and await MeetingStore(services.db).only_demo():
+                print(f"eerstestap run: {DEMO_REFUSAL}", file=sys.stderr)
+                return 3
+            await serve(services, config, stop)
+    except Exception as exc:  # only Bot API trouble becomes a sentence; anything else is re-raised
+        sentence = bot_api_trouble(exc, config.base_url)
+        if sentence is None:
+            raise
+        print(f"eerstestap run: {sentence.replace(token, '<token>')}", file=sys.stderr)
+        return 2
     return 0
+
+
+def bot_api_trouble(exc: BaseException, base_url: str) -> str | None:
+    """One sentence for a Bot API that cannot be reached or refuses the token, else None."""
+    from telegram.error import InvalidToken, NetworkError
+
+    if isinstance(exc, InvalidToken):
+        return "the Bot API refused the token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
+    if isinstance(exc, NetworkError):
+        return (
+            f"cannot reach the Telegram Bot API at {base_url} ({exc.message}); "
+            "check the network connection and TELEGRAM_BASE_URL."
+        )
+    return None

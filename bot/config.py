@@ -183,6 +183,15 @@ class Config(BaseModel):
             "the data directory is `$XDG_DATA_HOME/eerstestap` (where the default database lives)",
         ),
     )
+    runtime_dir: Annotated[Path | None, BeforeValidator(_dir_path)] = setting(
+        "XDG_RUNTIME_DIR",
+        None,
+        Doc(
+            "an absolute directory path",
+            "(none: the data directory)",
+            "calendar files of `eerstestap chat` go to `$XDG_RUNTIME_DIR/eerstestap-files` (mode 0700)",
+        ),
+    )
     secret_key: Annotated[str | None, BeforeValidator(_secret_key)] = setting(
         "EERSTESTAP_SECRET_KEY",
         None,

@@ -8,6 +8,7 @@ transaction that also queues the messages about changed meetings; then re-time t
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -138,8 +139,11 @@ async def sync_feed(
         log.warning("feed %s failed: %s", feed.name, exc)
         await record_sync(db, feed.name, "failed", now, detail=str(exc))
         return SyncResult(feed.name, "failed", str(exc))
-    if fetched.body is None:
-        await record_sync(db, feed.name, "unchanged", now)
+    digest = None if fetched.body is None else hashlib.sha256(fetched.body).hexdigest()
+    if fetched.body is None or (state is not None and not accept and digest == state.body_digest):
+        await record_sync(db, feed.name, "unchanged", now, etag=fetched.etag or etag,
+                          last_modified=fetched.last_modified or modified, body_digest=digest,
+                          validators=fetched.body is not None)  # fmt: skip
         return SyncResult(feed.name, "unchanged")
     try:
         parsed = await asyncio.to_thread(parse_bytes, fetched.body, feed.format, feed.name, feed.program)
@@ -165,7 +169,7 @@ async def sync_feed(
         parsed, feed.name, now, on_changes=queue_changes(feed.name, now)
     )
     await record_sync(db, feed.name, "updated", now, etag=fetched.etag, last_modified=fetched.last_modified,
-                      validators=True)  # fmt: skip
+                      body_digest=digest, validators=True)  # fmt: skip
     await retime_queued(services)
     return SyncResult(feed.name, "updated", None, report)
 

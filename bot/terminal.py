@@ -7,21 +7,39 @@ location, `/wait 2d3h` moves the simulated clock forward and shows what the bot 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
-import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import Config
 from conversations.clock import OffsetClock
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.outgoing import sources
 from conversations.types import Button, Input, Outgoing, Reply
+from storage.occurrences import DEFAULT_ZONE, zone
 
 WAIT_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 LOCATION_RE = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)[\s,]+(-?\d+(?:\.\d+)?)\s*$")
+
+
+def private_files_dir(config: Config) -> Path:
+    """Where calendar files from the terminal go: a folder only this user can read (mode 0700).
+
+    $XDG_RUNTIME_DIR/eerstestap-files when the session has one, else the data directory's `files`.
+    """
+    return config.runtime_dir / "eerstestap-files" if config.runtime_dir else config.data_dir / "files"
+
+
+def ensure_private(folder: Path) -> Path:
+    """Create the folder (and parents) if needed and make it private to this user (0700)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if folder.stat().st_mode & 0o777 != 0o700:
+        folder.chmod(0o700)
+    return folder
 
 
 def parse_wait(text: str) -> timedelta | None:
@@ -45,7 +63,7 @@ class TerminalChat:
         self.chat_id = chat_id
         self.user_key = services.keys.pseudonym(chat_id)
         self.out = out
-        self.files_dir = files_dir or Path(tempfile.gettempdir()) / "eerstestap-files"
+        self.files_dir = files_dir or private_files_dir(Config())
         self.buttons: list[Button] = []
 
     def write(self, text: str) -> None:
@@ -60,9 +78,11 @@ class TerminalChat:
                 p = message.pin
                 self.write(f"📍 {p.title} — {p.address} ({p.lat:.5f}, {p.lon:.5f})".replace(" —  (", " ("))
             if message.document is not None:
-                self.files_dir.mkdir(parents=True, exist_ok=True)
-                path = self.files_dir / message.document.filename
-                path.write_bytes(message.document.data)
+                path = ensure_private(self.files_dir) / message.document.filename
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(message.document.data)
+                path.chmod(0o600)
                 self.write(f"📎 {message.document.filename} ({path})")
             for row in message.buttons:
                 for button in row:
@@ -121,8 +141,7 @@ class TerminalChat:
             self.clock.advance(step)
             remaining -= step
             await self.deliver_due()
-        local = self.clock.now().astimezone()
-        self.write(f"⏱  {local:%Y-%m-%d %H:%M}")
+        self.write(clock_line(self.clock.now()))
         self.out.flush()
 
     async def line(self, line: str) -> bool:
@@ -146,11 +165,20 @@ class TerminalChat:
         return True
 
     async def begin(self) -> None:
-        """On start, a returning chat sees the screen it was on."""
+        """On start, greet as /start would; a returning chat sees the screen it was on instead."""
         row = await self.services.users.get(self.user_key)
-        if row is not None and row.state.get("flow", "menu") != "menu":
+        self.services.clock = self.clock
+        if row is not None and row.state.get("flow", "menu") not in ("menu", "", None):
             self.render(await self.engine.resume(self.chat_id))
+        else:
+            self.render(await self.engine.handle(self.chat_id, Input.of_text("/start")))
         await self.deliver_due()
+
+
+def clock_line(now: datetime) -> str:
+    """'⏱  2026-03-27 14:00 Amsterdam (CET)': the simulated clock in the zone `--now` is read in."""
+    local = now.astimezone(zone(DEFAULT_ZONE))
+    return f"⏱  {local:%Y-%m-%d %H:%M} Amsterdam ({local:%Z})"
 
 
 async def run_terminal(chat: TerminalChat, stdin: TextIO = sys.stdin) -> None:

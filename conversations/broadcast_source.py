@@ -11,6 +11,7 @@ from typing import Any
 
 from content.i18n import Translator, translator
 from conversations.context import Services
+from conversations.discretion import free_place_street, reveals
 from conversations.flows.base import button_id
 from conversations.outgoing import Outcome, register_source
 from conversations.types import Button, Outgoing, Reply
@@ -23,47 +24,78 @@ SUMMARY_KIND = "broadcast_summary"
 
 
 def meeting_label(t: Translator, m: Meeting) -> str:
-    """'AA De Brug (dinsdag 19:30)'."""
+    """'AA De Brug (dinsdag 19:30)': for the support worker's own screens, never a recipient's first lines."""
     weekday = t.weekday(date(2024, 1, m.weekday))  # 1 Jan 2024 was a Monday
     return t.t("support.meeting_label", name=m.name, day=weekday, time=m.start_time[:5])
 
 
-def change_text(t: Translator, kind: str, params: dict[str, Any], text: str | None, m: Meeting | None) -> str:
-    """The body of a change message for one meeting (or an announcement)."""
-    label = meeting_label(t, m) if m else ""
+def neutral_label(t: Translator, m: Meeting) -> str:
+    """'de meeting van dinsdag 19:30 in Utrecht': which meeting, without its name or fellowship."""
+    weekday = t.weekday(date(2024, 1, m.weekday))
+    town = m.city if m.city and not reveals(m.city) else None
+    if town:
+        return t.t("support.msg.neutral_label", day=weekday, time=m.start_time[:5], town=town)
+    return t.t("support.msg.neutral_label_online", day=weekday, time=m.start_time[:5])
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def change_text(
+    t: Translator, kind: str, params: dict[str, Any], text: str | None, m: Meeting | None
+) -> tuple[str, list[str]]:
+    """A change message for one meeting: a discreet sentence, and detail lines that may name things."""
+    label = neutral_label(t, m) if m else ""
+    city = m.city if m else None
     when = t.date(date.fromisoformat(params["date"])) if params.get("date") else ""
+    details: list[str] = []
     if kind == "cancel":
-        return t.t("support.msg.cancel", meeting=label, date=when)
-    if kind == "move":
+        body = t.t("support.msg.cancel", meeting=label, date=when)
+    elif kind == "move":
         parts = []
         if params.get("start"):
             parts.append(t.t("support.msg.move_time", time=params["start"]))
         if params.get("place"):
-            parts.append(t.t("support.msg.move_place", place=params["place"]))
-        return t.t("support.msg.move", meeting=label, date=when, what=", ".join(parts))
-    if kind == "edit":
-        key = {"time": "support.msg.edit_time", "place": "support.msg.edit_place"}.get(
-            str(params.get("field")), "support.msg.edit_url"
-        )
-        return t.t(key, meeting=label, value=params.get("value", ""))
-    if kind in ("close", "reopen"):
-        return t.t(f"support.msg.{kind}", meeting=label)
-    return t.t("support.msg.note", meeting=label, text=text or "")
+            place = str(params["place"])
+            parts.append(t.t("support.msg.move_place", place=free_place_street(place, city)))
+            details.append(t.t("support.msg.place_details", place=place))
+        body = t.t("support.msg.move", meeting=label, date=when, what=", ".join(parts))
+    elif kind == "edit":
+        field, value = str(params.get("field")), str(params.get("value", ""))
+        if field == "time":
+            body = t.t("support.msg.edit_time", meeting=label, value=value)
+        elif field == "place":
+            body = t.t("support.msg.edit_place", meeting=label, value=free_place_street(value, city))
+            details.append(t.t("support.msg.place_details", place=value))
+        else:
+            body = t.t("support.msg.edit_url", meeting=label)
+            details.append(value)
+    elif kind in ("close", "reopen"):
+        body = t.t(f"support.msg.{kind}", meeting=label)
+    else:
+        body = t.t("support.msg.note", meeting=label, text=text or "")
+    return _sentence(body), details
 
 
 def render(t: Translator, b: store.Broadcast | dict[str, Any], m: Meeting | None) -> Reply:
-    """The message a recipient gets (also shown to the support worker as a preview)."""
+    """The message a recipient gets (also shown to the support worker as a preview).
+
+    The first two lines name no fellowship, clinic or addiction (a lock screen shows them): a neutral
+    head, then which meeting by day, time and town. The meeting's name and any typed place follow later.
+    """
     d = b if isinstance(b, dict) else {
         "kind": b.kind, "params": b.params, "text": b.text, "program": b.program, "region": b.region,
     }  # fmt: skip
     kind, params, text = d["kind"], d.get("params") or {}, d.get("text")
     if m is not None:
-        head = t.t("support.msg.head")
-        body = change_text(t, kind, params, text, m)
+        body, details = change_text(t, kind, params, text, m)
+        details.append(t.t("support.msg.details", name=m.name))
+        lines = [t.t("support.msg.head"), body, "\n".join(details), t.t("support.msg.signature")]
     else:
-        head = t.t("support.msg.head_region", program=d.get("program") or "", region=d.get("region") or "")
-        body = text or ""
-    lines = [head, body, t.t("support.msg.signature")]
+        region = str(d.get("region") or "")
+        head = t.t("support.msg.head_region", region=region) if region else t.t("support.msg.head_all")
+        lines = [head + "\n" + t.t("support.msg.region_from"), str(text or "")]
     if m is not None and m.is_demo:
         lines.append(t.t("support.demo_label"))
     buttons: list[list[Button]] = []

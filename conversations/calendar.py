@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event, Timezone
 
 from content.i18n import translator
+from conversations.discretion import free_place_street, meeting_street_and_town, reveals
 from storage.meeting import Meeting
 from storage.occurrences import Occurrence, zone
 
@@ -20,12 +21,12 @@ def ics_for(
     lang: str = "nl",
     now: datetime | None = None,
     title: str | None = None,
-    with_details: bool = False,
 ) -> bytes:
     """An .ics with one event per occurrence (cancelled ones left out, moved ones at their new time).
 
-    The title is neutral by default ("Afspraak"/"Appointment") because calendars show it on lock screens
-    and to others; with_details puts the meeting's name and fellowship in it instead.
+    Calendars show SUMMARY and LOCATION on lock screens and to others: the title is neutral
+    ("Afspraak"/"Appointment", or a `title` that passes the discretion check) and the location is street
+    and town only, never the venue's name or a link.
     """
     t = translator(lang)
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
@@ -39,7 +40,7 @@ def ics_for(
         first = kept[0].begins.date() - timedelta(days=1)
         last = kept[-1].ends.date() + timedelta(days=1)
         cal.add_component(Timezone.from_tzinfo(tz, tzid=tz.key, first_date=first, last_date=last))
-    summary = title or (f"{meeting.name} ({meeting.program})" if with_details else t.t("dir.ics.title"))
+    summary = title if title and not reveals(title) else t.t("dir.ics.title")
     for occ in kept:
         event = Event()
         event.add("uid", f"{meeting.id or meeting.slug}-{occ.slot.local_date.isoformat()}@eerstestap")
@@ -47,16 +48,17 @@ def ics_for(
         event.add("summary", summary)
         event.add("dtstart", occ.begins.astimezone(tz))
         event.add("dtend", occ.ends.astimezone(tz))
-        place = ", ".join(p for p in (meeting.location, meeting.formatted_address) if p)
-        if occ.change is not None and occ.change.new_address:
-            place = ", ".join(p for p in (occ.change.new_location, occ.change.new_address) if p)
+        change = occ.change
+        place = meeting_street_and_town(meeting)
+        if change is not None and (change.new_address or change.new_location):
+            place = free_place_street(change.new_address or change.new_location, meeting.city)
+        link = (change.new_url if change else None) or meeting.conference_url
         if meeting.in_person and place:
             event.add("location", place)
-        link = (occ.change.new_url if occ.change else None) or meeting.conference_url
+        elif link:
+            event.add("location", t.t("dir.ics.online"))
         if link:
             event.add("url", link)
-            if not meeting.in_person:
-                event.add("location", link)
         cal.add_component(event)
     return cal.to_ical()
 

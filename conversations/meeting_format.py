@@ -133,6 +133,19 @@ def place_text(meeting: Meeting) -> str:
     return ", ".join(p for p in (meeting.location, meeting.formatted_address) if p)
 
 
+def moved_place(occ: Occurrence | None) -> str | None:
+    """The place a moved date is held at instead ('Wijkcentrum Oost, Kerkstraat 5'), or None."""
+    change = occ.change if occ is not None and occ.status == "moved" else None
+    if change is None or not (change.new_location or change.new_address):
+        return None
+    return ", ".join(p for p in (change.new_location, change.new_address) if p)
+
+
+def next_held(occurrences: list[Occurrence]) -> Occurrence | None:
+    """The first occurrence that is not cancelled (where a person would go next)."""
+    return next((o for o in occurrences if not o.cancelled), None)
+
+
 def card_text(t: Translator, meeting: Meeting, occurrences: list[Occurrence], now: datetime) -> str:
     """The meeting card as plain text (the map pin and buttons come separately)."""
     lines: list[str] = []
@@ -146,13 +159,14 @@ def card_text(t: Translator, meeting: Meeting, occurrences: list[Occurrence], no
     lines.append(weekly_text(t, meeting, first))
     if first is not None:
         lines.append(occurrence_text(t, first, now))
-        if first.change is not None and first.status == "moved" and first.change.new_address:
-            place = ", ".join(p for p in (first.change.new_location, first.change.new_address) if p)
+        if place := moved_place(first):
             lines.append(t.t("dir.card.moved_place", place=place))
         if first.cancelled:
-            later = next((o for o in occurrences[1:] if not o.cancelled), None)
+            later = next_held(occurrences[1:])
             if later is not None:
                 lines.append(t.t("dir.card.after", text=occurrence_text(t, later, now)))
+                if place := moved_place(later):
+                    lines.append(t.t("dir.card.moved_place", place=place))
     if meeting.in_person and place_text(meeting):
         lines.append(t.t("dir.card.where", place=place_text(meeting)))
     if meeting.location_notes:
@@ -163,6 +177,9 @@ def card_text(t: Translator, meeting: Meeting, occurrences: list[Occurrence], no
             lines.append(t.t("dir.card.link", url=meeting.conference_url))
         if meeting.conference_phone:
             lines.append(t.t("dir.card.phone", phone=meeting.conference_phone))
+        if not (meeting.conference_url or meeting.conference_phone):
+            contact = (meeting.url or "").removeprefix("mailto:")
+            lines.append(t.t("dir.card.link_on_request", contact=contact))
     labels = type_labels(meeting.types, t.lang)
     if labels:
         lines.append(t.t("dir.card.types", types=", ".join(labels)))

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from content.i18n import Translator, translator
 from conversations.context import Services
+from conversations.discretion import free_place_street, meeting_street_and_town
 from conversations.outgoing import Outcome, register_source
 from conversations.trial_schedule import (
     STALE_CHECKIN,
@@ -57,34 +58,44 @@ def when_words(t: Translator, start: datetime, now: datetime) -> str:
     return t.day_time(start).capitalize()
 
 
-def place_lines(t: Translator, meeting: Meeting, occ: Occurrence) -> list[str]:
-    """Where: the place and address (or the moved place), and the online link or phone."""
+def place_lines(t: Translator, meeting: Meeting, occ: Occurrence) -> tuple[str | None, list[str]]:
+    """Where: a discreet head (street and town, or 'online') and the details for later lines.
+
+    The head never carries the venue's name or a link (either may name a fellowship or a clinic); the
+    details (venue, link, phone) follow after the reminder's first two lines.
+    """
     change = occ.change if occ.status == "moved" else None
-    location = (change.new_location if change else None) or meeting.location
-    address = (change.new_address if change else None) or meeting.address
     url = (change.new_url if change else None) or meeting.conference_url
-    lines: list[str] = []
-    if meeting.attendance in ("in_person", "hybrid") or (
-        change and (change.new_location or change.new_address)
-    ):
-        city = meeting.city if meeting.city and meeting.city not in (address or "") else None
-        where = ", ".join(p for p in (location, address, city) if p)
-        if where:
-            lines.append(where)
-    if meeting.attendance in ("online", "hybrid") or (change and change.new_url):
+    head: str | None = None
+    details: list[str] = []
+    moved_place = change is not None and bool(change.new_location or change.new_address)
+    if moved_place and change is not None:
+        head = free_place_street(change.new_address or change.new_location, meeting.city) or None
+        if change.new_address and change.new_location:
+            details.append(t.t("trial.place.venue", name=change.new_location))
+    elif meeting.in_person:
+        head = meeting_street_and_town(meeting) or None
+        if meeting.location:
+            details.append(t.t("trial.place.venue", name=meeting.location))
+    if meeting.online or (change and change.new_url):
         if url:
-            lines.append(t.t("trial.place.online", url=url))
+            details.append(t.t("trial.place.online", url=url))
         elif meeting.conference_phone:
-            lines.append(t.t("trial.place.phone", phone=meeting.conference_phone))
-    return lines
+            details.append(t.t("trial.place.phone", phone=meeting.conference_phone))
+        if head is None and (url or meeting.conference_phone):
+            head = t.t("trial.place.online_head")
+    return head, details
 
 
 def reminder_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence, now: datetime) -> Reply:
-    """The discreet reminder: 'Vanavond 19:30 — je meeting', then where, then four buttons."""
+    """The discreet reminder: 'Vanavond 19:30 — je meeting', street and town, then details and buttons."""
+    head, details = place_lines(t, meeting, occ)
     lines = [t.t("trial.reminder.title", when=when_words(t, occ.begins, now))]
+    if head:
+        lines.append(head)
     if occ.status == "moved":
         lines.append(t.t("trial.reminder.moved"))
-    lines.extend(place_lines(t, meeting, occ))
+    lines.extend(details)
     if meeting.is_demo:
         lines.append(t.t("trial.demo"))
     buttons = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -9,11 +10,60 @@ from conversations.context import Services
 from conversations.places import town_in
 from storage import broadcasts as bstore
 from storage import edits
-from storage.db import Tx
+from storage.changes import date_changes
+from storage.db import Database, Tx
 from storage.meeting import Meeting
+from storage.occurrences import slot_on
 from storage.support import write_audit
 
 KINDS = ("cancel", "move", "edit", "close", "reopen", "note", "announce")
+
+
+HTTPS_RE = re.compile(r"^https://\S+$")
+HTTP_RE = re.compile(r"^http://\S+$", re.IGNORECASE)
+
+
+async def refusal(
+    db: Database, m: Meeting | None, kind: str, params: dict[str, Any], text: str | None, now: datetime
+) -> str | None:
+    """Why a support worker's change cannot be sent (a text key), or None; the chat and the CLI both ask.
+
+    Refused: a date that is over, cancelling a date that is already cancelled, an empty note or
+    announcement, and a plain-http link (the bot only links to https).
+    """
+    day = date.fromisoformat(params["date"]) if params.get("date") else None
+    if m is not None and day is not None:
+        if slot_on(day, m.start_time, m.end_time, m.timezone).end <= now:
+            return "support.refuse.past"
+        if kind == "cancel" and await is_cancelled(db, m, day):
+            return "support.refuse.cancelled_twice"
+    if kind in ("note", "announce") and not (text or "").strip():
+        return "support.refuse.empty"
+    if kind == "edit" and params.get("field") == "url":
+        value = str(params.get("value") or "").strip()
+        if HTTP_RE.match(value):
+            return "support.refuse.http"
+        if not HTTPS_RE.match(value):
+            return "support.refuse.url"
+    return None
+
+
+async def is_cancelled(db: Database, m: Meeting, day: date) -> bool:
+    """Whether this date of the meeting is cancelled now (the latest change of that date)."""
+    if m.id is None:
+        return False
+    change = (await date_changes(db, [m.id], day, day)).get((m.id, day))
+    return change is not None and change.kind == "cancel"
+
+
+async def region_refusal(db: Database, program: str, region: str) -> str | None:
+    """Why an announcement to a fellowship in a region cannot go: an unknown region, or nobody there."""
+    if not await bstore.region_known(db, program, region):
+        return "support.refuse.region_unknown"
+    count, unreachable = await bstore.count_recipients(db, bstore.Audience(program=program, region=region))
+    if count - unreachable <= 0:
+        return "support.refuse.nobody"
+    return None
 
 
 def split_place(text: str) -> tuple[str | None, str]:
@@ -22,6 +72,19 @@ def split_place(text: str) -> tuple[str | None, str]:
     if sep and rest.strip() and any(ch.isdigit() for ch in rest):
         return head.strip(), rest.strip()
     return None, text.strip()
+
+
+def split_town(address: str | None) -> tuple[str | None, str | None]:
+    """'Dorpsstraat 3, Zeist' or 'Dorpsstraat 3 Zeist' → ('Dorpsstraat 3', 'Zeist'): the town once."""
+    town = town_in(address)
+    if not address or town is None:
+        return address, None
+    street = address.strip()
+    for name in (town.name, address.rsplit(",", 1)[-1].strip()):
+        if street.casefold().endswith(name.casefold()) and len(street) > len(name):
+            street = street[: -len(name)].rstrip(" ,")
+            break
+    return street or None, town.name
 
 
 async def apply_change(

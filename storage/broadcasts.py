@@ -112,6 +112,16 @@ async def count_recipients(db: Database, audience: Audience) -> tuple[int, int]:
     return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
 
 
+async def region_known(db: Database, program: str, region: str) -> bool:
+    """Whether any meeting of a fellowship lies in this region (province) or town."""
+    row = await db.fetchone(
+        "SELECT 1 FROM meetings WHERE program = ? AND (lower(region) = lower(?) OR lower(city) = lower(?)) "
+        "LIMIT 1",
+        (program, region, region),
+    )
+    return row is not None
+
+
 async def create_broadcast(
     tx: Tx,
     now: datetime,

@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # the one timestamp format in the database; sorts as time
 # Migration files renamed so that every number is unique: old name -> new name. A database that applied
 # the old file records the new name instead of running the file again.
-RENAMED = {"0003_trial_purge": "0008_trial_purge"}
+RENAMED = {"0003_trial_purge": "0010_trial_purge"}
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",

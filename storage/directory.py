@@ -187,6 +187,7 @@ class MeetingStore:
             }
             existing = {slug: (r[1], r["attendance"]) for slug, r in before.items()}
             rows = []
+            unchanged: list[str] = []
             digests: dict[str, str] = {}
             for m in parsed.meetings:
                 if m.source != source or m.is_demo != is_demo:
@@ -200,10 +201,17 @@ class MeetingStore:
                     report.updated += 1
                 else:
                     report.unchanged += 1
+                    unchanged.append(m.slug)
+                    continue
                 row = to_row(m)
                 row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
                 rows.append(row)
             await tx.executemany(_UPSERT, rows)
+            for chunk, marks in in_chunks(unchanged):  # the same content: only "still listed"
+                await tx.execute(
+                    f"UPDATE meetings SET last_seen = ? WHERE source = ? AND slug IN ({marks})",
+                    (stamp, source, *chunk),
+                )
             seen = {m.slug for m in parsed.meetings}
             gone = [s for s, (_, att) in existing.items() if s not in seen and att != "inactive"]
             for chunk, marks in in_chunks(gone):

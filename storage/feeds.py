@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Tx, in_chunks
+from storage.db import Database, Tx, in_chunks, utc_text
 
 STATUSES = ("unchanged", "updated", "held", "failed")
-_COLS = "name, etag, last_modified, status, detail, checked_at, changed_at"
+_COLS = "name, etag, last_modified, body_digest, status, detail, checked_at, changed_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,7 @@ class FeedState:
     name: str
     etag: str | None
     last_modified: str | None
+    body_digest: str | None
     status: str
     detail: str | None
     checked_at: str
@@ -39,21 +40,23 @@ async def feed_states(db: Database) -> list[FeedState]:
 
 async def record_sync(
     db: Database | Tx, name: str, status: str, now: datetime, *, detail: str | None = None,
-    etag: str | None = None, last_modified: str | None = None, validators: bool = False,
+    etag: str | None = None, last_modified: str | None = None, body_digest: str | None = None,
+    validators: bool = False,
 ) -> None:  # fmt: skip
-    """Store a sync's outcome; the HTTP validators change only when `validators` (a version was applied)."""
+    """Store a sync's outcome; validators and digest change only when `validators` (a version was applied)."""
     if status not in STATUSES:
         raise ValueError(f"unknown sync status {status!r}")
-    stamp = now.isoformat(timespec="seconds")
+    stamp = utc_text(now)
     changed = stamp if status == "updated" else None
     await db.execute(
-        "INSERT INTO feed_state(name, etag, last_modified, status, detail, checked_at, changed_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET status = excluded.status, "
+        f"INSERT INTO feed_state({_COLS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET status = excluded.status, "
         "detail = excluded.detail, checked_at = excluded.checked_at, "
         "changed_at = coalesce(excluded.changed_at, feed_state.changed_at), "
         "etag = CASE WHEN ? THEN excluded.etag ELSE feed_state.etag END, "
-        "last_modified = CASE WHEN ? THEN excluded.last_modified ELSE feed_state.last_modified END",
-        (name, etag, last_modified, status, detail, stamp, changed, int(validators), int(validators)),
+        "last_modified = CASE WHEN ? THEN excluded.last_modified ELSE feed_state.last_modified END, "
+        "body_digest = CASE WHEN ? THEN excluded.body_digest ELSE feed_state.body_digest END",
+        (name, etag, last_modified, body_digest, status, detail, stamp, changed, *[int(validators)] * 3),
     )
 
 

@@ -19,7 +19,18 @@ from storage.db import Database
 from storage.keys import KeyRing
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+
+
+def shared_dir() -> Path:
+    """The shared data (real snapshot, sources): $EERSTESTAP_SHARED_DIR, else ../shared (or ../../shared
+    for a git worktree one level deeper); tests that need it skip when it is absent."""
+    if env := os.environ.get("EERSTESTAP_SHARED_DIR"):
+        return Path(env)
+    near = [p / "shared" for p in (ROOT.parent, ROOT.parent.parent)]
+    return next((p for p in near if p.is_dir()), near[0])
+
+
+SHARED = shared_dir()
 TEST_SECRET = "7f" * 32
 
 

@@ -110,7 +110,8 @@ def test_cancel_in_the_terminal_chat(tmp_path: Path) -> None:
     assert "Bericht 1 gaat naar 2 mensen" in worker.stdout
     seen = run_cli("chat", "--db", db, "--chat-id", "11", "--now", now, stdin="/wait 1m\n", env=env)
     assert seen.stdout.count("Wijziging voor een meeting die je volgt:") == 1
-    assert "Voorbeeld AA maandag Utrecht (maandag 19:30) gaat op maandag 23 maart niet door." in seen.stdout
+    assert "De meeting van maandag 19:30 in Utrecht gaat op maandag 23 maart niet door." in seen.stdout
+    assert "Meeting: Voorbeeld AA maandag Utrecht" in seen.stdout
     again = run_cli("chat", "--db", db, "--chat-id", "11", "--now", now, stdin="/wait 1m\n", env=env)
     assert "Wijziging voor een meeting die je volgt:" not in again.stdout  # once, not twice
     # The trial participant: the change once, no reminder and no check-in that evening, the count waits.

@@ -92,14 +92,15 @@ async def test_calendar_file_is_neutral_and_dst_correct(engine: Engine, demo: Se
     assert "SUMMARY:Afspraak" in doc.data.decode() and "Voorbeeld NA" not in doc.data.decode()
 
 
-async def test_ics_for_can_carry_details_when_asked(demo: Services) -> None:
+async def test_ics_never_names_the_meeting_even_when_a_title_would(demo: Services) -> None:
     meeting = await get_meeting(demo.db, await demo_id(demo, "voorbeeld-02"))
     assert meeting is not None
     now = datetime(2026, 10, 19, 10, tzinfo=UTC)
     occ = await next_of(demo.db, meeting, now, 2)
-    cal = Calendar.from_ical(ics_for(meeting, occ, lang="en", now=now, with_details=True))
+    cal = Calendar.from_ical(ics_for(meeting, occ, lang="en", now=now, title="NA meeting"))
     summaries = {str(e["SUMMARY"]) for e in cal.walk("VEVENT")}
-    assert summaries == {"Voorbeeld NA dinsdag Utrecht (NA)"}
+    assert summaries == {"Appointment"}
+    assert {str(e["LOCATION"]) for e in cal.walk("VEVENT")} == {f"{meeting.address}, {meeting.city}"}
     offsets = [e.decoded("DTSTART").utcoffset().total_seconds() for e in cal.walk("VEVENT")]
     assert offsets == [7200, 3600]
 

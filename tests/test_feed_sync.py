@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,9 @@ class FeedServer:
             for _ in range(30):  # 30 MB, without a Content-Length
                 await resp.write(chunk)
             return resp
+        if self.mode == "noetag":
+            self.statuses.append(200)
+            return web.Response(body=self.body, content_type="application/json")
         etag = f'"{hash(self.body) & 0xFFFFFFFF:x}"'
         if request.headers.get("If-None-Match") == etag:
             self.statuses.append(304)
@@ -109,6 +113,18 @@ async def test_first_import_then_304_changes_nothing(services: Services, server:
     again = await sync(services, server)
     assert again["status"] == "unchanged" and server.statuses[-1] == 304
     assert (await feed_state(services.db, "na-test")).status == "unchanged"  # type: ignore[union-attr]
+
+
+async def test_the_same_bytes_from_a_server_without_etag_change_nothing(
+    services: Services, server: FeedServer
+) -> None:
+    server.serve([meeting(i) for i in range(3)])
+    server.mode = "noetag"
+    assert (await sync(services, server))["status"] == "updated"
+    assert (await sync(services, server))["status"] == "unchanged"
+    server.serve([meeting(i) for i in range(4)])
+    server.mode = "noetag"
+    assert (await sync(services, server))["added"] == 1
 
 
 async def test_a_moved_meeting_reaches_its_follower_and_trial_participant_once(
@@ -228,3 +244,40 @@ async def test_cli_sync_json_shape(tmp_path: Path, server: FeedServer) -> None:
     assert again.stdout.strip() == "na-test: unchanged"
     bad = await asyncio.to_thread(run_cli, "directory", "sync", "nope", "--feeds", str(feeds), "--db", db)
     assert bad.returncode == 2 and "no source 'nope'" in bad.stderr
+
+
+def test_online_meeting_with_a_contact_is_online_with_link_on_request() -> None:
+    from content.i18n import translator
+    from conversations.meeting_format import card_text
+    from storage.importers import parse_bytes
+
+    records = [
+        {"slug": "on-1", "program": "NA", "name": "NA Online", "day": 2, "time": "20:00", "types": ["ONL"],
+         "email": "contact@na-groep.example"},
+        {"slug": "on-2", "program": "NA", "name": "NA Nergens", "day": 2, "time": "20:00", "types": ["ONL"]},
+    ]  # fmt: skip
+    parsed = parse_bytes(json.dumps(records).encode(), "meeting-guide", "t")
+    by_slug = {m.slug: m for m in parsed.meetings}
+    assert by_slug["on-1"].attendance == "online" and by_slug["on-2"].attendance == "inactive"
+    text = card_text(translator("nl"), by_slug["on-1"], [], datetime(2026, 3, 23, 10, 0, tzinfo=UTC))
+    assert "De link krijg je via de contactpersoon: contact@na-groep.example" in text
+
+
+def test_daily_feeds_wait_for_the_quiet_hours_and_their_interval() -> None:
+    from datetime import timedelta
+
+    from bot.feed_jobs import due_feeds
+    from storage.feeds import FeedState
+
+    daily = Feed("daily", "https://a.nl/f", "meeting-guide")
+    hourly = Feed("hourly", "https://a.nl/g", "meeting-guide", interval=timedelta(hours=6))
+    at_four = datetime(2026, 10, 25, 3, 0, tzinfo=UTC)  # 04:00 in Amsterdam, the morning DST ends
+    noon = datetime(2026, 10, 25, 11, 0, tzinfo=UTC)
+    assert due_feeds([daily, hourly], {}, at_four) == [daily, hourly]
+    assert due_feeds([daily, hourly], {}, noon) == [hourly]
+    two_hours_ago = (at_four - timedelta(hours=2)).isoformat()
+    fresh = {n: FeedState(n, None, None, None, "unchanged", None, two_hours_ago, None)
+             for n in ("daily", "hourly")}  # fmt: skip
+    assert due_feeds([daily, hourly], fresh, at_four) == []
+    assert due_feeds([daily, hourly], fresh, at_four + timedelta(hours=4)) == [hourly]
+    assert due_feeds([daily], fresh, at_four + timedelta(days=1)) == [daily]

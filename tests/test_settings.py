@@ -19,6 +19,7 @@ MALFORMED = [
     ("TELEGRAM_BASE_URL", "ftp://x"),
     ("EERSTESTAP_DB", "{tmp}"),  # a directory
     ("XDG_DATA_HOME", "relative/dir"),
+    ("XDG_RUNTIME_DIR", "relative/run"),
     ("EERSTESTAP_SECRET_KEY", "too-short"),
     ("EERSTESTAP_KEY_FILE", "{tmp}"),
     ("EERSTESTAP_ALLOW_DEMO", "maybe"),

@@ -226,7 +226,8 @@ async def test_each_recipient_reads_it_in_their_own_language(
     sent = {o.user_key: text_of(o.reply) for o in await drain(services, clock.now()) if o.kind == "broadcast"}
     assert sent[nl].startswith("Wijziging voor een meeting die je volgt:")
     assert sent[en].startswith("A change for a meeting you follow:")
-    assert "De Brug (Tuesday 19:30) is cancelled on Tuesday 24 March." in sent[en]
+    assert "The Tuesday 19:30 meeting in Utrecht is cancelled on Tuesday 24 March." in sent[en]
+    assert "Meeting: De Brug" in sent[en]
     assert "the group's contact person" in sent[en]
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import stat
 import struct
+import subprocess
 from pathlib import Path
 
 from content.i18n import translator
 from storage.db import Database
 from storage.keys import load_keyring
 from storage.users import UserStore
-from tests.conftest import run_cli
+from tests.conftest import ROOT, TEST_SECRET, cli_env, run_cli
 
 NL, EN = translator("nl"), translator("en")
 
@@ -113,3 +117,71 @@ def test_privacy_scan_of_database_files(tmp_path: Path) -> None:
         if needle in path.read_bytes()
     ]
     assert not leaks, leaks
+
+
+def test_the_chat_greets_at_once_in_the_chosen_language(tmp_path: Path) -> None:
+    """No /start needed: the first thing on screen is the welcome, in --lang."""
+    english = chat(tmp_path / "en.db", "", "--lang", "en")
+    assert english.startswith(EN.t("menu.welcome").splitlines()[0]), english[:200]
+    dutch = chat(tmp_path / "nl.db", "")
+    assert dutch.startswith(NL.t("menu.welcome").splitlines()[0]), dutch[:200]
+
+
+def test_the_clock_shows_amsterdam_time_labelled_whatever_the_host_zone(tmp_path: Path) -> None:
+    env = cli_env(TZ="America/New_York")
+    proc = run_cli(
+        "chat", "--db", str(tmp_path / "c.db"), "--now", "2026-03-27T12:00", stdin="/wait 1h\n", env=env
+    )
+    assert "⏱  2026-03-27 13:00 Amsterdam (CET)" in proc.stdout, proc.stdout[-300:]
+    summer = run_cli(
+        "chat", "--db", str(tmp_path / "c.db"), "--now", "2026-07-01T09:30", stdin="/wait 30m\n", env=env
+    )
+    assert "⏱  2026-07-01 10:00 Amsterdam (CEST)" in summer.stdout
+
+
+def test_a_malformed_now_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
+    proc = run_cli("chat", "--db", str(tmp_path / "c.db"), "--now", "27-03-2026 12:00", stdin="")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+    assert "2026-03-27T12:00" in proc.stderr
+
+
+def test_an_unreachable_bot_api_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "123456789:AAE-abcdefghijklmnopqrstuvwxyz12345"
+    env = cli_env(
+        TELEGRAM_BOT_TOKEN=token,
+        TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}/bot",
+        EERSTESTAP_ALLOW_DEMO="1",
+        EERSTESTAP_SECRET_KEY=TEST_SECRET,
+    )
+    proc = run_cli("run", "--db", str(tmp_path / "r.db"), "--env-file", os.devnull, env=env, timeout=120)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr[-800:])
+    assert "Traceback" not in proc.stderr and token not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "cannot reach the Telegram Bot API" in lines[0], proc.stderr
+
+
+def test_calendar_files_go_to_a_private_folder(tmp_path: Path) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o755)
+    env = cli_env(XDG_RUNTIME_DIR=str(runtime))
+    proc = run_cli(
+        "chat", "--db", str(tmp_path / "f.db"), stdin="/start meeting_2\nZet in mijn agenda\n", env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    folder = runtime / "eerstestap-files"
+    files = list(folder.iterdir())
+    assert len(files) == 1 and str(files[0]) in proc.stdout
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    assert "/tmp/eerstestap-files" not in proc.stdout
+
+
+def test_generated_catalogs_are_ignored_by_git() -> None:
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "content/locale/nl/LC_MESSAGES/core.mo"], cwd=ROOT, check=False
+    )
+    assert ignored.returncode == 0

@@ -8,12 +8,13 @@ from conversations.calendar import ics_filename, ics_for
 from conversations.context import Context
 from conversations.flows.base import Flow
 from conversations.flows.common import MENU_ID
-from conversations.meeting_format import card_text, demo_line
+from conversations.meeting_format import card_text, demo_line, moved_place, next_held
 from conversations.types import Button, Document, Pin, Reply
 from conversations.upcoming import next_of
 from storage import follows
 from storage.edits import latest_note
 from storage.meeting import Meeting, get_meeting
+from storage.occurrences import Occurrence
 from storage.support import forget_chat_if_unneeded
 
 CARD_OCCURRENCES = 4
@@ -77,14 +78,7 @@ class CardFlow(Flow):
         note = await latest_note(ctx.db, meeting.id) if meeting.id is not None else None
         if note:
             text += "\n" + t.t("dir.card.worker_note", note=note[0], date=t.short_date(_day(note[1])))
-        pin = None
-        if (
-            meeting.in_person
-            and meeting.lat is not None
-            and meeting.lon is not None
-            and not meeting.approximate
-        ):
-            pin = Pin(meeting.lat, meeting.lon, meeting.location or meeting.name, meeting.formatted_address)
+        pin = card_pin(meeting, occurrences)
         mid = meeting.id
         following = await follows.is_following(ctx.db, ctx.user_key, mid or 0)
         rows: list[list[Button]] = []
@@ -137,6 +131,24 @@ class CardFlow(Flow):
         doc = Document(ics_filename(meeting), data, "text/calendar")
         back = [[Button(ctx.t.t("dir.btn.back_card"), f"c:start:{meeting.id}")]]
         return Reply().add(text, back, document=doc)
+
+
+def card_pin(meeting: Meeting, occurrences: list[Occurrence]) -> Pin | None:
+    """The map pin of where the next meeting that goes ahead is held.
+
+    A date moved to another place shows that place's point when it is known, and no pin otherwise: the
+    usual venue's pin would send a person to the wrong door. Approximate points (a town's centre) show none.
+    """
+    held = next_held(occurrences)
+    change = held.change if held is not None and moved_place(held) else None
+    if change is not None:
+        if change.new_lat is None or change.new_lon is None:
+            return None
+        title = change.new_location or meeting.name
+        return Pin(change.new_lat, change.new_lon, title, change.new_address or "")
+    if meeting.in_person and meeting.lat is not None and meeting.lon is not None and not meeting.approximate:
+        return Pin(meeting.lat, meeting.lon, meeting.location or meeting.name, meeting.formatted_address)
+    return None
 
 
 def _day(stamp: str) -> date:

@@ -8,7 +8,7 @@ what a support worker types about a meeting (directory data), and only until the
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from conversations import broadcast_source
@@ -17,12 +17,20 @@ from conversations.context import Context
 from conversations.flows.base import Flow
 from conversations.flows.menu import FLOW as MENU
 from conversations.places import town_in
-from conversations.support_actions import publish, split_place
+from conversations.support_actions import (
+    HTTP_RE,
+    HTTPS_RE,
+    is_cancelled,
+    publish,
+    refusal,
+    split_place,
+    split_town,
+)
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
 from storage import edits
 from storage.meeting import Meeting, get_meeting
-from storage.occurrences import next_slots
+from storage.occurrences import DEFAULT_ZONE, next_slots, zone
 from storage.support import CODE_LENGTH, SupportStore, Worker, figures, normalise_code
 
 PROGRAMS = ("AA", "NA", "CA", "AGOG", "ALANON", "ALATEEN", "ACA", "LSOVD", "BV", "SMART", "OA", "DD")
@@ -52,6 +60,16 @@ def parse_times(text: str) -> tuple[str, str | None] | None:
     if s is None or (end.strip() and e is None):
         return None
     return s, e
+
+
+def log_time(stamp: str) -> str:
+    """A stored UTC instant as Amsterdam time with its zone: '2026-03-23 11:00 CET'."""
+    try:
+        at = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(zone(DEFAULT_ZONE))
+    return f"{local:%Y-%m-%d %H:%M %Z}"
 
 
 class SupportFlow(Flow):
@@ -142,7 +160,7 @@ class SupportFlow(Flow):
     def meeting_screen(self, ctx: Context, m: Meeting) -> Reply:
         ctx.goto(self.name, "meeting", mid=m.id)
         t = ctx.t
-        place = ", ".join(p for p in (m.location, m.address, m.city) if p) or "—"
+        place = ", ".join(p for p in (m.location, m.formatted_address) if p) or "—"
         lines = [
             broadcast_source.meeting_label(t, m),
             t.t("support.meeting.info", program=m.program, place=place, url=m.conference_url or "—"),
@@ -169,8 +187,12 @@ class SupportFlow(Flow):
         mid = ctx.data.get("mid")
         return await get_meeting(ctx.db, int(mid)) if mid else None
 
-    def dates(self, ctx: Context, m: Meeting, action: str) -> Reply:
-        slots = next_slots(m.weekday, m.start_time, m.end_time, m.timezone, ctx.now, DATES_SHOWN)
+    async def dates(self, ctx: Context, m: Meeting, action: str) -> Reply:
+        """The next dates to cancel or move; a date that is already cancelled is not offered."""
+        slots = next_slots(
+            m.weekday, m.start_time, m.end_time, m.timezone, ctx.now, DATES_SHOWN + 4, include_running=False
+        )
+        slots = [s for s in slots if not await is_cancelled(ctx.db, m, s.local_date)][:DATES_SHOWN]
         rows = [
             [self.button(ctx.t.date(s.local_date), action, s.local_date.strftime("%Y%m%d"))] for s in slots
         ]
@@ -209,9 +231,9 @@ class SupportFlow(Flow):
         self, ctx: Context, worker: Worker, m: Meeting, action: str, arg: str
     ) -> Reply | None:
         if action == "cx":
-            return self.dates(ctx, m, "cd")
+            return await self.dates(ctx, m, "cd")
         if action == "mv":
-            return self.dates(ctx, m, "md")
+            return await self.dates(ctx, m, "md")
         if action in ("cd", "md"):
             try:
                 day = date(int(arg[:4]), int(arg[4:6]), int(arg[6:8]))
@@ -298,7 +320,9 @@ class SupportFlow(Flow):
             value: str | None = text[:MAX_SHORT]
             if params.get("field") == "time":
                 value = parse_time(text)
-            elif params.get("field") == "url" and not URL_RE.match(text):
+            elif params.get("field") == "url" and HTTP_RE.match(text):
+                return self.ask(ctx, "support.refuse.http", "ed_value")
+            elif params.get("field") == "url" and not HTTPS_RE.match(text):
                 value = None
             if value is None:
                 return self.ask(ctx, f"support.edit.bad_{params.get('field')}", "ed_value")
@@ -306,6 +330,8 @@ class SupportFlow(Flow):
             ctx.set_step("preview", params=params, aud="m")
             return await self.preview(ctx, m)
         if step == "note":
+            if not text:
+                return self.ask(ctx, "support.refuse.empty", "note")
             ctx.set_step("preview", text=text[:MAX_TEXT], aud="m")
             return await self.preview(ctx, m)
         return None
@@ -328,7 +354,18 @@ class SupportFlow(Flow):
             return bstore.Audience(program=m.program, region=region)
         return bstore.Audience(meeting_id=m.id)
 
+    async def refused(self, ctx: Context, m: Meeting) -> Reply | None:
+        """The shared refusal (past date, second cancel, empty text, http link), then the meeting."""
+        kind = str(ctx.data.get("kind"))
+        params = dict(ctx.data.get("params") or {})
+        why = await refusal(ctx.db, m, kind, params, ctx.data.get("text"), ctx.now)
+        if why is None:
+            return None
+        return Reply().add(ctx.t.t(why)).extend(self.meeting_screen(ctx, m))
+
     async def preview(self, ctx: Context, m: Meeting) -> Reply:
+        if (no := await self.refused(ctx, m)) is not None:
+            return no
         kind = str(ctx.data.get("kind"))
         aud = self.audience(ctx, m)
         message = render(
@@ -357,6 +394,8 @@ class SupportFlow(Flow):
         return reply
 
     async def confirm(self, ctx: Context, worker: Worker, m: Meeting) -> Reply:
+        if (no := await self.refused(ctx, m)) is not None:
+            return no
         kind = str(ctx.data.get("kind"))
         params: dict[str, Any] = dict(ctx.data.get("params") or {})
         text = ctx.data.get("text")
@@ -399,7 +438,7 @@ class SupportFlow(Flow):
         for e in entries:
             meeting = f" #{e.meeting_id}" if e.meeting_id else ""
             role = f"B{e.role_id}" if e.role_id else "cli"
-            lines.append(f"{e.at[:16].replace('T', ' ')} {role} {e.action}{meeting} {e.summary}".rstrip())
+            lines.append(f"{log_time(e.at)} {role} {e.action}{meeting} {e.summary}".rstrip())
         return Reply().add("\n".join(lines), [self.back_row(ctx)])
 
     async def figures(self, ctx: Context) -> Reply:
@@ -447,6 +486,8 @@ class SupportFlow(Flow):
                 return self.ask(ctx, "support.bad_time", "add_time")
             ctx.set_step("add_place", start=times[0], end=times[1])
             return self.ask(ctx, "support.add.place", "add_place")
+        if step == "add_place" and HTTP_RE.match(text):
+            return self.ask(ctx, "support.refuse.http", "add_place")
         if step == "add_place" and text:
             d = ctx.data
             ctx.set_step("add_ok", place=text[:MAX_SHORT])
@@ -466,8 +507,8 @@ class SupportFlow(Flow):
         place = str(d.get("place", ""))
         url = place if URL_RE.match(place) else None
         location, address = (None, None) if url else split_place(place)
-        city = address.rsplit(",", 1)[-1].strip() if address and "," in address else None
-        town = town_in(city or address) if not url else None
+        town = town_in(address) if not url else None
+        street, city = split_town(address) if town else (address, None)
         async with ctx.db.tx() as tx:
             mid = await edits.add_meeting(
                 tx,
@@ -478,8 +519,8 @@ class SupportFlow(Flow):
                 start_time=str(d["start"]),
                 end_time=d.get("end"),
                 location=location,
-                address=address,
-                city=city or (town.name if town else None),
+                address=street,
+                city=city,
                 conference_url=url,
                 lat=town.lat if town else None,
                 lon=town.lon if town else None,

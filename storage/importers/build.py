@@ -67,13 +67,15 @@ def build_meeting(
     conference_url = clean_str(text.get("conference_url"))
     conference_phone = clean_str(text.get("conference_phone"))
     has_place = bool(address or city or la is not None)
+    contact = bool(clean_str(text.get("url")))
     attendance = attendance_of(
         has_place=has_place,
         conference=bool(conference_url or conference_phone),
         types=codes,
         online_flag=online_flag,
+        contact=contact,
     )
-    linked = bool(conference_url or conference_phone)
+    linked = bool(conference_url or conference_phone or contact)
     if attendance == "inactive" and ("ONL" in codes or online_flag) and not linked:
         parsed.warn(label, "online meeting without a link or phone number: inactive")
     elif attendance in ("in_person", "hybrid") and la is None:

@@ -52,6 +52,17 @@ def _label(rec: Any, i: int) -> str:
     return f"#{i + 1}"
 
 
+def _contact(rec: dict[str, Any]) -> str | None:
+    """The group's own page, or its public contact address as a mailto link."""
+    return rec.get("url") or rec.get("website") or _mailto(rec.get("email") or rec.get("contact_1_email"))
+
+
+def _mailto(email: Any) -> str | None:
+    """A group's public contact address as a link (a contact who gives the online link on request)."""
+    text = str(email or "").strip()
+    return f"mailto:{text}" if "@" in text and " " not in text and len(text) <= 200 else None
+
+
 def _fields(rec: dict[str, Any], program: str | None) -> dict[str, Any]:
     regions = rec.get("regions")
     region = rec.get("region") or (regions[-1] if isinstance(regions, list) and regions else None)
@@ -86,6 +97,8 @@ def _fields(rec: dict[str, Any], program: str | None) -> dict[str, Any]:
         "conference_url": rec.get("conference_url"),
         "conference_phone": rec.get("conference_phone"),
         "language": rec.get("language"),
-        "url": rec.get("url"),
+        "url": rec.get("url")
+        or rec.get("website")
+        or _mailto(rec.get("email") or rec.get("contact_1_email")),
         "updated": rec.get("updated"),
     }

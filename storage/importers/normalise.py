@@ -237,15 +237,17 @@ def clean_program(value: Any) -> str | None:
 
 
 def attendance_of(
-    *, has_place: bool, conference: bool, types: tuple[str, ...], online_flag: bool | None = None
-) -> str:
+    *, has_place: bool, conference: bool, types: tuple[str, ...], online_flag: bool | None = None,
+    contact: bool = False,
+) -> str:  # fmt: skip
     """in_person / online / hybrid / inactive, following the Meeting Guide rules for ONL and TC.
 
-    TC (temporarily closed) with a link → online; TC without → inactive. An online meeting needs a link
-    or a phone number, else it is inactive.
+    TC (temporarily closed) with a link → online; TC without → inactive. An online meeting needs a link,
+    a phone number or a contact who gives the link on request ("link op aanvraag"), else it is inactive.
     """
     closed = "TC" in types
     wants_online = bool(online_flag) or "ONL" in types
+    conference = conference or (contact and wants_online)
     if closed:
         return "online" if conference else "inactive"
     if online_flag and not has_place:

@@ -3,6 +3,7 @@ CREATE TABLE feed_state (
     name          TEXT PRIMARY KEY,
     etag          TEXT,
     last_modified TEXT,
+    body_digest   TEXT,             -- sha256 of the last applied body: the same bytes again change nothing
     status        TEXT NOT NULL CHECK (status IN ('unchanged', 'updated', 'held', 'failed')),
     detail        TEXT,             -- why held or failed (a type or a share, never feed content)
     checked_at    TEXT NOT NULL,

@@ -33,3 +33,6 @@ UPDATE outbox SET
     sent_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', sent_at), sent_at);
 UPDATE group_notices SET noticed_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', noticed_at), noticed_at);
 UPDATE schema_migrations SET applied_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', applied_at), applied_at);
+UPDATE feed_state SET
+    checked_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', checked_at), checked_at),
+    changed_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', changed_at), changed_at);
