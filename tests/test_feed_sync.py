@@ -267,6 +267,7 @@ def test_daily_feeds_wait_for_the_quiet_hours_and_their_interval() -> None:
     from datetime import timedelta
 
     from bot.feed_jobs import due_feeds
+    from storage.db import utc_text
     from storage.feeds import FeedState
 
     daily = Feed("daily", "https://a.nl/f", "meeting-guide")
@@ -275,7 +276,7 @@ def test_daily_feeds_wait_for_the_quiet_hours_and_their_interval() -> None:
     noon = datetime(2026, 10, 25, 11, 0, tzinfo=UTC)
     assert due_feeds([daily, hourly], {}, at_four) == [daily, hourly]
     assert due_feeds([daily, hourly], {}, noon) == [hourly]
-    two_hours_ago = (at_four - timedelta(hours=2)).isoformat()
+    two_hours_ago = utc_text(at_four - timedelta(hours=2))  # as the database holds it
     fresh = {n: FeedState(n, None, None, None, "unchanged", None, two_hours_ago, None)
              for n in ("daily", "hourly")}  # fmt: skip
     assert due_feeds([daily, hourly], fresh, at_four) == []
