@@ -32,11 +32,11 @@ from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
 from bot.update_guard import GuardedRequest, install_webhook_guard
 from content.i18n import normalise_language, translator
+from conversations.assembly import assemble
+from conversations.buttons import nav_row, parse_button
 from conversations.context import Services
 from conversations.crisis import is_crisis
 from conversations.engine import Engine
-from conversations.flows.base import parse_button
-from conversations.flows.common import nav_row
 from conversations.types import Input, Reply
 from storage.botmeta import first_group_notice
 
@@ -90,7 +90,8 @@ class TelegramAdapter:
     def __init__(self, services: Services, config: Config) -> None:
         self.services = services
         self.config = config
-        self.engine = Engine(services)
+        self.assembly = assemble()  # the flows and the outgoing sources, put together in one place
+        self.engine = Engine(services, self.assembly.flows)
         self.scheduler: Scheduler | None = None
         self.sender: Sender | None = None
         self.handled = 0
@@ -314,7 +315,9 @@ class TelegramAdapter:
                 self.unprompted.popitem(last=False)
             return message_id
 
-        self.sender = Sender(self.services, send, delivery, running=lambda: application.running)
+        self.sender = Sender(
+            self.services, send, delivery, running=lambda: application.running, sources=self.assembly.sources
+        )
         self.scheduler = Scheduler(application, self.sender)
         self.scheduler.start()
 

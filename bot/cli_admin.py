@@ -12,8 +12,7 @@ from bot.runtime import open_services
 from content.i18n import translator
 from conversations.clock import Clock, FixedClock
 from conversations.context import Services
-from conversations.flows.support import parse_time
-from conversations.support_actions import publish, refusal, region_refusal
+from conversations.support_actions import parse_time, publish, refusal, region_refusal
 from storage import broadcasts as bstore
 from storage.directory import MeetingStore
 from storage.edits import SUPPORT_SOURCE

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Config
-from conversations.flows import DEEP_LINKS, TAG_SEPARATOR, resolve_deep_link
+from conversations.deeplinks import DEEP_LINKS, TAG_SEPARATOR, resolve_deep_link
 from storage.referrals import valid_tag
 
 ENV_USERNAME = "EERSTESTAP_BOT_USERNAME"

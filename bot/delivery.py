@@ -14,7 +14,7 @@ import asyncio
 import logging
 import warnings
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.config import Config
+from conversations.assembly import sources as default_sources
 from conversations.context import Services
-from conversations.outgoing import Outcome, OutgoingSource, sources
+from conversations.outgoing import Outcome, OutgoingSource
 from conversations.types import Outgoing, Reply
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ class Sender:
         *,
         sleep: SleepFn = asyncio.sleep,
         running: Callable[[], bool] = lambda: True,
+        sources: Sequence[OutgoingSource] | None = None,
     ) -> None:
         self.services = services
         self.send = send
@@ -130,7 +132,8 @@ class Sender:
         self._again = False
         self.totals = DrainStats()
         self.on_drained: Callable[[], object] | None = None
-        self.source_list: Callable[[], list[OutgoingSource]] = sources  # tests may narrow this
+        chosen = list(sources) if sources is not None else list(default_sources())
+        self.source_list: Callable[[], list[OutgoingSource]] = lambda: chosen  # tests may narrow this
         self._in_flight: set[tuple[str, str, str, str]] = set()  # claimed here, not yet settled
         self._settled: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()  # recently settled here
 

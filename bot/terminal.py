@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Config
+from conversations.assembly import assemble
 from conversations.clock import OffsetClock
 from conversations.context import Services
 from conversations.engine import Engine
-from conversations.outgoing import sources
 from conversations.types import Button, Input, Outgoing, Reply
 from storage.occurrences import DEFAULT_ZONE, zone
 
@@ -58,7 +58,9 @@ class TerminalChat:
         self, services: Services, clock: OffsetClock, chat_id: int, out: TextIO, files_dir: Path | None = None
     ) -> None:
         self.services = services
-        self.engine = Engine(services)
+        assembly = assemble()
+        self.engine = Engine(services, assembly.flows)
+        self.sources = assembly.sources
         self.clock = clock
         self.chat_id = chat_id
         self.user_key = services.keys.pseudonym(chat_id)
@@ -118,7 +120,7 @@ class TerminalChat:
     async def deliver_due(self) -> int:
         """Print whatever is due for this chat by the (simulated) clock; return how many."""
         shown = 0
-        for source in sources():
+        for source in self.sources:
             items: list[Outgoing] = await source.claim_due(
                 self.services, self.clock.now(), user_key=self.user_key, limit=50
             )

@@ -10,10 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from content.i18n import Translator, translator
+from conversations.buttons import MENU_ID, button_id
 from conversations.context import Services
 from conversations.discretion import free_place_street, reveals
-from conversations.flows.base import button_id
-from conversations.outgoing import Outcome, register_source
+from conversations.meeting_format import saved_id, weekday_name
+from conversations.outgoing import Outcome
 from conversations.types import Button, Outgoing, Reply
 from storage import broadcasts as store
 from storage.meeting import Meeting, get_meeting
@@ -25,13 +26,12 @@ SUMMARY_KIND = "broadcast_summary"
 
 def meeting_label(t: Translator, m: Meeting) -> str:
     """'AA De Brug (dinsdag 19:30)': for the support worker's own screens, never a recipient's first lines."""
-    weekday = t.weekday(date(2024, 1, m.weekday))  # 1 Jan 2024 was a Monday
-    return t.t("support.meeting_label", name=m.name, day=weekday, time=m.start_time[:5])
+    return t.t("support.meeting_label", name=m.name, day=weekday_name(t, m.weekday), time=m.start_time[:5])
 
 
 def neutral_label(t: Translator, m: Meeting) -> str:
     """'de meeting van dinsdag 19:30 in Utrecht': which meeting, without its name or fellowship."""
-    weekday = t.weekday(date(2024, 1, m.weekday))
+    weekday = weekday_name(t, m.weekday)
     town = m.city if m.city and not reveals(m.city) else None
     if town:
         return t.t("support.msg.neutral_label", day=weekday, time=m.start_time[:5], town=town)
@@ -84,10 +84,13 @@ def render(t: Translator, b: store.Broadcast | dict[str, Any], m: Meeting | None
     The first two lines name no fellowship, clinic or addiction (a lock screen shows them): a neutral
     head, then which meeting by day, time and town. The meeting's name and any typed place follow later.
     """
-    d = b if isinstance(b, dict) else {
+    d: dict[str, Any] = b if isinstance(b, dict) else {
         "kind": b.kind, "params": b.params, "text": b.text, "program": b.program, "region": b.region,
     }  # fmt: skip
-    kind, params, text = d["kind"], d.get("params") or {}, d.get("text")
+    raw_params, raw_text = d.get("params"), d.get("text")
+    kind = str(d.get("kind"))
+    params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
+    text = raw_text if isinstance(raw_text, str) else None
     if m is not None:
         body, details = change_text(t, kind, params, text, m)
         details.append(t.t("support.msg.details", name=m.name))
@@ -100,8 +103,8 @@ def render(t: Translator, b: store.Broadcast | dict[str, Any], m: Meeting | None
         lines.append(t.t("support.demo_label"))
     buttons: list[list[Button]] = []
     if m is not None:
-        buttons.append([Button(t.t("support.msg.btn_card"), button_id("c", "start", m.id))])
-    buttons.append([Button(t.t("nav.menu"), "m:home")])
+        buttons.append([Button(t.t("support.msg.btn_card"), button_id("c", "start", saved_id(m)))])
+    buttons.append([Button(t.t("nav.menu"), MENU_ID)])
     return Reply().add("\n\n".join(lines), buttons)
 
 
@@ -162,4 +165,4 @@ class BroadcastSource:
         )
 
 
-SOURCE = register_source(BroadcastSource())
+SOURCE = BroadcastSource()  # the instance tests drive; conversations.assembly lists its own

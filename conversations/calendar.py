@@ -60,7 +60,8 @@ def ics_for(
         if link:
             event.add("url", link)
         cal.add_component(event)
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data
 
 
 def ics_filename(meeting: Meeting) -> str:

@@ -67,16 +67,10 @@ class Context:
     @property
     def data(self) -> dict[str, Any]:
         """The current flow's own small, serialisable data."""
-        return self.state.setdefault("data", {})
-
-    def goto(self, flow: str, step: str = "", **data: Any) -> None:
-        """Enter a flow step, replacing the previous flow's data."""
-        self.state = {"flow": flow, "step": step, "data": dict(data)}
-
-    def set_step(self, step: str, **data: Any) -> None:
-        """Move within the current flow, keeping and updating its data."""
-        self.state["step"] = step
-        self.data.update(data)
+        data = self.state.get("data")
+        if not isinstance(data, dict):
+            data = self.state["data"] = {}
+        return data
 
     async def remember_chat(self) -> None:
         """Keep this chat's sealed id so unprompted messages (reminders, changes) can reach it."""

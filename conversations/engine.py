@@ -1,20 +1,24 @@
 """The conversation engine: one Input in, one Reply out, for one chat; state is stored per pseudonym.
 
 Order of work for every input: crisis check on text, global commands, then the flow the input belongs to.
+The flows come from conversations.assembly (or are given, in tests).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from content.i18n import normalise_language
+from conversations.assembly import assemble
+from conversations.buttons import BACK_ID, ensure_exit, parse_button
 from conversations.context import Context, Services
 from conversations.crisis import is_crisis
-from conversations.flows import FLOWS, split_payload
-from conversations.flows.base import Flow, parse_button
-from conversations.flows.common import ensure_exit
-from conversations.flows.menu import FLOW as MENU
-from conversations.flows.urgent import urgent_reply
+from conversations.deeplinks import split_payload
+from conversations.flows.base import Flow
+from conversations.flows.menu import MenuFlow, menu_reply
+from conversations.flows.urgent import NO_RETURN, crisis_reply
 from conversations.location_cache import LOCATIONS
 from conversations.types import Input, Reply
 from storage.referrals import count_referral
@@ -26,11 +30,15 @@ MAX_TEXT = 4096
 class Engine:
     """Routes inputs to flows and keeps each pseudonym's flow state."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, flows: Sequence[Flow[Any]] | None = None) -> None:
+        if flows is None:
+            flows = assemble().flows  # the default wiring
         self.services = services
-        self.flows: dict[str, Flow] = {f.name: f for f in FLOWS}
-        self.by_prefix: dict[str, Flow] = {f.prefix: f for f in FLOWS}
-        self.by_command: dict[str, Flow] = {c: f for f in FLOWS for c in f.commands}
+        self.flows: dict[str, Flow[Any]] = {f.name: f for f in flows}
+        self.by_prefix: dict[str, Flow[Any]] = {f.prefix: f for f in flows}
+        self.by_command: dict[str, Flow[Any]] = {c: f for f in flows for c in f.commands}
+        menu = self.flows.get("menu")
+        self.menu = menu if isinstance(menu, MenuFlow) else MenuFlow()
 
     async def context(self, chat_id: int, language_hint: str | None = None) -> Context:
         """Load (or begin) the context of a chat."""
@@ -50,11 +58,13 @@ class Engine:
         reply = await self.dispatch(ctx, inp)
         if reply.erased:
             return reply
+        if reply.resume and ctx.flow not in NO_RETURN:
+            reply.extend(await self.show_current(ctx))
         await self.save(ctx)
         return ensure_exit(reply, ctx.t)
 
     async def resume(self, chat_id: int) -> Reply:
-        """Show the screen a chat was on (after a restart)."""
+        """Show the screen a chat was on (after a restart, a sticker or an edited message)."""
         ctx = await self.context(chat_id)
         reply = await self.show_current(ctx)
         await self.save(ctx)
@@ -75,56 +85,56 @@ class Engine:
         LOCATIONS.forget(user_key)
         return await self.services.users.erase(user_key)
 
+    def flow_of(self, ctx: Context) -> Flow[Any]:
+        """The flow the person is in (the menu when the state names none we know)."""
+        return self.flows.get(ctx.flow, self.menu)
+
     async def show_current(self, ctx: Context) -> Reply:
         """Re-render the current step of the current flow."""
-        flow = self.flows.get(ctx.flow, MENU)
         try:
-            return await flow.show(ctx)
+            return await self.flow_of(ctx).show(ctx)
         except Exception as exc:  # a stale state must never strand a person
             log.error("could not show flow %s (%s)", ctx.flow, type(exc).__name__)
-            return MENU.menu(ctx)
+            return menu_reply(ctx)
 
     async def dispatch(self, ctx: Context, inp: Input) -> Reply:
         """Route an input; anything not understood gets a kind word and the menu or the current screen."""
         if inp.kind == "text":
             text = inp.text[:MAX_TEXT]
-            if is_crisis(text):
-                return urgent_reply(ctx, offer_continue=ctx.flow not in ("menu", "urgent"))
-            flow = self.flows.get(ctx.flow, MENU)
-            reply = await flow.on_text(ctx, text)
+            if is_crisis(text):  # first, on every text, in every flow
+                return crisis_reply(ctx)
+            reply = await self.flow_of(ctx).on_text(ctx, text)
             if reply is None:
                 reply = Reply().add(ctx.t.t("common.use_buttons")).extend(await self.show_current(ctx))
             return reply
         if inp.kind == "command":
             if is_crisis(inp.args):
-                return urgent_reply(ctx, offer_continue=ctx.flow not in ("menu", "urgent"))
+                return crisis_reply(ctx)
             return await self.command(ctx, inp.command, inp.args)
         if inp.kind == "button":
             return await self.button(ctx, inp.button)
         if inp.kind == "location" and inp.lat is not None and inp.lon is not None:
-            flow = self.flows.get(ctx.flow, MENU)
-            reply = await flow.on_location(ctx, inp.lat, inp.lon)
-            if reply is None:
+            reply = await self.flow_of(ctx).on_location(ctx, inp.lat, inp.lon)
+            if reply is None and "near" in self.flows:
                 reply = await self.flows["near"].on_location(ctx, inp.lat, inp.lon)
-            return reply or MENU.menu(ctx)
-        return Reply().add(ctx.t.t("common.not_understood")).extend(MENU.menu(ctx))
+            return reply or menu_reply(ctx)
+        return Reply().add(ctx.t.t("common.not_understood")).extend(menu_reply(ctx))
 
     async def command(self, ctx: Context, name: str, args: str) -> Reply:
         """Global commands first, then commands that a flow claims."""
         if name == "start":
             return await self.start(ctx, args)
         if name == "menu":
-            return MENU.menu(ctx)
+            return menu_reply(ctx)
         if name == "stop":
             await self.erase_user(ctx.user_key)
-            reply = Reply(erased=True).add(ctx.t.t("stop.done"))
-            return reply
+            return Reply(erased=True).add(ctx.t.t("stop.done"))
         flow = self.by_command.get(name)
         if flow is not None:
             reply = await flow.on_command(ctx, name, args)
             if reply is not None:
                 return reply
-        return Reply().add(ctx.t.t("common.unknown_command")).extend(MENU.menu(ctx))
+        return Reply().add(ctx.t.t("common.unknown_command")).extend(menu_reply(ctx))
 
     async def start(self, ctx: Context, payload: str) -> Reply:
         """/start, optionally with a deep-link payload that opens a flow or counts a referral tag."""
@@ -135,13 +145,13 @@ class Engine:
             flow_name, arg = target
             reply = Reply().add(ctx.t.t("menu.welcome"))
             return reply.extend(await self.flows[flow_name].start(ctx, arg))
-        return await MENU.welcome(ctx)
+        return await self.menu.welcome(ctx)
 
     async def button(self, ctx: Context, bid: str) -> Reply:
-        """A pressed button goes to the flow its prefix names; 'h:back' returns to the current flow."""
-        prefix, action, args = parse_button(bid)
-        if bid == "h:back":
+        """A pressed button goes to the flow its prefix names; BACK_ID returns to the current step."""
+        if bid == BACK_ID:
             return await self.show_current(ctx)
+        prefix, action, args = parse_button(bid)
         flow = self.by_prefix.get(prefix)
         reply = None
         if flow is not None:
@@ -151,5 +161,5 @@ class Engine:
                 reply = await flow.on_button(ctx, action, args)
         if reply is None:
             log.info("unrecognised button for flow %s", flow.name if flow else "-")
-            return Reply().add(ctx.t.t("common.expired_button")).extend(MENU.menu(ctx))
+            return Reply().add(ctx.t.t("common.expired_button")).extend(menu_reply(ctx))
         return reply

@@ -18,6 +18,13 @@ from storage.occurrences import Occurrence
 TYPES_FILE = CONTENT_DIR / "meeting_types.toml"
 
 
+def saved_id(m: Meeting) -> int:
+    """The id of a meeting read from the database (one not saved yet has none: a programming error)."""
+    if m.id is None:
+        raise ValueError("meeting has no id")
+    return m.id
+
+
 @cache
 def _types_table() -> tuple[dict[str, dict[str, str]], frozenset[str]]:
     with TYPES_FILE.open("rb") as fh:

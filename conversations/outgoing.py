@@ -1,7 +1,8 @@
 """Unprompted messages (reminders, check-ins, broadcasts): sources that hand out due items durably.
 
 A source claims due rows atomically (so a second process never gets the same row), turns each into an
-Outgoing, and is told afterwards how delivery went. The Telegram sender and the terminal chat both use it.
+Outgoing, and is told afterwards how delivery went. The Telegram sender and the terminal chat both use it;
+conversations.assembly lists the sources in use.
 """
 
 from __future__ import annotations
@@ -35,26 +36,3 @@ class OutgoingSource(Protocol):
     ) -> None:
         """Record how sending one claimed item went."""
         ...
-
-
-_SOURCES: list[OutgoingSource] = []
-
-
-def register_source(source: OutgoingSource) -> OutgoingSource:
-    """Add a source (done once at import by the module that owns it)."""
-    if all(s.name != source.name for s in _SOURCES):
-        _SOURCES.append(source)
-    return source
-
-
-def sources() -> list[OutgoingSource]:
-    """Every registered source."""
-    import conversations.flows  # noqa: F401  (importing the flows registers their sources)
-
-    return list(_SOURCES)
-
-
-async def next_due_at(services: Services) -> datetime | None:
-    """The earliest due time over all sources."""
-    times = [t for s in sources() if (t := await s.next_due_at(services)) is not None]
-    return min(times) if times else None

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from content.i18n import Translator, translator
+from conversations.buttons import button_id, nav_row
 from conversations.context import Services
 from conversations.discretion import free_place_street, meeting_street_and_town
-from conversations.outgoing import Outcome, register_source
+from conversations.outgoing import Outcome
 from conversations.trial_schedule import (
     STALE_CHECKIN,
     checkin_due,
@@ -32,16 +33,6 @@ RETRY_AFTER = timedelta(minutes=1)
 MAX_ATTEMPTS = 5
 KIND_REMINDER = "trial.reminder"
 KIND_CHECKIN = "trial.checkin"
-
-
-def button_id(prefix: str, action: str, *args: object) -> str:
-    """A button id for the trial flow (kept here so this module does not import the flow registry)."""
-    return ":".join([prefix, action, *(str(a) for a in args)])
-
-
-def exit_row(t: Translator) -> list[Button]:
-    """The way out every screen offers (as flows.common.nav_row; not imported to keep imports acyclic)."""
-    return [Button(t.t("nav.menu"), "m:home"), Button(t.t("nav.urgent"), "h:show")]
 
 
 def when_words(t: Translator, start: datetime, now: datetime) -> str:
@@ -103,7 +94,7 @@ def reminder_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence
          Button(t.t("trial.btn.not_now"), button_id("t", "skip", row_id))],
         [Button(t.t("trial.btn.pause"), button_id("t", "pause")),
          Button(t.t("trial.btn.stop"), button_id("t", "stop"))],
-        exit_row(t),
+        nav_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
@@ -118,7 +109,7 @@ def checkin_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence)
         [Button(t.t("trial.btn.yes"), button_id("t", "yes", row_id)),
          Button(t.t("trial.btn.no"), button_id("t", "no", row_id))],
         [Button(t.t("trial.btn.nofit"), button_id("t", "nofit", row_id))],
-        exit_row(t),
+        nav_row(t),
     ]  # fmt: skip
     return Reply([Message("\n".join(lines), buttons)])
 
@@ -170,9 +161,11 @@ async def retime_meeting(services: Services, meeting_id: int, now: datetime) -> 
             )
             if due is not None and due != r.due_at:
                 updates.append((r.id, due))
-        await store.requeue(updates)
-        await store.drop(dropped)
-        changed = len(updates) + len(dropped)
+        async with services.db.transaction():  # a dropped row and the refill go together
+            await store.requeue(updates)
+            await store.drop(dropped)
+            await top_up(services.db, [t.id for t in await store.trials_for_meeting(meeting_id)], now)
+        return len(updates) + len(dropped)
     await top_up(services.db, [t.id for t in await store.trials_for_meeting(meeting_id)], now)
     return changed
 
@@ -217,7 +210,7 @@ class TrialReminders:
             if trial.status not in ("active", "ongoing"):
                 skipped.append(r.id)
                 continue
-            occ = occurrence(meeting, r.on_date, changes.get((meeting.id, r.on_date)))
+            occ = occurrence(meeting, r.on_date, changes.get((r.meeting_id, r.on_date)))
             if occ.cancelled or r.on_date.isoweekday() != meeting.weekday:
                 skipped.append(r.id)  # not reminded, not checked in: the count waits
                 continue
@@ -245,10 +238,11 @@ class TrialReminders:
                 out.append(
                     Outgoing(r.user_key, checkin_reply(t, r.id, meeting, occ), KIND_CHECKIN, str(r.id))
                 )
-        await store.settle_many(skipped, "skipped")
-        await store.settle_many(failed, "failed")
-        await store.requeue(later)
-        await top_up(services.db, {r.trial_id for r in rows}, now)
+        async with services.db.transaction():  # settled and refilled together
+            await store.settle_many(skipped, "skipped")
+            await store.settle_many(failed, "failed")
+            await store.requeue(later)
+            await top_up(services.db, {r.trial_id for r in rows}, now)
         return out
 
     async def settle(
@@ -268,4 +262,4 @@ class TrialReminders:
             await store.settle(row_id, "failed")
 
 
-SOURCE = register_source(TrialReminders())
+SOURCE = TrialReminders()  # the instance tests and benches drive; conversations.assembly lists its own

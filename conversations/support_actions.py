@@ -7,16 +7,38 @@ from datetime import date, datetime
 from typing import Any
 
 from conversations.context import Services
+from conversations.meeting_format import saved_id
 from conversations.places import town_in
 from storage import broadcasts as bstore
 from storage import edits
 from storage.changes import date_changes
 from storage.db import Database, Tx
+from storage.importers.normalise import BadValue
+from storage.importers.normalise import parse_time as parse_clock
 from storage.meeting import Meeting
 from storage.occurrences import slot_on
 from storage.support import write_audit
 
 KINDS = ("cancel", "move", "edit", "close", "reopen", "note", "announce")
+URL_RE = re.compile(r"^https?://\S+$")
+
+
+def parse_time(text: str) -> str | None:
+    """'19:30', '19.30', '19u30', '1930', '19' → '19:30' / '19:00'; None if it is not a time."""
+    try:
+        return parse_clock(text)[0]
+    except BadValue:
+        return None
+
+
+def parse_times(text: str) -> tuple[str, str | None] | None:
+    """'19:30' or '19:30-21:00' → (start, end)."""
+    start, _, end = text.partition("-")
+    s = parse_time(start)
+    e = parse_time(end) if end.strip() else None
+    if s is None or (end.strip() and e is None):
+        return None
+    return s, e
 
 
 HTTPS_RE = re.compile(r"^https://\S+$")
@@ -91,34 +113,35 @@ async def apply_change(
     tx: Tx, m: Meeting, kind: str, params: dict[str, Any], text: str | None, now: datetime, actor: str
 ) -> None:
     """Write the directory change a broadcast announces (an announcement changes nothing)."""
+    mid = saved_id(m)
     day = date.fromisoformat(params["date"]) if params.get("date") else None
     if kind == "cancel" and day:
-        await edits.cancel_date(tx, m.id, day, now, actor)
+        await edits.cancel_date(tx, mid, day, now, actor)
     elif kind == "move" and day:
         place = params.get("place")
         location, address = split_place(place) if place else (None, None)
         await edits.move_date(
-            tx, m.id, day, now, actor, new_start=params.get("start"), new_location=location or place,
+            tx, mid, day, now, actor, new_start=params.get("start"), new_location=location or place,
             new_address=address if location else None,
         )  # fmt: skip
     elif kind == "edit":
         field, value = params.get("field"), params.get("value")
         if field == "time":
-            await edits.edit_meeting(tx, m.id, now, actor, start_time=value)
+            await edits.edit_meeting(tx, mid, now, actor, start_time=value)
         elif field == "place":
             location, address = split_place(str(value))
             changes = {"address": address, **({"location": location} if location else {})}
             town = town_in(address)
             point = (town.lat, town.lon) if town else None
-            await edits.edit_meeting(tx, m.id, now, actor, town=point, **changes)
+            await edits.edit_meeting(tx, mid, now, actor, town=point, **changes)
         else:
-            await edits.edit_meeting(tx, m.id, now, actor, conference_url=value)
+            await edits.edit_meeting(tx, mid, now, actor, conference_url=value)
     elif kind == "close":
-        await edits.close_meeting(tx, m.id, now, actor)
+        await edits.close_meeting(tx, mid, now, actor)
     elif kind == "reopen":
-        await edits.reopen_meeting(tx, m.id, now, actor)
+        await edits.reopen_meeting(tx, mid, now, actor)
     elif kind == "note":
-        await edits.add_note(tx, m.id, now, actor, text or "")
+        await edits.add_note(tx, mid, now, actor, text or "")
 
 
 def audit_summary(kind: str, params: dict[str, Any], cast: bstore.Broadcast) -> str:

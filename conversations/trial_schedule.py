@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
+from conversations.meeting_format import saved_id
 from storage.changes import date_changes
 from storage.db import Database
 from storage.meeting import Meeting, get_meetings
@@ -94,7 +95,7 @@ def rows_for(trial: Trial, meeting: Meeting, occ: Occurrence, now: datetime) -> 
                 continue
         else:
             due = checkin_due(occ, meeting.timezone)
-        out.append(NewReminder(trial.user_key, trial.id, meeting.id, occ.slot.local_date, kind, due))
+        out.append(NewReminder(trial.user_key, trial.id, trial.meeting_id, occ.slot.local_date, kind, due))
     return out
 
 
@@ -114,8 +115,9 @@ async def occurrences(db: Database, meeting: Meeting, days: list[date]) -> list[
     """Occurrences on some dates of one meeting, with their one-off changes applied."""
     if not days:
         return []
-    changes = await date_changes(db, [meeting.id], min(days), max(days))
-    return [occurrence(meeting, d, changes.get((meeting.id, d))) for d in days]
+    mid = saved_id(meeting)
+    changes = await date_changes(db, [mid], min(days), max(days))
+    return [occurrence(meeting, d, changes.get((mid, d))) for d in days]
 
 
 async def top_up(db: Database, trial_ids: Iterable[int], now: datetime) -> None:
@@ -142,26 +144,31 @@ async def top_up(db: Database, trial_ids: Iterable[int], now: datetime) -> None:
         after = now
         if last is not None:
             after = max(now, local_instant(last + timedelta(days=1), time(0, 0), zone(meeting.timezone)))
-        key = (meeting.id, after, need)
+        key = (trial.meeting_id, after, need)
         if key not in cache:
             cache[key] = upcoming(meeting, after, need)
         plans.append((trial, meeting, cache[key]))
     days = [d for _, _, ds in plans for d in ds]
     if not days:
         return
-    changes = await date_changes(db, {m.id for _, m, _ in plans}, min(days), max(days))
+    changes = await date_changes(db, {t.meeting_id for t, _, _ in plans}, min(days), max(days))
     new: list[NewReminder] = []
     for trial, meeting, dates in plans:
         for d in dates:
-            new.extend(rows_for(trial, meeting, occurrence(meeting, d, changes.get((meeting.id, d))), now))
+            change = changes.get((trial.meeting_id, d))
+            new.extend(rows_for(trial, meeting, occurrence(meeting, d, change), now))
     if new:
         await store.schedule(new)
 
 
 async def reschedule(db: Database, trial_id: int, now: datetime) -> None:
-    """Drop a trial's pending rows and plan its window again (after a change of timing or meeting)."""
-    await TrialStore(db).drop_pending(trial_id)
-    await top_up(db, [trial_id], now)
+    """Drop a trial's pending rows and plan its window again (after a change of timing or meeting).
+
+    One transaction: a crash in between can never leave a trial with an empty window.
+    """
+    async with db.transaction():
+        await TrialStore(db).drop_pending(trial_id)
+        await top_up(db, [trial_id], now)
 
 
 async def next_dates(db: Database, meeting: Meeting, now: datetime, count: int = 6) -> list[Occurrence]:

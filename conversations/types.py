@@ -88,6 +88,7 @@ class Reply:
     request_location: bool = False
     edit: bool = False
     erased: bool = False
+    resume: bool = False  # the engine adds the current step's screen after these messages
 
     def add(self, text: str, buttons: list[list[Button]] | None = None, **kw: object) -> Reply:
         """Append a message and return self, for chaining."""

@@ -98,6 +98,7 @@ class Database:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None  # the task inside `transaction()`, if any
 
     async def open(self) -> Database:
         """Connect, set pragmas and apply pending migrations."""
@@ -132,39 +133,70 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
+    def _held(self) -> bool:
+        """Whether the running task is inside this database's `transaction()`."""
+        return self._holder is not None and self._holder is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        """The statement lock, unless this task already holds it inside `transaction()`."""
+        if self._held():
+            yield
+        else:
+            async with self._lock:
+                yield
+
+    @asynccontextmanager
+    async def transaction(self, immediate: bool = True) -> AsyncIterator[Database]:
+        """One transaction for every statement this task runs on this database inside the block.
+
+        `async with db.transaction():` then call store functions as usual; they all commit together, or
+        roll back together on any error. Nested transactions (and `tx()`) join the outer one; other tasks
+        (even ones started inside the block) wait for the lock as usual.
+        """
+        if self._held():
+            yield self
+            return
+        async with self._lock:
+            self._holder = asyncio.current_task()
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+                try:
+                    yield self
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self.conn.execute("COMMIT")
+            finally:
+                self._holder = None
+
     @asynccontextmanager
     async def tx(self, immediate: bool = True) -> AsyncIterator[Tx]:
-        """A transaction: committed on success, rolled back on any error."""
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-            try:
-                yield Tx(self.conn)
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
-                await self.conn.execute("COMMIT")
+        """A transaction: committed on success, rolled back on any error (joins an open `transaction()`)."""
+        async with self.transaction(immediate):
+            yield Tx(self.conn)
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """One statement, committed on its own (autocommit: a single round trip to the database thread)."""
-        async with self._lock:
+        async with self._locked():
             cur = await self.conn.execute(sql, params)
             return cur.rowcount
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         """All rows of a read query."""
-        async with self._lock:
+        async with self._locked():
             return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a read query."""
-        async with self._lock:
+        async with self._locked():
             rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
     async def checkpoint(self) -> None:
         """Fold the WAL into the database file and truncate it (used after erasing)."""
-        async with self._lock:
+        async with self._locked():
             await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def migrate(self) -> list[str]:

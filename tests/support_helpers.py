@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from conversations.assembly import sources
 from conversations.context import Services
 from conversations.engine import Engine
-from conversations.outgoing import sources
 from conversations.types import Input, Outgoing, Reply
 from storage.edits import add_meeting
 from storage.support import SupportStore

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import deque
 
 from bot.render import fits_callback, inline_markup
+from conversations.deeplinks import DEEP_LINKS
 from conversations.engine import Engine
-from conversations.flows import DEEP_LINKS
 from conversations.types import Input, Reply
 
 MAX_PRESSES = 600

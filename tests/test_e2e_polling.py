@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.context import Services
-from conversations.flows import DEEP_LINKS
+from conversations.deeplinks import DEEP_LINKS
 from storage.referrals import referral_counts
 from tests.fakebotapi import FakeBotAPI
 from tests.tgharness import running_bot, turn

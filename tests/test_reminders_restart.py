@@ -35,6 +35,7 @@ async def prepare(db_path: Path, trials: int = 1) -> None:
         mid = await add_meeting(services.db)
         engine = Engine(services)
         for chat in range(1, trials + 1):
+            await engine.handle(chat, Input.of_button(f"t:start:m{mid}"))  # the offer, then a choice
             await engine.handle(chat, Input.of_button(f"t:new:{mid}:2h"))
     finally:
         await services.db.close()

@@ -28,6 +28,7 @@ async def test_worker_cancels_and_the_follower_hears_it_once(services: Services)
     mid = await make_meeting(services)
     code, _ = await SupportStore(services.db, services.keys).create_invite(services.clock.now())
     async with FakeBotAPI() as fake, running_bot(services, fake):
+        fake.callback(FOLLOWER, f"c:start:{mid}")  # the card first: its follow button is pressed
         fake.callback(FOLLOWER, f"c:follow:{mid}")
         fake.command(STRANGER, "beheer")
         fake.command(WORKER, "beheer", code)
@@ -44,7 +45,7 @@ async def test_worker_cancels_and_the_follower_hears_it_once(services: Services)
         assert any("Zo ziet het bericht eruit:" in t for t in fake.texts(WORKER))
         fake.press(WORKER, "b:ok")
         await turn(fake)
-        got = await fake.wait_for("sendMessage", chat_id=FOLLOWER, count=2)  # follow answer + the change
+        got = await fake.wait_for("sendMessage", chat_id=FOLLOWER, count=3)  # card, follow answer, change
         await until(lambda: any("Bericht 1 is klaar." in t for t in fake.texts(WORKER)))
     change = [t for t in fake.texts(FOLLOWER) if t.startswith("Wijziging voor een meeting die je volgt:")]
     assert len(change) == 1 and "gaat op dinsdag 24 maart niet door" in change[0]

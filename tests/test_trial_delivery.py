@@ -20,7 +20,9 @@ REMINDER_AT = datetime(2026, 3, 24, 16, 30, tzinfo=UTC)
 
 async def start_trial(services: Services) -> None:
     mid = await add_meeting(services.db)
-    await Engine(services).handle(CHAT, Input.of_button(f"t:new:{mid}:2h"))
+    engine = Engine(services)
+    await engine.handle(CHAT, Input.of_button(f"t:start:m{mid}"))  # the offer, then a choice
+    await engine.handle(CHAT, Input.of_button(f"t:new:{mid}:2h"))
     assert isinstance(services.clock, FixedClock)
     services.clock.set(REMINDER_AT)
 

@@ -9,8 +9,8 @@ import pytest
 from trial_support import add_change, add_meeting, drain
 
 from conversations.context import Services
+from conversations.deeplinks import resolve_deep_link
 from conversations.engine import Engine
-from conversations.flows import resolve_deep_link
 from conversations.reminders import SOURCE
 from conversations.types import Input, Outgoing, Reply
 from storage.edits import close_meeting

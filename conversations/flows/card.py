@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from conversations.buttons import MENU_ID, button
 from conversations.calendar import ics_filename, ics_for
 from conversations.context import Context
-from conversations.flows.base import Flow
-from conversations.flows.common import MENU_ID
+from conversations.flows.base import Action, Flow, Step, table
 from conversations.meeting_format import card_text, demo_line, moved_place, next_held
 from conversations.types import Button, Document, Pin, Reply
 from conversations.upcoming import next_of
@@ -21,6 +23,26 @@ CARD_OCCURRENCES = 4
 ICS_OCCURRENCES = 6
 
 
+@dataclass(slots=True)
+class CardState:
+    """The meeting shown, where 'back' leads, and the near-me listing to go back to."""
+
+    meeting: int | None = None
+    back: str = MENU_ID
+    near: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class CardData:
+    """What the card screen shows, loaded before it is built."""
+
+    meeting: Meeting
+    occurrences: list[Occurrence]
+    note: tuple[str, str] | None = None
+    following: bool = False
+    prefix: list[str] = field(default_factory=list)
+
+
 def parse_id(text: str) -> int | None:
     """A meeting id from a button or deep-link argument, or None."""
     text = text.strip().lstrip("m")
@@ -29,108 +51,131 @@ def parse_id(text: str) -> int | None:
 
 def not_found(ctx: Context) -> Reply:
     """A kind answer for an id that is not (or no longer) in the directory."""
-    return Reply().add(ctx.t.t("dir.card.not_found"), [[Button(ctx.t.t("dir.btn.search"), "n:start")]])
+    return Reply().add(ctx.t.t("dir.card.not_found"), [[button(ctx.t.t("dir.btn.search"), "n", "start")]])
 
 
-def back_target(ctx: Context) -> str:
-    """Where 'back' leads: the near-me listing if the person came from there, else the menu."""
+def came_from(ctx: Context) -> CardState:
+    """Where 'back' leads: the near-me listing (and its filters) if the person came from there."""
     if ctx.flow == "near":
-        return "n:list"
+        listing = {k: v for k, v in ctx.data.items() if k in ("program", "f", "page", "sort")}
+        return CardState(back="n:list", near=listing)
     if ctx.flow == "card":
-        return str(ctx.data.get("back") or MENU_ID)
-    return MENU_ID
+        back, kept = ctx.data.get("back"), ctx.data.get("near")
+        return CardState(
+            back=back if isinstance(back, str) else MENU_ID, near=kept if isinstance(kept, dict) else None
+        )
+    return CardState()
 
 
-def near_data(ctx: Context) -> dict | None:
-    """The near-me listing's small state (filters, page, town id), so 'back' shows the same list."""
-    if ctx.flow == "near":
-        return {k: v for k, v in ctx.data.items() if k in ("program", "f", "page", "sort")}
-    if ctx.flow == "card":
-        return ctx.data.get("near")
-    return None
-
-
-class CardFlow(Flow):
+class CardFlow(Flow[CardState]):
     """Shows one meeting; 'back' returns to the listing the person came from."""
 
     name = "card"
     prefix = "c"
+    State = CardState
+    first = "show"
 
     async def start(self, ctx: Context, arg: str = "") -> Reply:
-        meeting_id = parse_id(arg)
-        meeting = await get_meeting(ctx.db, meeting_id) if meeting_id is not None else None
-        if meeting is None:
-            return not_found(ctx)
-        ctx.goto("card", "show", meeting=meeting.id, back=back_target(ctx), near=near_data(ctx))
-        return await self.card(ctx, meeting)
+        st = came_from(ctx)
+        st.meeting = parse_id(arg)
+        return await self.go(ctx, "show", st)
 
-    async def show(self, ctx: Context) -> Reply:
-        meeting_id = ctx.data.get("meeting")
-        meeting = await get_meeting(ctx.db, int(meeting_id)) if meeting_id else None
-        if meeting is None:
-            return not_found(ctx)
-        return await self.card(ctx, meeting)
+    # --- getter and view ------------------------------------------------------------------------
 
-    async def card(self, ctx: Context, meeting: Meeting) -> Reply:
-        t = ctx.t
-        occurrences = await next_of(ctx.db, meeting, ctx.now, CARD_OCCURRENCES)
-        text = card_text(t, meeting, occurrences, ctx.now)
-        note = await latest_note(ctx.db, meeting.id) if meeting.id is not None else None
-        if note:
-            text += "\n" + t.t("dir.card.worker_note", note=note[0], date=t.short_date(_day(note[1])))
-        pin = card_pin(meeting, occurrences)
-        mid = meeting.id
-        following = await follows.is_following(ctx.db, ctx.user_key, mid or 0)
+    async def load(self, ctx: Context, st: CardState) -> CardData | None:
+        meeting = await get_meeting(ctx.db, st.meeting) if st.meeting is not None else None
+        if meeting is None or meeting.id is None:
+            return None
+        return CardData(
+            meeting=meeting,
+            occurrences=await next_of(ctx.db, meeting, ctx.now, CARD_OCCURRENCES),
+            note=await latest_note(ctx.db, meeting.id),
+            following=await follows.is_following(ctx.db, ctx.user_key, meeting.id),
+        )
+
+    def card(self, ctx: Context, st: CardState, data: CardData | None) -> Reply:
+        if data is None:
+            return not_found(ctx)
+        t, meeting = ctx.t, data.meeting
+        text = card_text(t, meeting, data.occurrences, ctx.now)
+        if data.note:
+            note, stamp = data.note
+            text += "\n" + t.t("dir.card.worker_note", note=note, date=t.short_date(_day(stamp)))
+        pin = card_pin(meeting, data.occurrences)
+        mid = meeting.id or 0
         rows: list[list[Button]] = []
         if meeting.conference_url and meeting.conference_url.startswith(("https://", "http://")):
             rows.append([Button(t.t("dir.btn.open_link"), url=meeting.conference_url)])
         if meeting.active:
-            rows.append([Button(t.t("dir.btn.calendar"), f"c:ics:{mid}")])
-            if following:
-                rows.append([Button(t.t("dir.btn.unfollow"), f"c:unfollow:{mid}")])
+            rows.append([self.button(t.t("dir.btn.calendar"), "ics", mid)])
+            if data.following:
+                rows.append([self.button(t.t("dir.btn.unfollow"), "unfollow", mid)])
             else:
-                rows.append([Button(t.t("dir.btn.follow"), f"c:follow:{mid}")])
-            rows.append([Button(t.t("dir.btn.trial"), f"t:start:m{mid}")])
-        elif following:
-            rows.append([Button(t.t("dir.btn.unfollow"), f"c:unfollow:{mid}")])
-        back = str(ctx.data.get("back") or MENU_ID)
-        rows.append([Button(t.t("dir.btn.back"), back)] if back != MENU_ID else [])
-        rows = [r for r in rows if r]
-        return Reply().add(text, rows, pin=pin)
+                rows.append([self.button(t.t("dir.btn.follow"), "follow", mid)])
+            rows.append([button(t.t("dir.btn.trial"), "t", "start", f"m{mid}")])
+        elif data.following:
+            rows.append([self.button(t.t("dir.btn.unfollow"), "unfollow", mid)])
+        if st.back != MENU_ID:
+            rows.append([Button(t.t("dir.btn.back"), st.back)])
+        reply = Reply()
+        for line in data.prefix:
+            reply.add(line)
+        return reply.add(text, rows, pin=pin)
 
-    async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
-        meeting_id = parse_id(args[0]) if args else None
-        if meeting_id is None:
-            return None
-        meeting = await get_meeting(ctx.db, meeting_id)
+    # --- actions --------------------------------------------------------------------------------
+
+    async def meeting_of(
+        self, ctx: Context, st: CardState, args: list[str]
+    ) -> tuple[CardState, Meeting | None]:
+        """The meeting a card button names; the state moves to that meeting's card."""
+        mid = parse_id(args[0]) if args else None
+        if mid is None:
+            raise ValueError("no meeting id")
+        if not self.at(ctx) or st.meeting != mid:
+            st = came_from(ctx)
+            st.meeting = mid
+        return st, await get_meeting(ctx.db, mid)
+
+    async def on_ics(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:
+        """The next occurrences as an .ics file with a neutral title."""
+        st, meeting = await self.meeting_of(ctx, st, args)
         if meeting is None:
             return not_found(ctx)
-        if ctx.flow != "card" or ctx.data.get("meeting") != meeting_id:
-            ctx.goto("card", "show", meeting=meeting_id, back=back_target(ctx), near=near_data(ctx))
-        if action == "ics":
-            return await self.calendar(ctx, meeting)
-        if action == "follow":
-            await follows.follow(ctx.db, ctx.user_key, meeting_id, ctx.now)
-            await ctx.remember_chat()
-            reply = Reply().add(ctx.t.t("dir.follow.done"))
-            return reply.extend(await self.card(ctx, meeting))
-        if action == "unfollow":
-            await follows.unfollow(ctx.db, ctx.user_key, meeting_id)
-            await forget_chat_if_unneeded(ctx.db, ctx.user_key)
-            reply = Reply().add(ctx.t.t("dir.follow.undone"))
-            return reply.extend(await self.card(ctx, meeting))
-        return None
-
-    async def calendar(self, ctx: Context, meeting: Meeting) -> Reply:
-        """The next occurrences as an .ics file with a neutral title."""
+        self.enter(ctx, "show", st)
         occurrences = await next_of(ctx.db, meeting, ctx.now, ICS_OCCURRENCES)
         data = ics_for(meeting, occurrences, lang=ctx.lang, now=ctx.now)
         text = ctx.t.t("dir.ics.sent", count=sum(1 for o in occurrences if not o.cancelled))
         if meeting.is_demo:
             text = demo_line(ctx.t) + "\n" + text
         doc = Document(ics_filename(meeting), data, "text/calendar")
-        back = [[Button(ctx.t.t("dir.btn.back_card"), f"c:start:{meeting.id}")]]
+        back = [[self.button(ctx.t.t("dir.btn.back_card"), "start", meeting.id or 0)]]
         return Reply().add(text, back, document=doc)
+
+    async def on_follow(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:
+        """Follow, but only from this meeting's card: an old button (after /stop) shows the card first."""
+        here = self.at(ctx, "show") and bool(args) and st.meeting == parse_id(args[0])
+        st, meeting = await self.meeting_of(ctx, st, args)
+        if meeting is None or meeting.id is None:
+            return not_found(ctx)
+        if not here:
+            self.enter(ctx, "show", st)
+            return Reply().add(ctx.t.t("common.ask_again")).extend(await self.render(ctx, "show", st))
+        async with ctx.db.transaction():
+            await follows.follow(ctx.db, ctx.user_key, meeting.id, ctx.now)
+            await ctx.remember_chat()
+        return Reply().add(ctx.t.t("dir.follow.done")).extend(await self.go(ctx, "show", st))
+
+    async def on_unfollow(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:
+        st, meeting = await self.meeting_of(ctx, st, args)
+        if meeting is None or meeting.id is None:
+            return not_found(ctx)
+        async with ctx.db.transaction() as tx:
+            await follows.unfollow(tx, ctx.user_key, meeting.id)
+            await forget_chat_if_unneeded(tx, ctx.user_key)
+        return Reply().add(ctx.t.t("dir.follow.undone")).extend(await self.go(ctx, "show", st))
+
+    steps = table({"show": Step(card, load=load)})
+    actions = table({"ics": Action(on_ics), "follow": Action(on_follow), "unfollow": Action(on_unfollow)})
 
 
 def card_pin(meeting: Meeting, occurrences: list[Occurrence]) -> Pin | None:
@@ -154,6 +199,3 @@ def card_pin(meeting: Meeting, occurrences: list[Occurrence]) -> Pin | None:
 def _day(stamp: str) -> date:
     """The date part of a stored ISO timestamp."""
     return date.fromisoformat(stamp[:10])
-
-
-FLOW = CardFlow()

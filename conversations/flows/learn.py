@@ -1,84 +1,90 @@
 """Information: what a self-help group is, more topics, and a profile page per fellowship.
 
-Buttons: l:start[:<topic>|groups|<PROGRAM>], l:t:<topic>:<part>, l:f:<PROGRAM>, l:topics, l:groups.
+Buttons: l:start[:<topic>|groups|topics|<PROGRAM>], l:t:<topic>:<part>, l:f:<PROGRAM>, l:topics, l:groups.
 `start(ctx, "relatives")` and `start(ctx, "waitlist")` open those topics (deep links and the menu use them).
 """
 
 from __future__ import annotations
 
-from content.loader import PROGRAMS, Fellowship, Topic, fellowships, load_all, topics
+from dataclasses import dataclass
+from typing import Any
+
+from content.loader import PROGRAMS, Fellowship, Topic, fellowships, topics
+from conversations.buttons import button
 from conversations.context import Context
-from conversations.crisis import rules
-from conversations.flows.base import Flow
+from conversations.flows.base import Action, Flow, Step, table
 from conversations.types import Button, Reply
 
 FIRST_TOPIC = "what"
 
-# Validate the guidance content and crisis phrases when the flows are loaded, so that a bad edit stops the
-# bot at start-up with a clear ContentError instead of failing in the middle of a conversation.
-load_all()
-rules()
+
+@dataclass(slots=True)
+class LearnState:
+    """Which topic part or profile is showing."""
+
+    topic: str = FIRST_TOPIC
+    part: int = 1
+    program: str = ""
 
 
-class LearnFlow(Flow):
+class LearnFlow(Flow[LearnState]):
     """Topics about self-help groups and the fellowship profiles."""
 
     name = "learn"
     prefix = "l"
+    State = LearnState
+    first = "index"
 
     async def start(self, ctx: Context, arg: str = "") -> Reply:
         arg = arg.strip()
         if arg in PROGRAMS:
-            return self.profile(ctx, arg)
+            return await self.go(ctx, "profile", LearnState(program=arg))
         if arg == "groups":
-            return self.groups(ctx)
+            return await self.go(ctx, "groups")
         if arg == "topics":
-            return self.index(ctx)
-        return self.topic(ctx, arg if arg in topics() else FIRST_TOPIC, 1)
+            return await self.go(ctx, "index")
+        return await self.go(ctx, "topic", LearnState(topic=arg if arg in topics() else FIRST_TOPIC))
 
-    async def show(self, ctx: Context) -> Reply:
-        data = ctx.data
-        if ctx.step == "topic" and data.get("topic") in topics():
-            return self.topic(ctx, str(data["topic"]), int(data.get("part", 1)))
-        if ctx.step == "profile" and data.get("program") in PROGRAMS:
-            return self.profile(ctx, str(data["program"]))
-        if ctx.step == "groups":
-            return self.groups(ctx)
-        return self.index(ctx)
+    # --- actions --------------------------------------------------------------------------------
 
-    async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
-        if action == "t" and len(args) == 2 and args[0] in topics() and args[1].isdigit():
+    async def on_topic(self, ctx: Context, st: LearnState, args: list[str]) -> Reply | None:
+        if len(args) == 2 and args[0] in topics() and args[1].isdigit():
             part = int(args[1])
             if 1 <= part <= topics()[args[0]].parts:
-                return self.topic(ctx, args[0], part)
-            return None
-        if action == "f" and len(args) == 1 and args[0] in PROGRAMS:
-            return self.profile(ctx, args[0])
-        if action == "topics" and not args:
-            return self.index(ctx)
-        if action == "groups" and not args:
-            return self.groups(ctx)
+                return await self.go(ctx, "topic", LearnState(topic=args[0], part=part))
         return None
 
-    # ------------------------------------------------------------------------------------- screens
+    async def on_profile(self, ctx: Context, st: LearnState, args: list[str]) -> Reply | None:
+        if len(args) == 1 and args[0] in PROGRAMS:
+            return await self.go(ctx, "profile", LearnState(program=args[0]))
+        return None
 
-    def index(self, ctx: Context) -> Reply:
+    async def on_topics(self, ctx: Context, st: LearnState, args: list[str]) -> Reply | None:
+        return None if args else await self.go(ctx, "index")
+
+    async def on_groups(self, ctx: Context, st: LearnState, args: list[str]) -> Reply | None:
+        return None if args else await self.go(ctx, "groups")
+
+    # --- screens --------------------------------------------------------------------------------
+
+    def index(self, ctx: Context, st: LearnState, data: Any) -> Reply:
         """The list of topics."""
-        ctx.goto(self.name, "index")
         t = ctx.t
         rows = [[self.button(t.t(topic.title_key), "t", topic.id, 1)] for topic in topics().values()]
         rows.append([self.button(t.t("learn.btn.groups"), "groups")])
-        rows.append([Button(t.t("learn.btn.which"), "w:start")])
+        rows.append([button(t.t("learn.btn.which"), "w", "start")])
         return Reply().add(t.t("learn.intro"), rows)
 
-    def topic(self, ctx: Context, topic_id: str, part: int) -> Reply:
+    def topic(self, ctx: Context, st: LearnState, data: Any) -> Reply:
         """One part of a topic; the last part offers related topics (and groups, for relatives)."""
-        topic = topics()[topic_id]
-        ctx.goto(self.name, "topic", topic=topic_id, part=part)
+        if st.topic not in topics():
+            return self.index(ctx, st, data)
+        topic = topics()[st.topic]
+        part = min(max(st.part, 1), topic.parts)
         t = ctx.t
         reply = Reply()
         if part < topic.parts:
-            rows = [[self.button(t.t("learn.btn.more"), "t", topic_id, part + 1)]]
+            rows = [[self.button(t.t("learn.btn.more"), "t", topic.id, part + 1)]]
             rows.append([self.button(t.t("learn.btn.topics"), "topics")])
             return reply.add(t.t(topic.part_key(part)), rows)
         reply.add(t.t(topic.part_key(part)))
@@ -89,7 +95,7 @@ class LearnFlow(Flow):
     def _related_rows(self, ctx: Context, topic: Topic) -> list[list[Button]]:
         t = ctx.t
         rows = [[self.button(t.t(topics()[rel].title_key), "t", rel, 1)] for rel in topic.related]
-        rows.append([Button(t.t("learn.btn.which"), "w:start")])
+        rows.append([button(t.t("learn.btn.which"), "w", "start")])
         rows.append(
             [self.button(t.t("learn.btn.topics"), "topics"), self.button(t.t("learn.btn.groups"), "groups")]
         )
@@ -99,16 +105,17 @@ class LearnFlow(Flow):
         profiles = fellowships()
         return [[self.button(profiles[p].text(ctx.lang, "name"), "f", p)] for p in programs]
 
-    def groups(self, ctx: Context) -> Reply:
+    def groups(self, ctx: Context, st: LearnState, data: Any) -> Reply:
         """Every fellowship, as buttons to its profile."""
-        ctx.goto(self.name, "groups")
         rows = self._program_rows(ctx, PROGRAMS)
         rows.append([self.button(ctx.t.t("learn.btn.topics"), "topics")])
         return Reply().add(ctx.t.t("learn.groups.intro"), rows)
 
-    def profile(self, ctx: Context, program: str) -> Reply:
+    def profile(self, ctx: Context, st: LearnState, data: Any) -> Reply:
         """A fellowship's profile: for whom, approach, a meeting, how to reach it."""
-        ctx.goto(self.name, "profile", program=program)
+        if st.program not in PROGRAMS:
+            return self.groups(ctx, st, data)
+        program = st.program
         fellowship = fellowships()[program]
         t, lang = ctx.t, ctx.lang
         reply = Reply().add(
@@ -124,12 +131,29 @@ class LearnFlow(Flow):
         rows: list[list[Button]] = []
         if fellowship.contact.website:
             rows.append([Button(t.t("learn.btn.website"), url=fellowship.contact.website)])
-        rows.append([Button(t.t("learn.btn.meetings"), f"n:start:{program}")])
-        rows.append([Button(t.t("learn.btn.trial"), f"t:start:{program}")])
+        rows.append([button(t.t("learn.btn.meetings"), "n", "start", program)])
+        rows.append([button(t.t("learn.btn.trial"), "t", "start", program)])
         rows.append(
             [self.button(t.t("learn.btn.groups"), "groups"), self.button(t.t("learn.btn.topics"), "topics")]
         )
         return reply.add(contact_text(ctx, fellowship), rows)
+
+    steps = table(
+        {
+            "index": Step(index),
+            "topic": Step(topic),
+            "groups": Step(groups),
+            "profile": Step(profile),
+        }
+    )
+    actions = table(
+        {
+            "t": Action(on_topic),
+            "f": Action(on_profile),
+            "topics": Action(on_topics),
+            "groups": Action(on_groups),
+        }
+    )
 
 
 def contact_text(ctx: Context, fellowship: Fellowship) -> str:
@@ -149,6 +173,3 @@ def contact_text(ctx: Context, fellowship: Fellowship) -> str:
         lines.append("")
         lines.append(t.t(key))
     return "\n".join(lines)
-
-
-FLOW = LearnFlow()

@@ -2,47 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from conversations.buttons import URGENT_ID, button
 from conversations.context import Context
-from conversations.flows.base import Flow
+from conversations.flows.base import Action, Flow, Step, table
+from conversations.flows.state import NoState
 from conversations.types import Button, Reply
 
-MENU_ITEMS: tuple[tuple[str, str], ...] = (
-    ("menu.btn.learn", "l:start"),
-    ("menu.btn.which", "w:start"),
-    ("menu.btn.near", "n:start"),
-    ("menu.btn.trial", "t:start"),
-    ("menu.btn.relatives", "l:start:relatives"),
-    ("menu.btn.urgent", "h:show"),
-)
+
+def menu_buttons(ctx: Context) -> list[list[Button]]:
+    """One row per menu item, then language and privacy."""
+    t = ctx.t
+    rows = [
+        [button(t.t("menu.btn.learn"), "l", "start")],
+        [button(t.t("menu.btn.which"), "w", "start")],
+        [button(t.t("menu.btn.near"), "n", "start")],
+        [button(t.t("menu.btn.trial"), "t", "start")],
+        [button(t.t("menu.btn.relatives"), "l", "start", "relatives")],
+        [Button(t.t("menu.btn.urgent"), URGENT_ID)],
+    ]
+    rows.append(
+        [button(t.t("menu.btn.language"), "s", "lang"), button(t.t("menu.btn.privacy"), "s", "privacy")]
+    )
+    return rows
 
 
-class MenuFlow(Flow):
+def menu_reply(ctx: Context) -> Reply:
+    """Go to the main menu (any flow may send a person there)."""
+    ctx.state = {"flow": "menu", "step": "home", "data": {}}
+    return Reply().add(ctx.t.t("menu.prompt"), menu_buttons(ctx))
+
+
+class MenuFlow(Flow[NoState]):
     """Shows the main menu; /start adds the welcome first."""
 
     name = "menu"
     prefix = "m"
+    first = "home"
 
-    def menu_buttons(self, ctx: Context) -> list[list[Button]]:
-        rows = [[Button(ctx.t.t(key), bid)] for key, bid in MENU_ITEMS]
-        rows.append(
-            [Button(ctx.t.t("menu.btn.language"), "s:lang"), Button(ctx.t.t("menu.btn.privacy"), "s:privacy")]
-        )
-        return rows
+    def home(self, ctx: Context, st: NoState, data: Any) -> Reply:
+        return menu_reply(ctx)
 
-    def menu(self, ctx: Context) -> Reply:
-        ctx.goto("menu")
-        return Reply().add(ctx.t.t("menu.prompt"), self.menu_buttons(ctx))
-
-    async def start(self, ctx: Context, arg: str = "") -> Reply:
-        return self.menu(ctx)
+    async def on_home(self, ctx: Context, st: NoState, args: list[str]) -> Reply | None:
+        return menu_reply(ctx)
 
     async def welcome(self, ctx: Context) -> Reply:
         """First words, then the menu."""
-        reply = Reply().add(ctx.t.t("menu.welcome"))
-        return reply.extend(self.menu(ctx))
+        return Reply().add(ctx.t.t("menu.welcome")).extend(menu_reply(ctx))
 
-    async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
-        return self.menu(ctx) if action == "home" else None
-
-
-FLOW = MenuFlow()
+    steps = table({"home": Step(home)})
+    actions = table({"home": Action(on_home)})

@@ -1,17 +1,19 @@
-"""Language, privacy and help."""
+"""Language, privacy and help: screens over whatever the person was doing, which they never replace."""
 
 from __future__ import annotations
 
 from content import LANGUAGES
+from conversations.buttons import button
 from conversations.context import Context
-from conversations.flows.base import Flow
-from conversations.types import Button, Reply
+from conversations.flows.base import Action, Flow, table
+from conversations.flows.state import NoState
+from conversations.types import Reply
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
-class SettingsFlow(Flow):
-    """/taal, /privacy and /help."""
+class SettingsFlow(Flow[NoState]):
+    """/taal, /privacy and /help. They leave the current step alone, so the person can go on after."""
 
     name = "settings"
     prefix = "s"
@@ -20,8 +22,11 @@ class SettingsFlow(Flow):
     async def start(self, ctx: Context, arg: str = "") -> Reply:
         return self.language(ctx)
 
+    async def show(self, ctx: Context) -> Reply:
+        return self.language(ctx)
+
     def language(self, ctx: Context) -> Reply:
-        buttons = [[Button(LANGUAGE_NAMES[code], f"s:setlang:{code}") for code in LANGUAGES]]
+        buttons = [[button(LANGUAGE_NAMES[code], self.prefix, "setlang", code) for code in LANGUAGES]]
         return Reply().add(ctx.t.t("lang.choose"), buttons)
 
     def privacy(self, ctx: Context) -> Reply:
@@ -30,6 +35,11 @@ class SettingsFlow(Flow):
 
     def help(self, ctx: Context) -> Reply:
         return Reply().add(ctx.t.t("help.text"))
+
+    def set_language(self, ctx: Context, code: str) -> Reply:
+        """Switch; the engine then shows the step the person was on again, in the new language."""
+        ctx.lang = code
+        return Reply(resume=True).add(ctx.t.t("lang.set"))
 
     async def on_command(self, ctx: Context, command: str, args: str) -> Reply | None:
         if command in ("taal", "language"):
@@ -42,18 +52,13 @@ class SettingsFlow(Flow):
             return self.help(ctx)
         return None
 
-    def set_language(self, ctx: Context, code: str) -> Reply:
-        ctx.lang = code
-        return Reply().add(ctx.t.t("lang.set"))
+    async def on_lang(self, ctx: Context, st: NoState, args: list[str]) -> Reply | None:
+        return self.language(ctx) if not args else None
 
-    async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
-        if action == "lang":
-            return self.language(ctx)
-        if action == "setlang" and args and args[0] in LANGUAGES:
-            return self.set_language(ctx, args[0])
-        if action == "privacy":
-            return self.privacy(ctx)
-        return None
+    async def on_setlang(self, ctx: Context, st: NoState, args: list[str]) -> Reply | None:
+        return self.set_language(ctx, args[0]) if len(args) == 1 and args[0] in LANGUAGES else None
 
+    async def on_privacy(self, ctx: Context, st: NoState, args: list[str]) -> Reply | None:
+        return self.privacy(ctx)
 
-FLOW = SettingsFlow()
+    actions = table({"lang": Action(on_lang), "setlang": Action(on_setlang), "privacy": Action(on_privacy)})

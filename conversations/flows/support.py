@@ -3,24 +3,30 @@
 Every input re-checks the role; for anyone without one the flow answers nothing (the engine then gives its
 usual 'unknown command' / 'expired button' answer), so these menus stay invisible. The state holds only
 what a support worker types about a meeting (directory data), and only until the change is confirmed.
+Every step of the add-a-meeting form and the change forms is declared, so a sticker or /taal mid-form
+shows the same question again with everything typed so far kept.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
-from conversations import broadcast_source
-from conversations.broadcast_source import render
+from conversations.broadcast_source import meeting_label, render
+from conversations.buttons import MENU_ID, grid
 from conversations.context import Context
-from conversations.flows.base import Flow
-from conversations.flows.menu import FLOW as MENU
+from conversations.flows.base import Action, Flow, Step, table
+from conversations.flows.menu import menu_reply
+from conversations.meeting_format import weekday_name
 from conversations.places import town_in
 from conversations.support_actions import (
     HTTP_RE,
     HTTPS_RE,
+    URL_RE,
     is_cancelled,
+    parse_time,
+    parse_times,
     publish,
     refusal,
     split_place,
@@ -29,37 +35,23 @@ from conversations.support_actions import (
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
 from storage import edits
-from storage.meeting import Meeting, get_meeting
+from storage.meeting import PROGRAMS, Meeting, get_meeting
 from storage.occurrences import DEFAULT_ZONE, next_slots, zone
-from storage.support import CODE_LENGTH, SupportStore, Worker, figures, normalise_code
+from storage.support import (
+    CODE_LENGTH,
+    AuditEntry,
+    SupportStore,
+    Worker,
+    figures,
+    normalise_code,
+    write_audit,
+)
 
-PROGRAMS = ("AA", "NA", "CA", "AGOG", "ALANON", "ALATEEN", "ACA", "LSOVD", "BV", "SMART", "OA", "DD")
 MAX_TEXT = 500
 MAX_SHORT = 150
-TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:.uh]\s*(\d{2})|(\d{2}))?\s*$", re.IGNORECASE)
-URL_RE = re.compile(r"^https?://\S+$")
 DATES_SHOWN = 6
-
-
-def parse_time(text: str) -> str | None:
-    """'19:30', '19.30', '19u30', '1930', '19' → '19:30' / '19:00'; None if it is not a time."""
-    m = TIME_RE.match(text)
-    if not m:
-        return None
-    hh, mm = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
-    if hh > 24 or mm > 59 or (hh == 24 and mm):
-        return None
-    return f"{hh % 24:02d}:{mm:02d}"
-
-
-def parse_times(text: str) -> tuple[str, str | None] | None:
-    """'19:30' or '19:30-21:00' → (start, end)."""
-    start, _, end = text.partition("-")
-    s = parse_time(start)
-    e = parse_time(end) if end.strip() else None
-    if s is None or (end.strip() and e is None):
-        return None
-    return s, e
+FIELDS = ("time", "place", "url")
+MEETING_STEPS = ("meeting", "date", "mv_time", "mv_place", "edit", "ed_value", "note", "preview")
 
 
 def log_time(stamp: str) -> str:
@@ -72,12 +64,46 @@ def log_time(stamp: str) -> str:
     return f"{local:%Y-%m-%d %H:%M %Z}"
 
 
-class SupportFlow(Flow):
+@dataclass(slots=True)
+class SupportState:
+    """The meeting being changed and the change so far, or the new meeting's fields so far."""
+
+    mid: int | None = None
+    kind: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+    aud: str = "m"
+    prog: str = ""
+    name: str = ""
+    day: int = 1
+    start: str = ""
+    end: str | None = None
+    place: str = ""
+    cast: int | None = None
+
+
+@dataclass(slots=True)
+class SupportData:
+    """What a support screen shows: the worker, the meeting, and per screen a little more."""
+
+    worker: Worker
+    meeting: Meeting | None = None
+    recipients: tuple[int, int] = (0, 0)
+    dates: list[date] = field(default_factory=list)
+    refused: str | None = None
+    casts: list[bstore.Broadcast] = field(default_factory=list)
+    log: list[AuditEntry] = field(default_factory=list)
+    figures: dict[str, list[str]] = field(default_factory=dict)
+
+
+class SupportFlow(Flow[SupportState]):
     """The support-worker menus."""
 
     name = "support"
-    commands = ("beheer",)
     prefix = "b"
+    commands = ("beheer",)
+    State = SupportState
+    first = "menu"
 
     def store(self, ctx: Context) -> SupportStore:
         return SupportStore(ctx.db, ctx.services.keys)
@@ -85,84 +111,145 @@ class SupportFlow(Flow):
     async def role(self, ctx: Context) -> Worker | None:
         return await self.store(ctx).role_of(ctx.user_key)
 
-    def b(self, ctx: Context, key: str, action: str, *args: object, **params: object) -> Button:
+    def b(self, ctx: Context, key: str, action: str, *args: str | int, **params: object) -> Button:
         return self.button(ctx.t.t(key, **params), action, *args)
 
     def back_row(self, ctx: Context) -> list[Button]:
-        return [self.b(ctx, "support.btn.menu", "menu"), Button(ctx.t.t("nav.menu"), "m:home")]
+        return [self.b(ctx, "support.btn.menu", "menu"), Button(ctx.t.t("nav.menu"), MENU_ID)]
 
-    # -- entry points -------------------------------------------------------------------------------
+    def ask(self, ctx: Context, key: str, extra: list[list[Button]] | None = None, **kw: Any) -> Reply:
+        """A question with optional buttons, and the way back."""
+        return Reply().add(ctx.t.t(key, **kw), [*(extra or []), self.back_row(ctx)])
+
+    # --- entry points: every one checks the role first ------------------------------------------
 
     async def on_command(self, ctx: Context, command: str, args: str) -> Reply | None:
         arg = args.strip()
         worker = await self.role(ctx)
         if arg.lower() == "log" and worker is not None:
-            return await self.log(ctx)
+            return await self.go(ctx, "log")
         if arg and arg.lower() != "log" and (worker is None or len(normalise_code(arg)) == CODE_LENGTH):
             return await self.redeem(ctx, arg)
         if worker is None:
             return None
-        return self.menu(ctx, worker)  # '/beheer' or '/beheer menu'; typos are no failed guesses
+        return await self.go(ctx, "menu")  # '/beheer' or '/beheer menu'; typos are no failed guesses
 
     async def start(self, ctx: Context, arg: str = "") -> Reply:
-        worker = await self.role(ctx)
-        if worker is None:
-            return MENU.menu(ctx)
-        return self.menu(ctx, worker)
+        if await self.role(ctx) is None:
+            return menu_reply(ctx)
+        return await self.go(ctx, "menu")
 
     async def show(self, ctx: Context) -> Reply:
-        worker = await self.role(ctx)
-        if worker is None:
-            return MENU.menu(ctx)
-        mid = ctx.data.get("mid")
-        if ctx.step in ("find",):
-            return self.ask(ctx, "support.find.ask", "find")
-        if mid and ctx.step not in ("menu", ""):
-            meeting = await get_meeting(ctx.db, int(mid))
-            if meeting is not None:
-                return self.meeting_screen(ctx, meeting)
-        return self.menu(ctx, worker)
+        if await self.role(ctx) is None:
+            return menu_reply(ctx)
+        return await super().show(ctx)
+
+    async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
+        if await self.role(ctx) is None:
+            return None
+        return await super().on_button(ctx, action, args)
+
+    async def on_text(self, ctx: Context, text: str) -> Reply | None:
+        if await self.role(ctx) is None:
+            return None
+        return await super().on_text(ctx, text.strip())
 
     async def redeem(self, ctx: Context, code: str) -> Reply:
-        result = await self.store(ctx).redeem(ctx.user_key, code, ctx.now)
+        async with ctx.db.transaction():  # the role and the user row that keeps its chat id, together
+            result = await self.store(ctx).redeem(ctx.user_key, code, ctx.now)
+            if result.status == "ok" and result.worker is not None:
+                await self.ensure_user(ctx)
         if result.status == "limited":
             return Reply().add(ctx.t.t("support.redeem.limited"))
         if result.status != "ok" or result.worker is None:
             return Reply().add(ctx.t.t("support.redeem.invalid"))
-        await self.ensure_user(ctx)
         reply = Reply().add(ctx.t.t("support.redeem.ok", role=result.worker.id))
-        return reply.extend(self.menu(ctx, result.worker))
+        return reply.extend(await self.go(ctx, "menu"))
 
     async def ensure_user(self, ctx: Context) -> None:
         """Store the user row now, so the sealed chat id can be kept for the broadcast summaries."""
         await ctx.services.users.save(ctx.user_key, ctx.lang, ctx.state, ctx.now)
         await ctx.remember_chat()
 
-    # -- screens --------------------------------------------------------------------------------------
+    # --- getters --------------------------------------------------------------------------------
 
-    def menu(self, ctx: Context, worker: Worker) -> Reply:
-        ctx.goto(self.name, "menu")
+    async def load(self, ctx: Context, st: SupportState) -> SupportData:
+        worker = await self.role(ctx)
+        if worker is None:
+            raise LookupError("no support role")  # the engine then shows the main menu
+        meeting = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
+        return SupportData(worker, meeting)
+
+    async def load_dates(self, ctx: Context, st: SupportState) -> SupportData:
+        """The next dates to cancel or move; a date that is already cancelled is not offered."""
+        data = await self.load(ctx, st)
+        m = data.meeting
+        if m is not None:
+            slots = next_slots(
+                m.weekday,
+                m.start_time,
+                m.end_time,
+                m.timezone,
+                ctx.now,
+                DATES_SHOWN + 4,
+                include_running=False,
+            )
+            days = [s.local_date for s in slots]
+            data.dates = [d for d in days if not await is_cancelled(ctx.db, m, d)][:DATES_SHOWN]
+        return data
+
+    async def refusal_of(self, ctx: Context, st: SupportState, m: Meeting) -> str | None:
+        """The shared refusal (past date, second cancel, empty text, http link) as a text key, or None."""
+        return await refusal(ctx.db, m, st.kind, dict(st.params), st.text or None, ctx.now)
+
+    async def load_preview(self, ctx: Context, st: SupportState) -> SupportData:
+        data = await self.load(ctx, st)
+        if data.meeting is not None:
+            data.refused = await self.refusal_of(ctx, st, data.meeting)
+        if data.meeting is not None and data.refused is None:
+            data.recipients = await bstore.count_recipients(ctx.db, self.audience(st, data.meeting))
+        return data
+
+    async def load_progress(self, ctx: Context, st: SupportState) -> SupportData:
+        data = await self.load(ctx, st)
+        one = await bstore.get_broadcast(ctx.db, st.cast) if st.cast else None
+        data.casts = [one] if one else await bstore.recent_broadcasts(ctx.db, 5)
+        return data
+
+    async def load_log(self, ctx: Context, st: SupportState) -> SupportData:
+        data = await self.load(ctx, st)
+        data.log = await self.store(ctx).audit_log(20)
+        return data
+
+    async def load_figures(self, ctx: Context, st: SupportState) -> SupportData:
+        data = await self.load(ctx, st)
+        data.figures = await figures(ctx.db)
+        return data
+
+    # --- views: menu, find, a meeting -----------------------------------------------------------
+
+    def menu_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
         rows = [
             [self.b(ctx, "support.btn.find", "find")],
             [self.b(ctx, "support.btn.add", "add")],
             [self.b(ctx, "support.btn.progress", "pg")],
             [self.b(ctx, "support.btn.log", "log"), self.b(ctx, "support.btn.figures", "fig")],
-            [Button(ctx.t.t("nav.menu"), "m:home")],
+            [Button(ctx.t.t("nav.menu"), MENU_ID)],
         ]
-        return Reply().add(ctx.t.t("support.menu", role=worker.id), rows)
+        return Reply().add(ctx.t.t("support.menu", role=data.worker.id), rows)
 
-    def ask(
-        self, ctx: Context, key: str, step: str, extra: list[list[Button]] | None = None, **kw: Any
-    ) -> Reply:
-        ctx.set_step(step)
-        return Reply().add(ctx.t.t(key, **kw), [*(extra or []), self.back_row(ctx)])
+    def find_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        return self.ask(ctx, "support.find.ask")
 
-    def meeting_screen(self, ctx: Context, m: Meeting) -> Reply:
-        ctx.goto(self.name, "meeting", mid=m.id)
+    def meeting_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        m = data.meeting
+        if m is None:
+            self.enter(ctx, "menu")
+            return self.menu_view(ctx, SupportState(), data)
         t = ctx.t
         place = ", ".join(p for p in (m.location, m.formatted_address) if p) or "—"
         lines = [
-            broadcast_source.meeting_label(t, m),
+            meeting_label(t, m),
             t.t("support.meeting.info", program=m.program, place=place, url=m.conference_url or "—"),
         ]
         if m.attendance == "inactive":
@@ -183,206 +270,72 @@ class SupportFlow(Flow):
         ]
         return Reply().add("\n".join(lines), rows)
 
-    async def meeting(self, ctx: Context) -> Meeting | None:
-        mid = ctx.data.get("mid")
-        return await get_meeting(ctx.db, int(mid)) if mid else None
+    # --- views: the change forms ----------------------------------------------------------------
 
-    async def dates(self, ctx: Context, m: Meeting, action: str) -> Reply:
-        """The next dates to cancel or move; a date that is already cancelled is not offered."""
-        slots = next_slots(
-            m.weekday, m.start_time, m.end_time, m.timezone, ctx.now, DATES_SHOWN + 4, include_running=False
-        )
-        slots = [s for s in slots if not await is_cancelled(ctx.db, m, s.local_date)][:DATES_SHOWN]
+    def needs_meeting(self, ctx: Context, data: SupportData) -> Meeting | None:
+        """The meeting a change form is about; without it the form falls back to the support menu."""
+        if data.meeting is None:
+            self.enter(ctx, "menu")
+        return data.meeting
+
+    def date_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        m = self.needs_meeting(ctx, data)
+        if m is None:
+            return self.menu_view(ctx, st, data)
+        action = "md" if st.kind == "move" else "cd"
+        rows = [[self.button(ctx.t.date(day), action, day.strftime("%Y%m%d"))] for day in data.dates]
+        return self.ask(ctx, "support.date.ask", rows)
+
+    def mv_time_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        return self.ask(ctx, "support.move.time", [[self.b(ctx, "support.btn.same_time", "mt")]])
+
+    def mv_place_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        return self.ask(ctx, "support.move.place", [[self.b(ctx, "support.btn.same_place", "mp")]])
+
+    def edit_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
         rows = [
-            [self.button(ctx.t.date(s.local_date), action, s.local_date.strftime("%Y%m%d"))] for s in slots
+            [
+                self.b(ctx, "support.btn.f_time", "ef", "time"),
+                self.b(ctx, "support.btn.f_place", "ef", "place"),
+            ],
+            [self.b(ctx, "support.btn.f_url", "ef", "url")],
         ]
-        ctx.set_step("date")
-        return Reply().add(ctx.t.t("support.date.ask"), [*rows, self.back_row(ctx)])
+        return self.ask(ctx, "support.edit.ask", rows)
 
-    # -- buttons --------------------------------------------------------------------------------------
+    def ed_value_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        field_name = st.params.get("field")
+        return self.ask(ctx, f"support.edit.{field_name if field_name in FIELDS else 'time'}")
 
-    async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
-        worker = await self.role(ctx)
-        if worker is None:
-            return None
-        arg = args[0] if args else ""
-        if action == "menu":
-            return self.menu(ctx, worker)
-        if action == "find":
-            ctx.goto(self.name, "find")
-            return self.ask(ctx, "support.find.ask", "find")
-        if action == "m" and arg.isdigit():
-            m = await get_meeting(ctx.db, int(arg))
-            return self.meeting_screen(ctx, m) if m else self.menu(ctx, worker)
-        if action == "log":
-            return await self.log(ctx)
-        if action == "fig":
-            return await self.figures(ctx)
-        if action == "pg":
-            return await self.progress(ctx, int(arg) if arg.isdigit() else None)
-        if action in ("add", "ap", "ad", "aok"):
-            return await self.add_button(ctx, worker, action, arg)
-        m = await self.meeting(ctx)
-        if m is None:
-            return self.menu(ctx, worker)
-        return await self.meeting_button(ctx, worker, m, action, arg)
+    def note_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        return self.ask(ctx, "support.announce.ask" if st.kind == "announce" else "support.note.ask")
 
-    async def meeting_button(
-        self, ctx: Context, worker: Worker, m: Meeting, action: str, arg: str
-    ) -> Reply | None:
-        if action == "cx":
-            return await self.dates(ctx, m, "cd")
-        if action == "mv":
-            return await self.dates(ctx, m, "md")
-        if action in ("cd", "md"):
-            try:
-                day = date(int(arg[:4]), int(arg[4:6]), int(arg[6:8]))
-            except ValueError:
-                return None
-            if action == "cd":
-                ctx.set_step("preview", kind="cancel", params={"date": day.isoformat()}, aud="m")
-                return await self.preview(ctx, m)
-            ctx.set_step("mv_time", kind="move", params={"date": day.isoformat()})
-            return self.ask(
-                ctx, "support.move.time", "mv_time", [[self.b(ctx, "support.btn.same_time", "mt")]]
-            )
-        if action == "mt" and ctx.step == "mv_time":
-            return self.ask(
-                ctx, "support.move.place", "mv_place", [[self.b(ctx, "support.btn.same_place", "mp")]]
-            )
-        if action == "mp" and ctx.step == "mv_place":
-            if not ctx.data.get("params", {}).get("start"):
-                return self.ask(
-                    ctx, "support.move.nothing", "mv_time", [[self.b(ctx, "support.btn.same_time", "mt")]]
-                )
-            ctx.set_step("preview", aud="m")
-            return await self.preview(ctx, m)
-        if action == "ed":
-            rows = [
-                [
-                    self.b(ctx, "support.btn.f_time", "ef", "time"),
-                    self.b(ctx, "support.btn.f_place", "ef", "place"),
-                ],
-                [self.b(ctx, "support.btn.f_url", "ef", "url")],
-            ]
-            return self.ask(ctx, "support.edit.ask", "edit", rows)
-        if action == "ef" and arg in ("time", "place", "url"):
-            ctx.set_step("ed_value", kind="edit", params={"field": arg})
-            return self.ask(ctx, f"support.edit.{arg}", "ed_value")
-        if action in ("cl", "ro"):
-            ctx.set_step("preview", kind="close" if action == "cl" else "reopen", params={}, aud="m")
-            return await self.preview(ctx, m)
-        if action == "nt":
-            ctx.set_step("note", kind="note", params={})
-            return self.ask(ctx, "support.note.ask", "note")
-        if action == "an":
-            ctx.set_step("note", kind="announce", params={})
-            return self.ask(ctx, "support.announce.ask", "note")
-        if action == "aud" and ctx.step == "preview" and arg in ("m", "r"):
-            ctx.set_step("preview", aud=arg)
-            return await self.preview(ctx, m)
-        if action == "ok" and ctx.step == "preview":
-            return await self.confirm(ctx, worker, m)
-        return None
-
-    # -- typed text -----------------------------------------------------------------------------------
-
-    async def on_text(self, ctx: Context, text: str) -> Reply | None:
-        worker = await self.role(ctx)
-        if worker is None:
-            return None
-        text = text.strip()
-        step = ctx.step
-        if step == "find":
-            return await self.find(ctx, text)
-        if step.startswith("add_"):
-            return await self.add_text(ctx, step, text)
-        m = await self.meeting(ctx)
-        if m is None:
-            return None
-        params: dict[str, Any] = dict(ctx.data.get("params") or {})
-        if step == "mv_time":
-            at = parse_time(text)
-            if at is None:
-                return self.ask(
-                    ctx, "support.bad_time", "mv_time", [[self.b(ctx, "support.btn.same_time", "mt")]]
-                )
-            params["start"] = at
-            ctx.set_step("mv_place", params=params)
-            return self.ask(
-                ctx, "support.move.place", "mv_place", [[self.b(ctx, "support.btn.same_place", "mp")]]
-            )
-        if step == "mv_place":
-            params["place"] = text[:MAX_SHORT]
-            ctx.set_step("preview", params=params, aud="m")
-            return await self.preview(ctx, m)
-        if step == "ed_value":
-            value: str | None = text[:MAX_SHORT]
-            if params.get("field") == "time":
-                value = parse_time(text)
-            elif params.get("field") == "url" and HTTP_RE.match(text):
-                return self.ask(ctx, "support.refuse.http", "ed_value")
-            elif params.get("field") == "url" and not HTTPS_RE.match(text):
-                value = None
-            if value is None:
-                return self.ask(ctx, f"support.edit.bad_{params.get('field')}", "ed_value")
-            params["value"] = value
-            ctx.set_step("preview", params=params, aud="m")
-            return await self.preview(ctx, m)
-        if step == "note":
-            if not text:
-                return self.ask(ctx, "support.refuse.empty", "note")
-            ctx.set_step("preview", text=text[:MAX_TEXT], aud="m")
-            return await self.preview(ctx, m)
-        return None
-
-    async def find(self, ctx: Context, text: str) -> Reply:
-        found = await edits.search_meetings(ctx.db, text[:MAX_SHORT])
-        if not found:
-            return self.ask(ctx, "support.find.none", "find")
-        rows = [[self.button(broadcast_source.meeting_label(ctx.t, m)[:60], "m", m.id)] for m in found]
-        text = ctx.t.t("support.find.pick")
-        if any(m.is_demo for m in found):
-            text += "\n" + ctx.t.t("support.demo_list")
-        return Reply().add(text, [*rows, self.back_row(ctx)])
-
-    # -- preview and confirm --------------------------------------------------------------------------
-
-    def audience(self, ctx: Context, m: Meeting) -> bstore.Audience:
+    def audience(self, st: SupportState, m: Meeting) -> bstore.Audience:
         region = m.region or m.city
-        if ctx.data.get("aud") == "r" and region and ctx.data.get("kind") != "announce":
+        if st.aud == "r" and region and st.kind != "announce":
             return bstore.Audience(program=m.program, region=region)
         return bstore.Audience(meeting_id=m.id)
 
-    async def refused(self, ctx: Context, m: Meeting) -> Reply | None:
-        """The shared refusal (past date, second cancel, empty text, http link), then the meeting."""
-        kind = str(ctx.data.get("kind"))
-        params = dict(ctx.data.get("params") or {})
-        why = await refusal(ctx.db, m, kind, params, ctx.data.get("text"), ctx.now)
-        if why is None:
-            return None
-        return Reply().add(ctx.t.t(why)).extend(self.meeting_screen(ctx, m))
-
-    async def preview(self, ctx: Context, m: Meeting) -> Reply:
-        if (no := await self.refused(ctx, m)) is not None:
-            return no
-        kind = str(ctx.data.get("kind"))
-        aud = self.audience(ctx, m)
-        message = render(
-            ctx.t, {"kind": kind, "params": ctx.data.get("params") or {}, "text": ctx.data.get("text")}, m
-        )
-        count, unreachable = await bstore.count_recipients(ctx.db, aud)
+    def preview_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        m = self.needs_meeting(ctx, data)
+        if m is None:
+            return self.menu_view(ctx, st, data)
+        if data.refused is not None:  # the reason, then the meeting (the change is not kept)
+            self.enter(ctx, "meeting", SupportState(mid=m.id))
+            return Reply().add(ctx.t.t(data.refused)).extend(self.meeting_view(ctx, st, data))
+        aud = self.audience(st, m)
+        message = render(ctx.t, {"kind": st.kind, "params": st.params, "text": st.text or None}, m)
+        count, unreachable = data.recipients
         key = "support.preview.region" if aud.meeting_id is None else "support.preview.meeting"
         rows = [[self.b(ctx, "support.btn.send", "ok")]]
         region = m.region or m.city
-        if kind != "announce" and region:
+        if st.kind != "announce" and region:
             if aud.meeting_id is None:
                 rows.append([self.b(ctx, "support.btn.aud_meeting", "aud", "m")])
             else:
                 rows.append(
                     [self.b(ctx, "support.btn.aud_region", "aud", "r", program=m.program, region=region)]
                 )
-        rows.append([self.b(ctx, "support.btn.cancel_action", "m", m.id)])
+        rows.append([self.b(ctx, "support.btn.cancel_action", "m", m.id or 0)])
         reply = Reply().add(ctx.t.t("support.preview.head"))
         reply.add(message.messages[0].text)
         reply.add(
@@ -393,26 +346,10 @@ class SupportFlow(Flow):
         )
         return reply
 
-    async def confirm(self, ctx: Context, worker: Worker, m: Meeting) -> Reply:
-        if (no := await self.refused(ctx, m)) is not None:
-            return no
-        kind = str(ctx.data.get("kind"))
-        params: dict[str, Any] = dict(ctx.data.get("params") or {})
-        text = ctx.data.get("text")
-        aud = self.audience(ctx, m)
-        cast = await publish(ctx.services, worker.id, m, kind, params, text, aud)
-        ctx.goto(self.name, "meeting", mid=m.id)
-        rows = [[self.b(ctx, "support.btn.progress", "pg", cast.id)], self.back_row(ctx)]
-        return Reply().add(ctx.t.t("support.sent", id=cast.id, count=cast.total, skipped=cast.skipped), rows)
+    # --- views: progress, log, figures ----------------------------------------------------------
 
-    # -- progress, log, figures -----------------------------------------------------------------------
-
-    async def progress(self, ctx: Context, broadcast_id: int | None) -> Reply:
-        casts = (
-            [b] if broadcast_id and (b := await bstore.get_broadcast(ctx.db, broadcast_id)) else
-            await bstore.recent_broadcasts(ctx.db, 5)
-        )  # fmt: skip
-        if not casts:
+    def progress_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        if not data.casts:
             return Reply().add(ctx.t.t("support.progress.none"), [self.back_row(ctx)])
         lines = [
             ctx.t.t(
@@ -425,99 +362,250 @@ class SupportFlow(Flow):
                 pending=b.pending,
                 skipped=b.skipped,
             )
-            for b in casts
+            for b in data.casts
         ]
-        refresh = [self.b(ctx, "support.btn.refresh", "pg", *([broadcast_id] if broadcast_id else []))]
+        refresh = [self.b(ctx, "support.btn.refresh", "pg", *([st.cast] if st.cast else []))]
         return Reply().add("\n".join(lines), [refresh, self.back_row(ctx)])
 
-    async def log(self, ctx: Context) -> Reply:
-        entries = await self.store(ctx).audit_log(20)
-        if not entries:
+    def log_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        if not data.log:
             return Reply().add(ctx.t.t("support.log.empty"), [self.back_row(ctx)])
         lines = [ctx.t.t("support.log.head")]
-        for e in entries:
+        for e in data.log:
             meeting = f" #{e.meeting_id}" if e.meeting_id else ""
             role = f"B{e.role_id}" if e.role_id else "cli"
             lines.append(f"{log_time(e.at)} {role} {e.action}{meeting} {e.summary}".rstrip())
         return Reply().add("\n".join(lines), [self.back_row(ctx)])
 
-    async def figures(self, ctx: Context) -> Reply:
-        fig = await figures(ctx.db)
+    def figures_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
         lines = [ctx.t.t("support.figures.head")]
-        for section, rows in fig.items():
+        for section, rows in data.figures.items():
             lines.append(ctx.t.t(f"support.figures.{section}"))
             lines += [f"  {r}" for r in rows] or [f"  {ctx.t.t('support.figures.none')}"]
         return Reply().add("\n".join(lines), [self.back_row(ctx)])
 
-    # -- add a meeting --------------------------------------------------------------------------------
+    # --- views: add a meeting -------------------------------------------------------------------
 
-    async def add_button(self, ctx: Context, worker: Worker, action: str, arg: str) -> Reply | None:
-        if action == "add":
-            ctx.goto(self.name, "add_prog")
-            rows = [
-                [self.button(p, "ap", p) for p in PROGRAMS[i : i + 4]] for i in range(0, len(PROGRAMS), 4)
-            ]
-            return self.ask(ctx, "support.add.program", "add_prog", rows)
-        if action == "ap" and arg in PROGRAMS:
-            ctx.set_step("add_name", prog=arg)
-            return self.ask(ctx, "support.add.name", "add_name")
-        if action == "ad" and arg.isdigit() and 1 <= int(arg) <= 7 and ctx.step == "add_day":
-            ctx.set_step("add_time", day=int(arg))
-            return self.ask(ctx, "support.add.time", "add_time")
-        if action == "aok" and ctx.step == "add_ok":
-            return await self.add_save(ctx, worker)
-        return None
+    def add_prog_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        return self.ask(ctx, "support.add.program", grid([self.button(p, "ap", p) for p in PROGRAMS], 4))
 
-    async def add_text(self, ctx: Context, step: str, text: str) -> Reply | None:
-        if step == "add_name" and text:
-            ctx.set_step("add_day", name=text[:100])
-            monday = date(2024, 1, 1)
-            rows = [
-                [
-                    self.button(ctx.t.weekday(monday + timedelta(days=d)), "ad", d + 1)
-                    for d in range(i, min(i + 4, 7))
-                ]
-                for i in (0, 4)
-            ]
-            return self.ask(ctx, "support.add.day", "add_day", rows)
-        if step == "add_time":
-            times = parse_times(text)
-            if times is None:
-                return self.ask(ctx, "support.bad_time", "add_time")
-            ctx.set_step("add_place", start=times[0], end=times[1])
-            return self.ask(ctx, "support.add.place", "add_place")
-        if step == "add_place" and HTTP_RE.match(text):
-            return self.ask(ctx, "support.refuse.http", "add_place")
-        if step == "add_place" and text:
-            d = ctx.data
-            ctx.set_step("add_ok", place=text[:MAX_SHORT])
-            summary = ctx.t.t(
-                "support.add.check",
-                program=d.get("prog"),
-                name=d.get("name"),
-                day=ctx.t.weekday(date(2024, 1, int(d.get("day", 1)))),
-                time=d.get("start"),
-                place=text[:MAX_SHORT],
-            )
-            return Reply().add(summary, [[self.b(ctx, "support.btn.save", "aok")], self.back_row(ctx)])
-        return None
+    def add_name_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        return self.ask(ctx, "support.add.name")
 
-    async def add_save(self, ctx: Context, worker: Worker) -> Reply:
-        d = ctx.data
-        place = str(d.get("place", ""))
-        url = place if URL_RE.match(place) else None
-        location, address = (None, None) if url else split_place(place)
+    def add_day_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        days = [self.button(weekday_name(ctx.t, d), "ad", d) for d in range(1, 8)]
+        return self.ask(ctx, "support.add.day", grid(days, 4))
+
+    def add_time_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        return self.ask(ctx, "support.add.time")
+
+    def add_place_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        return self.ask(ctx, "support.add.place")
+
+    def add_ok_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        summary = ctx.t.t(
+            "support.add.check",
+            program=st.prog,
+            name=st.name,
+            day=weekday_name(ctx.t, min(max(st.day, 1), 7)),
+            time=st.start,
+            place=st.place,
+        )
+        return Reply().add(summary, [[self.b(ctx, "support.btn.save", "aok")], self.back_row(ctx)])
+
+    # --- actions: menu and finding ----------------------------------------------------------------
+
+    async def on_menu(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "menu")
+
+    async def on_find(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "find")
+
+    async def on_meeting(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        if not args or not args[0].isdigit():
+            return None
+        return await self.go(ctx, "meeting", SupportState(mid=int(args[0])))
+
+    async def on_log(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "log", st)
+
+    async def on_figures(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "figures", st)
+
+    async def on_progress(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        st.cast = int(args[0]) if args and args[0].isdigit() else None
+        return await self.go(ctx, "progress", st)
+
+    async def find(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        found = await edits.search_meetings(ctx.db, text[:MAX_SHORT])
+        if not found:
+            return self.ask(ctx, "support.find.none")
+        rows = [[self.button(meeting_label(ctx.t, m)[:60], "m", m.id or 0)] for m in found]
+        reply_text = ctx.t.t("support.find.pick")
+        if any(m.is_demo for m in found):
+            reply_text += "\n" + ctx.t.t("support.demo_list")
+        return Reply().add(reply_text, [*rows, self.back_row(ctx)])
+
+    # --- actions: changing a meeting ------------------------------------------------------------
+
+    async def change(self, ctx: Context, st: SupportState, step: str, **kw: Any) -> Reply:
+        """Go to a step of a change form of the current meeting (or to the menu if there is none)."""
+        if st.mid is None:
+            return await self.go(ctx, "menu")
+        for key, value in kw.items():
+            setattr(st, key, value)
+        return await self.go(ctx, step, st)
+
+    async def on_cancel(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.change(ctx, st, "date", kind="cancel", params={})
+
+    async def on_move(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.change(ctx, st, "date", kind="move", params={})
+
+    async def on_cancel_date(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        day = _day(args[0])
+        return await self.change(ctx, st, "preview", kind="cancel", params={"date": day.isoformat()}, aud="m")
+
+    async def on_move_date(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        day = _day(args[0])
+        return await self.change(ctx, st, "mv_time", kind="move", params={"date": day.isoformat()})
+
+    async def on_same_time(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "mv_place", st)
+
+    async def on_same_place(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        if not st.params.get("start"):
+            self.enter(ctx, "mv_time", st)
+            return self.ask(ctx, "support.move.nothing", [[self.b(ctx, "support.btn.same_time", "mt")]])
+        return await self.change(ctx, st, "preview", aud="m")
+
+    async def on_edit(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.change(ctx, st, "edit")
+
+    async def on_edit_field(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        if args[0] not in FIELDS:
+            return None
+        return await self.change(ctx, st, "ed_value", kind="edit", params={"field": args[0]})
+
+    async def on_close(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.change(ctx, st, "preview", kind="close", params={}, aud="m")
+
+    async def on_reopen(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.change(ctx, st, "preview", kind="reopen", params={}, aud="m")
+
+    async def on_note(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.change(ctx, st, "note", kind="note", params={})
+
+    async def on_announce(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.change(ctx, st, "note", kind="announce", params={})
+
+    async def on_audience(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        if args[0] not in ("m", "r"):
+            return None
+        return await self.change(ctx, st, "preview", aud=args[0])
+
+    async def on_send(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        worker = await self.role(ctx)
+        m = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
+        if worker is None or m is None:
+            return await self.go(ctx, "menu")
+        if (why := await self.refusal_of(ctx, st, m)) is not None:
+            return Reply().add(ctx.t.t(why)).extend(await self.go(ctx, "meeting", SupportState(mid=m.id)))
+        cast = await publish(
+            ctx.services, worker.id, m, st.kind, dict(st.params), st.text or None, self.audience(st, m)
+        )
+        self.enter(ctx, "meeting", SupportState(mid=m.id))
+        rows = [[self.b(ctx, "support.btn.progress", "pg", cast.id)], self.back_row(ctx)]
+        return Reply().add(ctx.t.t("support.sent", id=cast.id, count=cast.total, skipped=cast.skipped), rows)
+
+    # --- text parsers: the change forms ---------------------------------------------------------
+
+    async def typed_move_time(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        at = parse_time(text)
+        if at is None:
+            return self.ask(ctx, "support.bad_time", [[self.b(ctx, "support.btn.same_time", "mt")]])
+        st.params["start"] = at
+        return await self.go(ctx, "mv_place", st)
+
+    async def typed_move_place(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        st.params["place"] = text[:MAX_SHORT]
+        return await self.change(ctx, st, "preview", aud="m")
+
+    async def typed_value(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        field_name = st.params.get("field")
+        value: str | None = text[:MAX_SHORT]
+        if field_name == "time":
+            value = parse_time(text)
+        elif field_name == "url" and HTTP_RE.match(text):
+            return self.ask(ctx, "support.refuse.http")
+        elif field_name == "url" and not HTTPS_RE.match(text):
+            value = None
+        if value is None or field_name not in FIELDS:
+            return self.ask(ctx, f"support.edit.bad_{field_name if field_name in FIELDS else 'time'}")
+        st.params["value"] = value
+        return await self.change(ctx, st, "preview", aud="m")
+
+    async def typed_note(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        if not text:
+            return self.ask(ctx, "support.refuse.empty")
+        return await self.change(ctx, st, "preview", text=text[:MAX_TEXT], aud="m")
+
+    # --- add a meeting: buttons and text --------------------------------------------------------
+
+    async def on_add(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "add_prog")
+
+    async def on_add_program(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        if args[0] not in PROGRAMS:
+            return None
+        st.prog = args[0]
+        return await self.go(ctx, "add_name", st)
+
+    async def on_add_day(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        if not args[0].isdigit() or not 1 <= int(args[0]) <= 7:
+            return None
+        st.day = int(args[0])
+        return await self.go(ctx, "add_time", st)
+
+    async def typed_name(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        if not text:
+            return None
+        st.name = text[:100]
+        return await self.go(ctx, "add_day", st)
+
+    async def typed_add_time(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        times = parse_times(text)
+        if times is None:
+            return self.ask(ctx, "support.bad_time")
+        st.start, st.end = times
+        return await self.go(ctx, "add_place", st)
+
+    async def typed_add_place(self, ctx: Context, st: SupportState, text: str) -> Reply | None:
+        if HTTP_RE.match(text):
+            return self.ask(ctx, "support.refuse.http")
+        if not text:
+            return None
+        st.place = text[:MAX_SHORT]
+        return await self.go(ctx, "add_ok", st)
+
+    async def on_add_save(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        """Write the new meeting and its audit line in one transaction."""
+        worker = await self.role(ctx)
+        if worker is None or not (st.prog and st.name and st.start):
+            return await self.go(ctx, "menu")
+        url = st.place if URL_RE.match(st.place) else None
+        location, address = (None, None) if url else split_place(st.place)
         town = town_in(address) if not url else None
         street, city = split_town(address) if town else (address, None)
         async with ctx.db.tx() as tx:
             mid = await edits.add_meeting(
                 tx,
                 ctx.now,
-                program=str(d["prog"]),
-                name=str(d["name"]),
-                weekday=int(d["day"]),
-                start_time=str(d["start"]),
-                end_time=d.get("end"),
+                program=st.prog,
+                name=st.name,
+                weekday=st.day,
+                start_time=st.start,
+                end_time=st.end,
                 location=location,
                 address=street,
                 city=city,
@@ -526,11 +614,65 @@ class SupportFlow(Flow):
                 lon=town.lon if town else None,
                 approximate=town is not None,
             )
-        await self.store(ctx).audit(ctx.now, worker.id, "add", mid, str(d["prog"]))
-        m = await get_meeting(ctx.db, mid)
-        assert m is not None
+            await write_audit(tx, ctx.now, worker.id, "add", mid, st.prog)
         reply = Reply().add(ctx.t.t("support.add.saved"))
-        return reply.extend(self.meeting_screen(ctx, m))
+        return reply.extend(await self.go(ctx, "meeting", SupportState(mid=mid)))
+
+    steps = table(
+        {
+            "menu": Step(menu_view, load=load),
+            "find": Step(find_view, load=load, text=find),
+            "meeting": Step(meeting_view, load=load),
+            "date": Step(date_view, load=load_dates),
+            "mv_time": Step(mv_time_view, load=load, text=typed_move_time),
+            "mv_place": Step(mv_place_view, load=load, text=typed_move_place),
+            "edit": Step(edit_view, load=load),
+            "ed_value": Step(ed_value_view, load=load, text=typed_value),
+            "note": Step(note_view, load=load, text=typed_note),
+            "preview": Step(preview_view, load=load_preview),
+            "progress": Step(progress_view, load=load_progress),
+            "log": Step(log_view, load=load_log),
+            "figures": Step(figures_view, load=load_figures),
+            "add_prog": Step(add_prog_view, load=load),
+            "add_name": Step(add_name_view, load=load, text=typed_name),
+            "add_day": Step(add_day_view, load=load),
+            "add_time": Step(add_time_view, load=load, text=typed_add_time),
+            "add_place": Step(add_place_view, load=load, text=typed_add_place),
+            "add_ok": Step(add_ok_view, load=load),
+        }
+    )
+    actions = table(
+        {
+            "menu": Action(on_menu),
+            "find": Action(on_find),
+            "m": Action(on_meeting),
+            "log": Action(on_log),
+            "fig": Action(on_figures),
+            "pg": Action(on_progress),
+            "cx": Action(on_cancel, only_from=MEETING_STEPS),
+            "mv": Action(on_move, only_from=MEETING_STEPS),
+            "cd": Action(on_cancel_date, only_from=MEETING_STEPS),
+            "md": Action(on_move_date, only_from=MEETING_STEPS),
+            "mt": Action(on_same_time, only_from=("mv_time",)),
+            "mp": Action(on_same_place, only_from=("mv_place",)),
+            "ed": Action(on_edit, only_from=MEETING_STEPS),
+            "ef": Action(on_edit_field, only_from=("edit",)),
+            "cl": Action(on_close, only_from=MEETING_STEPS),
+            "ro": Action(on_reopen, only_from=MEETING_STEPS),
+            "nt": Action(on_note, only_from=MEETING_STEPS),
+            "an": Action(on_announce, only_from=MEETING_STEPS),
+            "aud": Action(on_audience, only_from=("preview",)),
+            "ok": Action(on_send, only_from=("preview",)),
+            "add": Action(on_add),
+            "ap": Action(on_add_program, only_from=("add_prog",)),
+            "ad": Action(on_add_day, only_from=("add_day",)),
+            "aok": Action(on_add_save, only_from=("add_ok",)),
+        }
+    )
 
 
-FLOW = SupportFlow()
+def _day(arg: str) -> date:
+    """A date from a button's 'YYYYMMDD' (ValueError if it is not one)."""
+    if len(arg) != 8 or not arg.isdigit():
+        raise ValueError("not a date")
+    return date(int(arg[:4]), int(arg[4:6]), int(arg[6:8]))

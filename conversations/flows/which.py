@@ -1,14 +1,18 @@
 """Which group fits: a few skippable questions, then one to three suggestions with a reason each.
 
-Answers are kept as short codes in ctx.data["answers"] (never typed text). Buttons: w:a:<question>:<code>
+Answers are kept as short codes in the state (never typed text). Buttons: w:a:<question>:<code>
 (code 'skip' = "zeg ik liever niet"), w:done (show suggestions now), w:again (start over).
 """
 
 from __future__ import annotations
 
-from content.loader import SKIP, Question, fellowships, matching_table
+from dataclasses import dataclass, field
+from typing import Any
+
+from content.loader import SKIP, fellowships, matching_table
+from conversations.buttons import MENU_ID, button, grid
 from conversations.context import Context
-from conversations.flows.base import Flow
+from conversations.flows.base import Action, Flow, Step, table
 from conversations.matching import answers_from_text, match, next_question
 from conversations.types import Button, Reply
 
@@ -16,82 +20,76 @@ DONE_AFTER = 2  # offer "show my suggestions" once this many questions are answe
 WIDE_LABEL = 18  # labels longer than this get a row of their own
 
 
-class WhichFlow(Flow):
+@dataclass(slots=True)
+class WhichState:
+    """The answers so far, as question id → option code."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+class WhichFlow(Flow[WhichState]):
     """The which-group questionnaire and its answer."""
 
     name = "which"
     prefix = "w"
-
-    def answers(self, ctx: Context) -> dict[str, str]:
-        raw = ctx.data.get("answers")
-        return dict(raw) if isinstance(raw, dict) else {}
+    State = WhichState
+    first = "q"
 
     async def start(self, ctx: Context, arg: str = "") -> Reply:
-        ctx.goto(self.name, "q", answers={})
-        return Reply().add(ctx.t.t("which.intro")).extend(self.advance(ctx, {}))
+        return Reply().add(ctx.t.t("which.intro")).extend(await self.go(ctx, "q", WhichState()))
 
-    async def show(self, ctx: Context) -> Reply:
-        answers = self.answers(ctx)
-        if ctx.step == "result":
-            return self.result(ctx, answers)
-        return self.advance(ctx, answers)
+    # --- input ----------------------------------------------------------------------------------
 
-    async def on_button(self, ctx: Context, action: str, args: list[str]) -> Reply | None:
+    async def on_answer(self, ctx: Context, st: WhichState, args: list[str]) -> Reply | None:
         table = matching_table()
-        if action == "a" and len(args) == 2:
-            qid, code = args
-            if qid not in {q.id for q in table.questions}:
-                return None
-            if code != SKIP and code not in table.question(qid).options:
-                return None
-            answers = self.answers(ctx)
-            answers[qid] = code
-            return self.advance(ctx, answers)
-        if action == "done" and not args:
-            return self.result(ctx, self.answers(ctx))
-        if action == "again" and not args:
-            return await self.start(ctx)
-        return None
-
-    async def on_text(self, ctx: Context, text: str) -> Reply | None:
-        """Typed words may answer questions ('ik gok', 'my wife drinks'); only the codes are kept."""
-        if ctx.step != "q":
+        if len(args) != 2:
             return None
-        answers = self.answers(ctx)
-        found = answers_from_text(text, answers)
+        qid, code = args
+        if qid not in {q.id for q in table.questions}:
+            return None
+        if code != SKIP and code not in table.question(qid).options:
+            return None
+        st.answers[qid] = code
+        return await self.go(ctx, "q", st)
+
+    async def on_done(self, ctx: Context, st: WhichState, args: list[str]) -> Reply | None:
+        return None if args else await self.go(ctx, "result", st)
+
+    async def on_again(self, ctx: Context, st: WhichState, args: list[str]) -> Reply | None:
+        return None if args else await self.start(ctx)
+
+    async def typed(self, ctx: Context, st: WhichState, text: str) -> Reply | None:
+        """Typed words may answer questions ('ik gok', 'my wife drinks'); only the codes are kept."""
+        found = answers_from_text(text, st.answers)
         if not found:
             return None
-        answers.update(found)
-        return self.advance(ctx, answers)
+        st.answers.update(found)
+        return await self.go(ctx, "q", st)
 
-    # ------------------------------------------------------------------------------------- screens
+    # --- screens --------------------------------------------------------------------------------
 
-    def advance(self, ctx: Context, answers: dict[str, str]) -> Reply:
-        """Ask the next question that applies, or give the suggestions when none is left."""
-        question = next_question(answers)
+    def question(self, ctx: Context, st: WhichState, data: Any) -> Reply:
+        """The next question that applies, or the suggestions when none is left."""
+        question = next_question(st.answers)
         if question is None:
-            return self.result(ctx, answers)
-        ctx.goto(self.name, "q", answers=answers)
-        return self.ask(ctx, question, answers)
-
-    def ask(self, ctx: Context, question: Question, answers: dict[str, str]) -> Reply:
+            self.enter(ctx, "result", st)
+            return self.result(ctx, st, data)
         t = ctx.t
         labels = [
             self.button(t.t(f"which.opt.{question.id}.{code}"), "a", question.id, code)
             for code in question.options
         ]
         width = 1 if max(len(b.label) for b in labels) > WIDE_LABEL else 2
-        rows = [labels[i : i + width] for i in range(0, len(labels), width)]
+        rows = grid(labels, width)
         rows.append([self.button(t.t("which.skip"), "a", question.id, SKIP)])
-        if len(answers) >= DONE_AFTER:
+        if len(st.answers) >= DONE_AFTER:
             rows.append([self.button(t.t("which.done"), "done")])
         return Reply().add(t.t(f"which.q.{question.id}"), rows)
 
-    def result(self, ctx: Context, answers: dict[str, str]) -> Reply:
+    def result(self, ctx: Context, st: WhichState, data: Any) -> Reply:
         """One message per suggestion (with its buttons), then hints and a way to start over."""
-        ctx.goto(self.name, "result", answers=answers)
         t, lang = ctx.t, ctx.lang
-        found = match(answers)
+        found = match(st.answers)
         profiles = fellowships()
         reply = Reply().add(t.t("which.result.intro"))
         for n, suggestion in enumerate(found.suggestions, start=1):
@@ -102,14 +100,14 @@ class WhichFlow(Flow):
                 "which.result.item", n=n, name=profile.text(lang, "name"), reason=t.t(suggestion.reason)
             )
             rows = [
-                [Button(t.t("which.btn.learn", short=short), f"l:f:{pid}")],
-                [Button(t.t("which.btn.meetings", short=short), f"n:start:{pid}")],
-                [Button(t.t("which.btn.trial", short=short), f"t:start:{pid}")],
+                [button(t.t("which.btn.learn", short=short), "l", "f", pid)],
+                [button(t.t("which.btn.meetings", short=short), "n", "start", pid)],
+                [button(t.t("which.btn.trial", short=short), "t", "start", pid)],
             ]
             reply.add(text, rows)
         closing = [t.t(key) for key in found.notes] + [t.t("which.result.after")]
-        rows = [[self.button(t.t("which.restart"), "again"), Button(t.t("nav.menu"), "m:home")]]
+        rows = [[self.button(t.t("which.restart"), "again"), Button(t.t("nav.menu"), MENU_ID)]]
         return reply.add("\n\n".join(closing), rows)
 
-
-FLOW = WhichFlow()
+    steps = table({"q": Step(question, text=typed), "result": Step(result)})
+    actions = table({"a": Action(on_answer), "done": Action(on_done), "again": Action(on_again)})
