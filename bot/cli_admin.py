@@ -18,6 +18,7 @@ from storage.directory import MeetingStore
 from storage.edits import SUPPORT_SOURCE
 from storage.importers import FORMATS, BadValue, parse_file
 from storage.meeting import Meeting, get_meeting
+from storage.referrers import tag_figures
 from storage.support import SupportStore, figures, write_audit
 
 
@@ -314,9 +315,15 @@ def _entry(e: Any) -> dict[str, Any]:
 
 async def show_figures(args: argparse.Namespace) -> int:
     async with open_services(args.config, _clock(args)) as services:
-        fig = await figures(services.db)
+        fig: dict[str, Any] = dict(await figures(services.db))
+        fig["tags"] = [{"tag": f.tag, "month": f.month, **f.masked()} for f in await tag_figures(services.db)]
     text = ["trials (month program: started / first meeting / six reached):", *fig["trials"]]
     text += ["referrals (month tag: count):", *fig["referrals"]]
+    text += ["per tag (month tag: opened / trials / first meeting / six reached):"]
+    text += [
+        f"{r['month']} {r['tag']}: {r['opened']} / {r['trials']} / {r['first']} / {r['six']}"
+        for r in fig["tags"]
+    ]
     _out(args, fig, "\n".join(text))
     return 0
 

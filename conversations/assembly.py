@@ -18,6 +18,7 @@ from conversations.flows.card import CardFlow
 from conversations.flows.learn import LearnFlow
 from conversations.flows.menu import MenuFlow
 from conversations.flows.near import NearFlow
+from conversations.flows.pro import ProFlow
 from conversations.flows.settings import SettingsFlow
 from conversations.flows.support import SupportFlow
 from conversations.flows.trial import TrialFlow
@@ -39,6 +40,7 @@ def flows() -> tuple[Flow[Any], ...]:
         CardFlow(),
         TrialFlow(),
         SupportFlow(),
+        ProFlow(),
     )
 
 

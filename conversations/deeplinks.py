@@ -12,6 +12,9 @@ DEEP_LINKS: dict[str, tuple[str, str]] = {
     "welke": ("which", ""),
     "buurt": ("near", ""),
     "proef": ("trial", ""),
+    "intake": ("learn", "what"),  # a professional's link for the intake
+    "nazorg": ("learn", "treatment"),  # ... and for discharge and aftercare
+    "hulpverlener": ("pro", ""),
 }
 DEEP_LINK_PREFIXES: dict[str, str] = {"meeting_": "card", "proef_": "trial"}
 

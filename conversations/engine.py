@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from content.i18n import normalise_language
+from conversations.arrivals import ARRIVALS
 from conversations.assembly import assemble
 from conversations.buttons import BACK_ID, ensure_exit, parse_button
 from conversations.context import Context, Services
@@ -83,6 +84,7 @@ class Engine:
     async def erase_user(self, user_key: str) -> int:
         """Erase a pseudonym's rows and whatever this process holds in memory for it."""
         LOCATIONS.forget(user_key)
+        ARRIVALS.forget(user_key)
         return await self.services.users.erase(user_key)
 
     def flow_of(self, ctx: Context) -> Flow[Any]:
@@ -140,7 +142,8 @@ class Engine:
         """/start, optionally with a deep-link payload that opens a flow or counts a referral tag."""
         target, tag = split_payload(payload.strip())
         if tag is not None:  # a poster's tag: an anonymous daily counter, never linked to this person
-            await count_referral(self.services.db, tag, ctx.now)
+            if await count_referral(self.services.db, tag, ctx.now):
+                ARRIVALS.put(ctx.user_key, tag, ctx.now)  # in memory, until a trial starts
         if target is not None and target[0] in self.flows:
             flow_name, arg = target
             reply = Reply().add(ctx.t.t("menu.welcome"))

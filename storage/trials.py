@@ -110,8 +110,10 @@ class TrialStore:
         row = await self.db.fetchone(f"SELECT {_TRIAL_COLS} FROM trials WHERE id = ?", (trial_id,))
         return _trial(row) if row else None
 
-    async def start(self, user_key: str, meeting_id: int, program: str, remind: str, now: datetime) -> Trial:
-        """Begin a trial (or return the open one) and count it, anonymously, as started."""
+    async def start(
+        self, user_key: str, meeting_id: int, program: str, remind: str, now: datetime, tag: str | None = None
+    ) -> Trial:
+        """Begin a trial (or return the open one) and count it, anonymously, as started (and for its tag)."""
         async with self.db.tx() as tx:
             row = await tx.fetchone(
                 f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN {OPEN_SQL}",
@@ -120,11 +122,12 @@ class TrialStore:
             if row is not None:
                 return _trial(row)
             trial_id = await tx.insert(
-                "INSERT INTO trials(user_key, meeting_id, program, remind, started_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (user_key, meeting_id, program, remind, utc_text(now)),
+                "INSERT INTO trials(user_key, meeting_id, program, remind, started_at, referral_tag) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (user_key, meeting_id, program, remind, utc_text(now), tag),
             )
             await _count(tx, program, now, "started")
+            await _count_tag(tx, tag, now, "started")
             row = await tx.fetchone(f"SELECT {_TRIAL_COLS} FROM trials WHERE id = ?", (trial_id,))
         assert row is not None
         return _trial(row)
@@ -202,10 +205,14 @@ class TrialStore:
                 await tx.execute(
                     "UPDATE trials SET attended = ?, status = ? WHERE id = ?", (attended, status, trial.id)
                 )
+                tag_row = await tx.fetchone("SELECT referral_tag FROM trials WHERE id = ?", (trial.id,))
+                tag = tag_row[0] if tag_row else None
                 if attended == 1:
                     await _count(tx, trial.program, now, "first_attended")
+                    await _count_tag(tx, tag, now, "first_attended")
                 if attended == GOAL:
                     await _count(tx, trial.program, now, "six_reached")
+                    await _count_tag(tx, tag, now, "six_reached")
                     await tx.execute(
                         "DELETE FROM reminders WHERE trial_id = ? AND status = 'pending'", (trial.id,)
                     )
@@ -445,6 +452,16 @@ class TrialStore:
         """Remember that the queue has caught up with changes up to this id."""
         await self.db.execute(
             "UPDATE trial_sync SET last_change_id = MAX(last_change_id, ?) WHERE id = 1", (change_id,)
+        )
+
+
+async def _count_tag(tx: Tx, tag: str | None, now: datetime, column: str) -> None:
+    """Add one to a referral tag's anonymous monthly counter, when the trial came with a tag."""
+    if tag:
+        await tx.execute(
+            f"INSERT INTO tag_counters(tag, month, {column}) VALUES (?, ?, 1) "
+            f"ON CONFLICT(tag, month) DO UPDATE SET {column} = {column} + 1",
+            (tag, month_of(now)),
         )
 
 

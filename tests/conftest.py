@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conversations.arrivals import ARRIVALS
 from conversations.clock import FixedClock
 from conversations.context import Services, Settings
 from conversations.engine import Engine
@@ -86,8 +87,10 @@ def engine(services: Services) -> Engine:
 def fresh_locations() -> Iterator[None]:
     """Each test starts with no search location in memory (as after a restart)."""
     LOCATIONS.clear()
+    ARRIVALS.clear()
     yield
     LOCATIONS.clear()
+    ARRIVALS.clear()
 
 
 @pytest.fixture

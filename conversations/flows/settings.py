@@ -6,6 +6,7 @@ from content import LANGUAGES
 from conversations.buttons import button
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, table
+from conversations.flows.pro import pro_entry_button
 from conversations.flows.state import NoState
 from conversations.types import Reply
 
@@ -31,7 +32,8 @@ class SettingsFlow(Flow[NoState]):
 
     def privacy(self, ctx: Context) -> Reply:
         t = ctx.t
-        return Reply().add(t.t("privacy.stored")).add(t.t("privacy.not_stored")).add(t.t("privacy.stop"))
+        reply = Reply().add(t.t("privacy.stored")).add(t.t("privacy.not_stored"))
+        return reply.add(t.t("privacy.stop"), [[pro_entry_button(ctx)]])
 
     def help(self, ctx: Context) -> Reply:
         return Reply().add(ctx.t.t("help.text"))

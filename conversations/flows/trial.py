@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from conversations.arrivals import ARRIVALS
 from conversations.buttons import button, nav_row
 from conversations.calendar import ics_filename, ics_for
 from conversations.context import Context
@@ -192,6 +193,7 @@ class TrialFlow(Flow[TrialState]):
         rows = [
             [self.button(t.t("trial.btn.timing"), "timing"), pause],
             [self.button(t.t("trial.btn.calendar"), "ics")],
+            [self.button(t.t("pro.progress.button"), "share")],
             [self.button(t.t("trial.btn.stop"), "stop")],
             nav_row(t),
         ]
@@ -268,7 +270,8 @@ class TrialFlow(Flow[TrialState]):
         if meeting is None or meeting.id is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         async with ctx.db.transaction():
-            trial = await store.start(ctx.user_key, meeting.id, meeting.program, remind, ctx.now)
+            tag = ARRIVALS.take(ctx.user_key, ctx.now)
+            trial = await store.start(ctx.user_key, meeting.id, meeting.program, remind, ctx.now, tag)
             await _remember_chat(ctx)
             await top_up(ctx.db, [trial.id], ctx.now)
         return await self.started(ctx, trial, meeting, "trial.started")
@@ -478,6 +481,18 @@ class TrialFlow(Flow[TrialState]):
         self.enter(ctx, "mine")
         return Reply().add(ctx.t.t("trial.ended"), [nav_row(ctx.t)])
 
+    async def on_share(self, ctx: Context, st: TrialState, args: list[str]) -> Reply | None:
+        """A message the person can forward to their care worker: made now, with no link back to us."""
+        trial = await self.store(ctx).open_trial(ctx.user_key)
+        if args or trial is None:
+            return None
+        card = ctx.t.t("pro.progress.card", n=trial.attended)
+        return (
+            Reply()
+            .add(card, [])
+            .add(ctx.t.t("pro.progress.howto"), [[self.button(ctx.t.t("pro.btn.back"), "start")]])
+        )
+
     steps = table(
         {
             "pick": Step(pick_view, text=typed_answer),
@@ -508,6 +523,7 @@ class TrialFlow(Flow[TrialState]):
             "keep": Action(on_keep),
             "other": Action(on_other),
             "end": Action(on_end),
+            "share": Action(on_share),
         }
     )
 

@@ -36,3 +36,4 @@ UPDATE schema_migrations SET applied_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ'
 UPDATE feed_state SET
     checked_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', checked_at), checked_at),
     changed_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', changed_at), changed_at);
+UPDATE referrer_tags SET created_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', created_at), created_at);
