@@ -12,14 +12,20 @@ from typing import Any
 
 from bot.cli_sync import register_sync
 from bot.runtime import open_services
+from content.loader import fellowships
 from conversations.upcoming import next_of
 from storage.directory import Filters, MeetingStore
 from storage.importers import FORMATS, BadValue, parse_file
 from storage.importers.normalise import weekday_from_name
-from storage.meeting import PROGRAMS, Meeting
+from storage.languages import language_match
+from storage.meeting import PROGRAMS
+from storage.postcodes import parse_postcode, postcode_point
 
 COORDS_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 DEMO_NOTE = "Voorbeeld: deze meetings zijn verzonnen. (demo directory: these meetings are made up)"
+LANGUAGE_CANDIDATES = 40  # the chat looks at as many
+DEMO_SOME = "Meetings met [voorbeeld] zijn verzonnen. (meetings marked [voorbeeld] are made up)"
+APPROX_NOTE = "postcode {pc4}: approximate area centre, estimated from the directory's own postcodes"
 
 
 def register(
@@ -47,14 +53,25 @@ def register(
     exp.set_defaults(func=run_export)
 
     near = dsub.add_parser("near", parents=[leaf], help="meetings near a place or LAT,LON")
-    near.add_argument("place", nargs="?", default="", help="a Dutch place name or LAT,LON")
+    near.add_argument(
+        "place", nargs="?", default="", help='a Dutch place name, a postcode ("3511 AB") or LAT,LON'
+    )
     near.add_argument("--program", type=str.upper, choices=PROGRAMS, default=None)
     near.add_argument("--day", default=None, help="weekday: ma/di/… or mon/tue/…")
+    near.add_argument(
+        "--language",
+        choices=("nl", "en"),
+        default=None,
+        help="held in this language, or of unknown language (marked)",
+    )
     near.add_argument("--online", action="store_true", help="online meetings instead")
     near.add_argument("--limit", type=int, default=10)
     near.add_argument("--max-km", type=float, default=50.0)
     near.add_argument("--json", action="store_true")
     near.set_defaults(func=run_near)
+
+    drop = dsub.add_parser("drop-demo", parents=[leaf], help="remove the invented demo meetings")
+    drop.set_defaults(func=run_drop_demo)
 
     register_sync(dsub, leaf)
 
@@ -111,7 +128,10 @@ async def run_export(args: argparse.Namespace) -> int:
 
 
 def resolve_point(text: str) -> tuple[float, float, str] | str:
-    """LAT,LON or a place name → (lat, lon, label); a message string when it cannot be resolved."""
+    """LAT,LON or a place name → (lat, lon, label); a message string when it cannot be resolved.
+
+    Postcodes are resolved by `run_near` (their centres come from the database).
+    """
     m = COORDS_RE.match(text)
     if m:
         return float(m.group(1)), float(m.group(2)), text.strip()
@@ -134,11 +154,12 @@ async def run_near(args: argparse.Namespace) -> int:
         except BadValue as exc:
             print(str(exc), file=sys.stderr)
             return 2
-    filters = Filters(program=args.program, weekdays=weekdays)
+    filters = Filters(program=args.program, weekdays=weekdays, language=args.language)
     point: tuple[float, float, str] | None = None
-    if not args.online:
+    postcode = None if args.online else parse_postcode(args.place)
+    if not args.online and postcode is None:
         if not args.place:
-            print("give a place name or LAT,LON (or --online)", file=sys.stderr)
+            print("give a place name, a postcode or LAT,LON (or --online)", file=sys.stderr)
             return 2
         resolved = resolve_point(args.place)
         if isinstance(resolved, str):
@@ -148,32 +169,52 @@ async def run_near(args: argparse.Namespace) -> int:
     async with open_services(args.config) as services:
         store = MeetingStore(services.db)
         now = services.clock.now()
+        if postcode is not None:
+            area = await postcode_point(services.db, args.place)
+            if area is None:
+                print(
+                    f"unknown postcode area {postcode}: no meetings near it in the directory", file=sys.stderr
+                )
+                return 2
+            point = (area.lat, area.lon, f"postcode {area.pc4} (approximate)")
+        # With a language filter, look further: meetings known to be in it come first, then those of
+        # unknown language (marked), each group in its own order.
+        wide = max(args.limit, LANGUAGE_CANDIDATES) if args.language else args.limit
+        pairs: list[tuple[Any, float | None]]
         if point is not None:
-            nearby = await store.near(point[0], point[1], filters, limit=args.limit, max_km=args.max_km)
-            pairs: list[tuple[Meeting, float | None]] = [(n.meeting, n.km) for n in nearby]
+            nearby = await store.near(point[0], point[1], filters, limit=wide, max_km=args.max_km)
+            pairs = [(n.meeting, n.km) for n in nearby]
         else:
-            pairs = [(m, None) for m in await store.online(filters, limit=args.limit)]
+            pairs = [(m, None) for m in await store.online(filters, limit=wide)]
+        if args.language:
+            pairs.sort(key=lambda pair: language_match(pair[0], args.language) != "yes")
+        pairs = pairs[: args.limit]
         rows = []
         for m, km in pairs:
             occ = await next_of(services.db, m, now, 2)
-            rows.append(_near_row(m, km, occ))
+            rows.append(_near_row(m, km, occ, args.language))
     demo = any(r["demo"] for r in rows)
     if args.json:
         out: dict[str, Any] = {"place": point[2] if point else None, "demo": demo, "meetings": rows}
         if point:
             out["lat"], out["lon"] = point[0], point[1]
+        out["approximate"] = postcode is not None
         print(json.dumps(out, ensure_ascii=False))
     else:
+        if postcode is not None:
+            print(APPROX_NOTE.format(pc4=postcode))
         if demo:
-            print(DEMO_NOTE)
+            print(DEMO_NOTE if all(r["demo"] for r in rows) else DEMO_SOME)
         if not rows:
             print("no meetings found" + (f" within {args.max_km:g} km" if point else ""))
         for r in rows:
             dist = f"{r['distance_km']:5.1f} km  " if r["distance_km"] is not None else ""
             nxt = r["next"]
             status = "" if nxt["status"] == "scheduled" else f" [{nxt['status']}]"
+            marks = " [taal onbekend]" if r.get("language_match") == "unknown" else ""
+            marks += " [voorbeeld]" if r["demo"] else ""
             where = r["address"] or r["online"]
-            print(f"{dist}{nxt['local']}{status}  {r['program']:<6} {r['name']}  — {where}")
+            print(f"{dist}{nxt['local']}{status}  {r['fellowship']:<14} {r['name']}{marks}  — {where}")
     return 0
 
 
@@ -188,14 +229,20 @@ def _occ_json(occ: Any) -> dict[str, Any] | None:
     }
 
 
-def _near_row(m: Any, km: float | None, occurrences: list[Any]) -> dict[str, Any]:
+def _near_row(
+    m: Any, km: float | None, occurrences: list[Any], language: str | None = None
+) -> dict[str, Any]:
     """One meeting of `near --json`: distance, next occurrence (local and ISO with offset), address."""
     first = occurrences[0] if occurrences else None
     held = next((o for o in occurrences if not o.cancelled), None)
+    profile = fellowships().get(m.program)
     return {
         "id": m.id,
         "name": m.name,
         "program": m.program,
+        "fellowship": profile.text("nl", "short") if profile else m.program,
+        "language": m.language,
+        "language_match": language_match(m, language) if language else None,
         "distance_km": None if km is None else round(km, 2),
         "next": _occ_json(first),
         "next_held": _occ_json(held) if first is not None and first.cancelled else None,
@@ -210,6 +257,13 @@ def _near_row(m: Any, km: float | None, occurrences: list[Any]) -> dict[str, Any
         "types": list(m.types),
         "demo": m.is_demo,
     }
+
+
+async def run_drop_demo(args: argparse.Namespace) -> int:
+    async with open_services(args.config) as services:
+        count = await MeetingStore(services.db).drop_demo()
+    print(f"removed {count} demo meetings")
+    return 0
 
 
 async def run_stats(args: argparse.Namespace) -> int:

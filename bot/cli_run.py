@@ -18,6 +18,11 @@ DEMO_REFUSAL = (
     "the meeting directory holds no real meetings (only demo data, or nothing): import the real "
     "directory first, or set EERSTESTAP_ALLOW_DEMO=1 (or pass --allow-demo) to run a labelled demo bot"
 )
+MIXED_REFUSAL = (
+    "the meeting directory holds {count} invented demo meetings next to real ones: remove them with "
+    "`eerstestap directory drop-demo` (importing the real directory also does), or set "
+    "EERSTESTAP_ALLOW_DEMO=1 (or pass --allow-demo) to run a labelled demo bot"
+)
 
 
 def register(
@@ -30,6 +35,14 @@ def register(
     p.add_argument("--allow-demo", action="store_true", help="run even if the directory is demo data only")
     p.add_argument("--env-file", type=Path, default=Path(".env"), help="read settings from this file (.env)")
     p.set_defaults(func=run)
+
+
+async def demo_refusal(store: MeetingStore) -> str | None:
+    """Why production must not start on this directory: no real meetings, or any invented one."""
+    if await store.only_demo():
+        return DEMO_REFUSAL
+    count = await store.demo_count()
+    return MIXED_REFUSAL.format(count=count) if count else None
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -50,8 +63,9 @@ async def run(args: argparse.Namespace) -> int:
     settings = flow_settings(config, demo_allowed=config.allow_demo)
     try:
         async with open_services(config, settings=settings) as services:
-            if not config.allow_demo and await MeetingStore(services.db).only_demo():
-                print(f"eerstestap run: {DEMO_REFUSAL}", file=sys.stderr)
+            refusal = None if config.allow_demo else await demo_refusal(MeetingStore(services.db))
+            if refusal:
+                print(f"eerstestap run: {refusal}", file=sys.stderr)
                 return 3
             await serve(services, config, stop)
     except Exception as exc:  # only Bot API trouble becomes a sentence; anything else is re-raised

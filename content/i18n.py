@@ -105,8 +105,8 @@ class Translator:
         return format_date(d, "EEEE d MMMM", locale=self.locale)
 
     def short_date(self, d: Day | datetime) -> str:
-        """A short date, e.g. '24 mrt. 2026'."""
-        return format_date(d, "medium", locale=self.locale)
+        """A date with its year in the same words as `date`, e.g. '24 maart 2026'."""
+        return format_date(d, "d MMMM y", locale=self.locale)
 
 
 @cache

@@ -18,18 +18,28 @@ class LocationCache:
     def __init__(self, max_entries: int = MAX_ENTRIES, ttl: timedelta = TTL) -> None:
         self.max_entries = max_entries
         self.ttl = ttl
-        self._items: OrderedDict[str, tuple[float, float, int | None, datetime]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, float, int | None, datetime, str | None]] = OrderedDict()
         self._choices: OrderedDict[str, tuple[list[int], datetime]] = OrderedDict()
 
-    def put(self, user_key: str, lat: float, lon: float, now: datetime, place_id: int | None = None) -> None:
-        """Remember a search point (and the town it stands for, when typed)."""
-        self._items[user_key] = (lat, lon, place_id, now)
+    def put(
+        self,
+        user_key: str,
+        lat: float,
+        lon: float,
+        now: datetime,
+        place_id: int | None = None,
+        postcode: str | None = None,
+    ) -> None:
+        """Remember a search point (and the town or postcode area it stands for, when typed)."""
+        self._items[user_key] = (lat, lon, place_id, now, postcode)
         self._items.move_to_end(user_key)
         self._choices.pop(user_key, None)
         while len(self._items) > self.max_entries:
             self._items.popitem(last=False)
 
-    def _fresh(self, user_key: str, now: datetime) -> tuple[float, float, int | None, datetime] | None:
+    def _fresh(
+        self, user_key: str, now: datetime
+    ) -> tuple[float, float, int | None, datetime, str | None] | None:
         item = self._items.get(user_key)
         if item is not None and not timedelta(0) <= now - item[3] <= self.ttl:
             del self._items[user_key]
@@ -45,6 +55,11 @@ class LocationCache:
         """The typed town behind the search point, if any."""
         item = self._fresh(user_key, now)
         return item[2] if item else None
+
+    def postcode(self, user_key: str, now: datetime) -> str | None:
+        """The typed postcode area (four digits) behind the search point, if any."""
+        item = self._fresh(user_key, now)
+        return item[4] if item else None
 
     def put_choices(self, user_key: str, place_ids: list[int], now: datetime) -> None:
         """Remember the towns an ambiguous place name matched, until one is picked."""

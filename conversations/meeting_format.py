@@ -104,15 +104,38 @@ def status_note(t: Translator, occ: Occurrence, now: datetime) -> str:
 
 
 def listing_line(
-    t: Translator, number: int, meeting: Meeting, occ: Occurrence, now: datetime, km: float | None = None
+    t: Translator,
+    number: int,
+    meeting: Meeting,
+    occ: Occurrence,
+    now: datetime,
+    km: float | None = None,
+    *,
+    language_unknown: bool = False,
 ) -> str:
-    """'3. di 19:30 · 2,3 km · NA · Name (nu bezig)'."""
+    """'3. di 19:30 · 2,3 km · NA · Name (nu bezig)', marked '(voorbeeld)' or '(taal onbekend)'."""
     when = f"{relative_day(t, occ.begins, now)} {t.time(occ.begins)}"
     parts = [when]
     if km is not None:
         parts.append(km_text(t, km))
     parts += [program_short(t, meeting.program), meeting.name]
-    return f"{number}. " + " · ".join(parts) + status_note(t, occ, now)
+    marks = status_note(t, occ, now)
+    if language_unknown:
+        marks += " " + t.t("dir.mark.lang_unknown")
+    if meeting.is_demo:
+        marks += " " + t.t("dir.mark.demo")
+    return f"{number}. " + " · ".join(parts) + marks
+
+
+def cut_label(text: str, limit: int = 40) -> str:
+    """Text for a button: whole when it fits, else cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,.;:-·/(") + "…"
 
 
 def weekly_text(t: Translator, meeting: Meeting, occ: Occurrence | None) -> str:
@@ -190,8 +213,12 @@ def card_text(t: Translator, meeting: Meeting, occurrences: list[Occurrence], no
     labels = type_labels(meeting.types, t.lang)
     if labels:
         lines.append(t.t("dir.card.types", types=", ".join(labels)))
+    if "C" in meeting.types:  # "Gesloten" alone does not say for whom
+        lines.append(t.t("dir.card.closed_note"))
+    elif "O" in meeting.types:
+        lines.append(t.t("dir.card.open_note"))
     if meeting.notes:
-        lines.append(meeting.notes)
+        lines.append(t.t("dir.card.notes", notes=meeting.notes))
     if meeting.updated:
         try:
             lines.append(t.t("dir.card.updated", date=t.short_date(date.fromisoformat(meeting.updated[:10]))))

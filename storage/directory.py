@@ -18,6 +18,7 @@ from typing import Any
 from storage.db import Database, Tx, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed
+from storage.languages import language_sql
 from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, from_row, to_row
 
 DEMO_SOURCE = "demo"
@@ -109,7 +110,7 @@ class Filters:
     program: str | None = None
     weekdays: tuple[int, ...] = ()
     day_part: str | None = None  # morning | afternoon | evening
-    language: str | None = None  # nl | en | …
+    language: str | None = None  # nl | en | …: held in it, or of unknown language (see languages.py)
     types_all: tuple[str, ...] = ()  # e.g. ("W",) women, ("M",) men, ("Y",) young people
     attendance: str | None = None  # in_person | online
 
@@ -128,11 +129,10 @@ class Filters:
         if self.day_part in DAY_PARTS:
             parts.append(" AND m.start_time BETWEEN ? AND ?")
             params.extend(DAY_PARTS[self.day_part])
-        if self.language == "nl":
-            parts.append(" AND (m.language IS NULL OR m.language = 'nl')")
-        elif self.language:
-            parts.append(" AND m.language = ?")
-            params.append(self.language)
+        if self.language:
+            where, args = language_sql(self.language)
+            parts.append(where)
+            params.extend(args)
         for code in self.types_all:
             parts.append(" AND instr(m.types, ?) > 0")
             params.append(json.dumps(code))
@@ -258,6 +258,21 @@ class MeetingStore:
         raw = await asyncio.to_thread(path.read_bytes)
         parsed = parse_bytes(raw, "meeting-guide", DEMO_SOURCE)
         return await self.import_parsed(parsed, DEMO_SOURCE, now, is_demo=True)
+
+    async def demo_count(self) -> int:
+        """How many active demo (invented) meetings the directory holds."""
+        row = await self.db.fetchone(
+            "SELECT count(*) FROM meetings WHERE is_demo = 1 AND attendance != 'inactive'"
+        )
+        return int(row[0]) if row else 0
+
+    async def drop_demo(self) -> int:
+        """Deactivate every demo meeting (real ones stay); returns how many."""
+        _PLACED.pop(self.db, None)
+        return await self.db.execute(
+            "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
+            "AND attendance != 'inactive'"
+        )
 
     async def only_demo(self) -> bool:
         """True when no real (non-demo) meeting is active: the bot would only show examples."""

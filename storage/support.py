@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -205,19 +206,31 @@ class SupportStore:
         return [AuditEntry(*r) for r in rows]
 
 
+def _short_name(program: str) -> str:
+    """A fellowship's short Dutch name ('Al-Anon', 'Buitenveldert'), the code if unknown."""
+    from content.loader import fellowships
+
+    profile = fellowships().get(program)
+    return profile.text("nl", "short") if profile else program
+
+
 def small(n: int) -> str:
     """Counts under 5 are shown as '<5', so no figure points at one person."""
     return "<5" if 0 < n < 5 else str(n)
 
 
-async def figures(db: Database, months: int = 12) -> dict[str, list[str]]:
-    """Anonymous figures per month: trials per fellowship, referrals per poster tag; small counts masked."""
+async def figures(
+    db: Database, months: int = 12, name: Callable[[str], str] | None = None
+) -> dict[str, list[str]]:
+    """Anonymous figures per month: trials per fellowship (by `name`, not its code), referrals per poster
+    tag; small counts masked."""
+    name = name or _short_name
     rows = await db.fetchall(
         "SELECT month, program, started, first_attended, six_reached FROM trial_counters "
         "ORDER BY month DESC, program LIMIT ?",
         (months * 12,),
     )
-    trials = [f"{r[0]} {r[1]}: {small(r[2])} / {small(r[3])} / {small(r[4])}" for r in rows]
+    trials = [f"{r[0]} {name(r[1])}: {small(r[2])} / {small(r[3])} / {small(r[4])}" for r in rows]
     per_month: dict[tuple[str, str], int] = {}
     for tag, day, count in await referral_counts(db):
         per_month[day[:7], tag] = per_month.get((day[:7], tag), 0) + count

@@ -90,6 +90,7 @@ async def test_figures_mask_small_counts(engine: Engine, services: Services) -> 
     for i in range(7):
         await trials.start(f"k{i}", mid, "NA", "2h", services.clock.now())
     await trials.start("a1", mid, "AA", "2h", services.clock.now())
+    await trials.start("b1", mid, "ALANON", "2h", services.clock.now())
     for _ in range(3):
         await count_referral(services.db, "kliniek_a", services.clock.now())
     fig = await figures(services.db)
@@ -100,3 +101,4 @@ async def test_figures_mask_small_counts(engine: Engine, services: Services) -> 
     await make_worker(services, engine, 500)
     shown = text_of(await engine.handle(500, Input.of_button("b:fig")))
     assert "2026-03 AA: <5 / 0 / 0" in shown and "kliniek_a: <5" in shown
+    assert "2026-03 Al-Anon: <5 / 0 / 0" in shown and "ALANON" not in shown  # names, not codes

@@ -119,7 +119,7 @@ def test_cancel_in_the_terminal_chat(tmp_path: Path) -> None:
     assert evening.stdout.count("Wijziging voor een meeting die je volgt:") == 1
     assert "je meeting" not in evening.stdout and "Ben je gegaan?" not in evening.stdout
     mine = run_cli("chat", "--db", db, "--chat-id", "12", "--now", now, stdin="/menu\n4\n", env=env)
-    assert "0 van 6" in mine.stdout, mine.stdout
+    assert "0 van de 6" in mine.stdout, mine.stdout
     week_after = run_cli(
         "chat", "--db", db, "--chat-id", "12", "--now", "2026-03-30T12:00", stdin="/wait 6h\n", env=env
     )

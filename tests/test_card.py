@@ -29,7 +29,7 @@ async def test_card_shows_everything_in_plain_words(engine: Engine, demo: Servic
         "Waar: Voorbeeldhuis Utrecht, Voorbeeldstraat 2, 3511 VB Utrecht",
         "Tip voor de plek: Verzonnen adres",
         "Soort meeting: Voor beginners, Nederlands, Open",
-        "Gegevens bijgewerkt: 15 jan 2026",
+        "Gegevens bijgewerkt: 15 januari 2026",
     ):
         assert expected in body, expected
     pin = reply.messages[0].pin

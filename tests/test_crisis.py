@@ -126,7 +126,7 @@ def test_our_own_texts_are_no_crisis_signal() -> None:
         f"{lang}:{key}"
         for lang in LANGUAGES
         for key, text in messages(lang).items()
-        if not key.startswith("urgent.") and is_crisis(text)
+        if not key.startswith(("urgent.", "print.poster.urgent")) and is_crisis(text)  # help texts
     ]
     flagged += [
         f"{pid}.{name}"

@@ -91,7 +91,7 @@ def test_terminal_chat_menu_near_location_card_on_demo(tmp_path: Path) -> None:
     assert "Meetings in de komende 7 dagen" in out
     card = out.split("Meetings in de komende 7 dagen", 1)[1].split("\n\n", 2)[-1]
     assert "Voorbeeld: deze meetings zijn verzonnen." in card
-    assert "Elke maandag van 19:00 tot 20:30." in card and "Zet in mijn agenda" in card
+    assert "Elke dinsdag van 19:30 tot 21:00." in card and "Zet in mijn agenda" in card  # the nearest
     assert "📍" in card
     near = run_cli("directory", "near", "Utrecht", "--program", "NA", "--limit", "2", "--db", db)
     assert near.stdout.startswith("Voorbeeld: deze meetings zijn verzonnen.")

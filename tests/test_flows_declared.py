@@ -255,3 +255,20 @@ async def test_an_undeclared_step_is_refused_and_a_stale_one_shows_the_first(
     ctx = await engine.context(chat)
     with pytest.raises(KeyError):
         FLOWS["which"].enter(ctx, "nowhere")
+
+
+def test_no_flow_writes_a_button_id_by_hand() -> None:
+    """Button ids come from conversations.buttons (which checks the 64-byte limit), never string literals."""
+    import re
+
+    from conftest import ROOT
+
+    literal = re.compile(r"""["'][a-z]{1,2}:[a-z]+""")
+    found = [
+        f"{path.name}:{n}"
+        for path in sorted((ROOT / "conversations").rglob("*.py"))
+        if path.name != "buttons.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if literal.search(line)
+    ]
+    assert found == []

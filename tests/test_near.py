@@ -18,7 +18,7 @@ from tests.directory_helpers import demo_id, ids, press, say, share, stored_stat
 UTRECHT = (52.09, 5.12)
 
 
-async def test_location_gives_a_week_of_meetings_in_time_order(engine: Engine, demo: Services) -> None:
+async def test_location_gives_a_week_of_meetings_nearest_first(engine: Engine, demo: Services) -> None:
     ask = await press(engine, "n:start")
     assert ask.request_location
     assert "Voorbeeld: deze meetings zijn verzonnen." in text(ask)
@@ -27,11 +27,16 @@ async def test_location_gives_a_week_of_meetings_in_time_order(engine: Engine, d
     assert body.startswith("Voorbeeld: deze meetings zijn verzonnen.")
     lines = [line for line in body.splitlines() if line[:2].rstrip(".").isdigit()]
     assert len(lines) == 6 and " km · " in lines[0]
+    km = [float(line.split(" · ")[1].split()[0].replace(",", ".")) for line in lines]
+    assert km == sorted(km)
     meeting_buttons = [b for b in ids(reply) if b.startswith("c:start:")]
     assert len(meeting_buttons) == 6
     assert "n:page:1" in ids(reply) and "n:online" in ids(reply) and "n:fm" in ids(reply)
-    # 11:00 on a Monday in Utrecht: the Al-Anon meeting of 10:00 is running, then today's evening ones.
-    assert lines[0].startswith("1. vandaag 10:00") and lines[0].endswith("(nu bezig)")
+    # "Eerstvolgende eerst": 11:00 on a Monday in Utrecht: the Al-Anon meeting of 10:00 is running, then
+    # today's evening ones.
+    by_time = await press(engine, "n:sort")
+    lines = [line for line in text(by_time).splitlines() if line[:2].rstrip(".").isdigit()]
+    assert lines[0].startswith("1. vandaag 10:00") and "(nu bezig)" in lines[0]
     assert lines[1].startswith("2. vandaag 19:00")
 
 

@@ -19,7 +19,11 @@ def write_catalog(path: Path, lang: str, texts: dict[str, str]) -> None:
             if msg.id:
                 catalog.add(msg.id, msg.string)
     for key, text in texts.items():
-        catalog.add(key, text)
+        existing = catalog.get(key)
+        if existing is not None:  # Catalog.add keeps an existing message's text
+            existing.string = text
+        else:
+            catalog.add(key, text)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
         write_po(fh, catalog, width=100, sort_output=True, omit_header=False)

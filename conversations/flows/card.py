@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from conversations.buttons import MENU_ID, button
+from conversations.buttons import MENU_ID, button, button_id
 from conversations.calendar import ics_filename, ics_for
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
@@ -58,7 +58,7 @@ def came_from(ctx: Context) -> CardState:
     """Where 'back' leads: the near-me listing (and its filters) if the person came from there."""
     if ctx.flow == "near":
         listing = {k: v for k, v in ctx.data.items() if k in ("program", "f", "page", "sort")}
-        return CardState(back="n:list", near=listing)
+        return CardState(back=button_id("n", "list"), near=listing)
     if ctx.flow == "card":
         back, kept = ctx.data.get("back"), ctx.data.get("near")
         return CardState(

@@ -125,8 +125,7 @@ class LearnFlow(Flow[LearnState]):
                 for_whom=fellowship.text(lang, "for_whom"),
             )
         )
-        aim = {"yes": " " + t.t("learn.profile.aim_yes"), "own": " " + t.t("learn.profile.aim_own")}
-        reply.add(fellowship.text(lang, "approach") + aim.get(fellowship.abstinence, ""))
+        reply.add(fellowship.text(lang, "approach") + medication_line(ctx, program))
         reply.add(fellowship.text(lang, "meeting"))
         rows: list[list[Button]] = []
         if fellowship.contact.website:
@@ -173,3 +172,18 @@ def contact_text(ctx: Context, fellowship: Fellowship) -> str:
         lines.append("")
         lines.append(t.t(key))
     return "\n".join(lines)
+
+
+# NA groups differ on substitution medication such as methadone (source 000); the others leave it to
+# the doctor.
+MEDICATION = {"NA": "learn.profile.medication.NA"}
+
+
+def medication_line(ctx: Context, program: str) -> str:
+    """What a group thinks of medication from a doctor, per fellowship (not for relatives' groups)."""
+    fellowship = fellowships()[program]
+    if fellowship.for_relatives and fellowship.abstinence == "none":
+        return ""
+    if program == "DD":  # its approach says it already
+        return ""
+    return "\n" + ctx.t.t(MEDICATION.get(program, "learn.profile.medication.any"))

@@ -19,7 +19,15 @@ from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
 from conversations.flows.state import load_state
 from conversations.location_cache import LOCATIONS
-from conversations.meeting_format import demo_line, listing_line, program_label, weekday_name
+from conversations.meeting_format import (
+    cut_label,
+    demo_line,
+    listing_line,
+    program_label,
+    program_short,
+    weekday_name,
+)
+from conversations.near_order import order_listing, sort_of, unknown_language
 from conversations.places import Place, by_id, resolve
 from conversations.types import Button, Reply
 from conversations.upcoming import within
@@ -27,12 +35,14 @@ from storage.directory import Filters, MeetingStore
 from storage.geo import NEAR_NL_BOX, in_box
 from storage.meeting import PROGRAMS, Meeting
 from storage.occurrences import Occurrence
+from storage.postcodes import parse_postcode, postcode_point
 
 log = logging.getLogger(__name__)
 PAGE = 6
 CANDIDATES = 40
 MAX_KM = 50.0
 MAX_PLACE_TEXT = 60
+BUTTON_TEXT = 40  # a meeting's name on a button: cut at a word beyond this
 FILTER_OPTIONS: dict[str, tuple[str, ...]] = {
     "p": PROGRAMS,
     "d": ("1", "2", "3", "4", "5", "6", "7"),
@@ -164,18 +174,24 @@ class NearFlow(Flow[NearState]):
             log.error("near-me search failed (%s)", type(exc).__name__)
             return await self.load_failed(ctx, t.t("dir.near.error"))
         distance: dict[int | None, float] = {n.meeting.id: n.km for n in nearby}
-        listed = first_per_meeting(items)
-        if st.sort == "dist":
-            listed.sort(key=lambda pair: distance.get(pair[0].id, 0.0))
+        listed = order_listing(
+            first_per_meeting(items), distance, sort=sort_of(st.sort), language=st.f.get("l") or None
+        )
         active = bool(filter_text(t, _plain(st)))
         if not listed:
             key = "dir.near.none_filters" if active else "dir.near.none"
             return await self.load_failed(ctx, t.t(key, km=int(MAX_KM)), filters=active)
         place_id = LOCATIONS.place_id(ctx.user_key, ctx.now)
         place = by_id(place_id) if place_id is not None else None
-        where = place.name if place else t.t("dir.near.your_location")
+        postcode = LOCATIONS.postcode(ctx.user_key, ctx.now)
+        if postcode:
+            where = t.t("dir.near.postcode_place", postcode=postcode)
+        else:
+            where = place.name if place else t.t("dir.near.your_location")
         reach = min(int(MAX_KM), math.ceil(max(distance.get(m.id, 0.0) for m, _ in listed)))
         header = t.t("dir.near.header", place=where, km=max(1, reach))
+        if postcode:
+            header += "\n" + t.t("dir.near.postcode_approx")
         return ListData("ok", listed, distance, header)
 
     async def load_failed(self, ctx: Context, why: str, *, filters: bool = False) -> ListData:
@@ -275,7 +291,7 @@ class NearFlow(Flow[NearState]):
         buttons = []
         for value in FILTER_OPTIONS[cat]:
             if cat == "p":
-                label = value
+                label = program_short(t, value)
             elif cat == "d":
                 label = weekday_name(t, int(value))
             else:
@@ -295,17 +311,22 @@ class NearFlow(Flow[NearState]):
             self.enter(ctx, ctx.step, st)
         chunk = listed[page * PAGE : (page + 1) * PAGE]
         lines = []
-        if any(m.is_demo for m, _ in chunk):
+        if all(m.is_demo for m, _ in chunk):
             lines.append(demo_line(t))
+        elif any(m.is_demo for m, _ in chunk):  # a real meeting must not stand under "all made up"
+            lines.append(t.t("dir.demo_some"))
         lines.append(data.header)
         active = filter_text(t, _plain(st))
         if active:
             lines.append(t.t("dir.filter.now", filters=active))
         lines.append("")
         rows: list[list[Button]] = []
+        language = st.f.get("l") or None
         for i, (m, occ) in enumerate(chunk, start=page * PAGE + 1):
-            lines.append(listing_line(t, i, m, occ, ctx.now, data.distance.get(m.id)))
-            rows.append([button(f"{i}. {m.name}"[:60], "c", "start", m.id or 0)])
+            unknown = unknown_language(m, language)
+            km = data.distance.get(m.id)
+            lines.append(listing_line(t, i, m, occ, ctx.now, km, language_unknown=unknown))
+            rows.append([button(cut_label(f"{i}. {m.name}", BUTTON_TEXT), "c", "start", m.id or 0)])
         if pages > 1:
             lines.append("")
             lines.append(t.t("dir.page", page=page + 1, pages=pages))
@@ -317,7 +338,7 @@ class NearFlow(Flow[NearState]):
             rows.append(nav)
         tools = [self.button(t.t("dir.btn.filters"), "fm")]
         if page_action == "page":
-            sort_key = "dir.btn.sort_time" if st.sort == "dist" else "dir.btn.sort_dist"
+            sort_key = "dir.btn.sort_time" if sort_of(st.sort) == "dist" else "dir.btn.sort_dist"
             tools.append(self.button(t.t(sort_key), "sort"))
             rows.append(tools)
             rows.append(
@@ -333,6 +354,8 @@ class NearFlow(Flow[NearState]):
     async def typed_place(self, ctx: Context, st: NearState, text: str) -> Reply | None:
         if len(text.strip()) > MAX_PLACE_TEXT:
             return await self.ask_with(ctx, st, ctx.t.t("dir.near.place_unknown"))
+        if parse_postcode(text) is not None:
+            return await self.use_postcode(ctx, st, text)
         match = await asyncio.to_thread(resolve, text)  # the first call loads the place table (~2 s)
         if match.unique is not None:
             return await self.use_place(ctx, st, match.unique)
@@ -345,6 +368,15 @@ class NearFlow(Flow[NearState]):
         """The 'where?' screen with a note on top."""
         self.enter(ctx, "ask", st)
         return self.ask_view(ctx, st, await self.load_ask(ctx, st, note))
+
+    async def use_postcode(self, ctx: Context, st: NearState, text: str) -> Reply:
+        """A postcode: the approximate centre of its area, estimated from the directory."""
+        point = await postcode_point(ctx.db, text)
+        if point is None:
+            return await self.ask_with(ctx, st, ctx.t.t("dir.near.postcode_unknown"))
+        LOCATIONS.put(ctx.user_key, point.lat, point.lon, ctx.now, postcode=point.pc4)
+        st.page = 0
+        return await self.go(ctx, "results", st)
 
     async def use_place(self, ctx: Context, st: NearState, place: Place) -> Reply:
         LOCATIONS.put(ctx.user_key, place.lat, place.lon, ctx.now, place_id=place.id)
@@ -372,7 +404,7 @@ class NearFlow(Flow[NearState]):
         return await self.go(ctx, "online", st)
 
     async def on_sort(self, ctx: Context, st: NearState, args: list[str]) -> Reply | None:
-        st.page, st.sort = 0, ("dist" if st.sort != "dist" else "time")
+        st.page, st.sort = 0, ("time" if sort_of(st.sort) == "dist" else "dist")
         return await self.go(ctx, "results", st)
 
     async def on_filter_menu(self, ctx: Context, st: NearState, args: list[str]) -> Reply | None:

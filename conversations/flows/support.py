@@ -18,7 +18,7 @@ from conversations.buttons import MENU_ID, grid
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
 from conversations.flows.menu import menu_reply
-from conversations.meeting_format import weekday_name
+from conversations.meeting_format import cut_label, program_label, program_short, weekday_name
 from conversations.places import town_in
 from conversations.support_actions import (
     HTTP_RE,
@@ -223,7 +223,7 @@ class SupportFlow(Flow[SupportState]):
 
     async def load_figures(self, ctx: Context, st: SupportState) -> SupportData:
         data = await self.load(ctx, st)
-        data.figures = await figures(ctx.db)
+        data.figures = await figures(ctx.db, name=lambda p: program_short(ctx.t, p))
         return data
 
     # --- views: menu, find, a meeting -----------------------------------------------------------
@@ -250,7 +250,12 @@ class SupportFlow(Flow[SupportState]):
         place = ", ".join(p for p in (m.location, m.formatted_address) if p) or "—"
         lines = [
             meeting_label(t, m),
-            t.t("support.meeting.info", program=m.program, place=place, url=m.conference_url or "—"),
+            t.t(
+                "support.meeting.info",
+                program=program_label(t, m.program),
+                place=place,
+                url=m.conference_url or "—",
+            ),
         ]
         if m.attendance == "inactive":
             lines.append(t.t("support.meeting.closed"))
@@ -333,14 +338,27 @@ class SupportFlow(Flow[SupportState]):
                 rows.append([self.b(ctx, "support.btn.aud_meeting", "aud", "m")])
             else:
                 rows.append(
-                    [self.b(ctx, "support.btn.aud_region", "aud", "r", program=m.program, region=region)]
+                    [
+                        self.b(
+                            ctx,
+                            "support.btn.aud_region",
+                            "aud",
+                            "r",
+                            program=program_short(ctx.t, m.program),
+                            region=region,
+                        )
+                    ]
                 )
         rows.append([self.b(ctx, "support.btn.cancel_action", "m", m.id or 0)])
         reply = Reply().add(ctx.t.t("support.preview.head"))
         reply.add(message.messages[0].text)
         reply.add(
             ctx.t.t(
-                key, count=count - unreachable, unreachable=unreachable, program=m.program, region=region
+                key,
+                count=count - unreachable,
+                unreachable=unreachable,
+                program=program_short(ctx.t, m.program),
+                region=region,
             ),
             rows,
         )
@@ -387,7 +405,8 @@ class SupportFlow(Flow[SupportState]):
     # --- views: add a meeting -------------------------------------------------------------------
 
     def add_prog_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
-        return self.ask(ctx, "support.add.program", grid([self.button(p, "ap", p) for p in PROGRAMS], 4))
+        names = [self.button(program_short(ctx.t, p), "ap", p) for p in PROGRAMS]
+        return self.ask(ctx, "support.add.program", grid(names, 3))
 
     def add_name_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
         return self.ask(ctx, "support.add.name")
@@ -440,7 +459,7 @@ class SupportFlow(Flow[SupportState]):
         found = await edits.search_meetings(ctx.db, text[:MAX_SHORT])
         if not found:
             return self.ask(ctx, "support.find.none")
-        rows = [[self.button(meeting_label(ctx.t, m)[:60], "m", m.id or 0)] for m in found]
+        rows = [[self.button(find_label(ctx, m), "m", m.id or 0)] for m in found]
         reply_text = ctx.t.t("support.find.pick")
         if any(m.is_demo for m in found):
             reply_text += "\n" + ctx.t.t("support.demo_list")
@@ -676,3 +695,9 @@ def _day(arg: str) -> date:
     if len(arg) != 8 or not arg.isdigit():
         raise ValueError("not a date")
     return date(int(arg[:4]), int(arg[4:6]), int(arg[6:8]))
+
+
+def find_label(ctx: Context, m: Meeting) -> str:
+    """A found meeting on a button: cut at a word, '(voorbeeld)' kept for a demo meeting."""
+    mark = " " + ctx.t.t("dir.mark.demo") if m.is_demo else ""
+    return cut_label(meeting_label(ctx.t, m), 60 - len(mark)) + mark
