@@ -22,7 +22,7 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from bot import render
@@ -30,7 +30,9 @@ from bot.config import DEFAULT_BASE_URL, Config, require_token
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
-from bot.update_guard import GuardedRequest, install_webhook_guard
+from bot.send_limit import PriorityRateLimiter, bulk_sending
+from bot.update_guard import GuardedRequest
+from bot.webhook import WebhookServer
 from content.i18n import normalise_language, translator
 from conversations.assembly import assemble
 from conversations.buttons import nav_row, parse_button
@@ -214,6 +216,7 @@ class TelegramAdapter:
                 for b in row
                 if isinstance(b.callback_data, str)
             ]
+        reply = render.compact(reply)  # a lead and its screen as one message, so it can be edited in
         unprompted = accessible and (chat_id, message.message_id) in self.unprompted
         if accessible and not unprompted and should_edit(reply, query.data, old_ids):
             try:
@@ -309,7 +312,8 @@ class TelegramAdapter:
         bot = application.bot
 
         async def send(chat_id: int, reply: Reply) -> object:
-            message_id = await render.send_reply(bot, chat_id, reply)
+            with bulk_sending():  # yields to people's answers beyond its share of the budget
+                message_id = await render.send_reply(bot, chat_id, reply)
             self.unprompted[(chat_id, message_id)] = None
             while len(self.unprompted) > UNPROMPTED_MEMORY:
                 self.unprompted.popitem(last=False)
@@ -355,12 +359,8 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    if rate_limiter:
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=max(config.global_rate, 1.0), overall_time_period=1, max_retries=1
-            )
-        )
+    if rate_limiter:  # one budget a little under Telegram's: people first, bulk keeps its share
+        builder = builder.rate_limiter(PriorityRateLimiter(rate=max(config.global_rate * 0.97, 1.0)))
     application = builder.concurrent_updates(PerChatProcessor(64)).build()
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(adapter.on_error)
@@ -381,17 +381,18 @@ async def serve(
     """Run the bot (polling or webhook) until `stop` is set, then finish in-flight work and shut down."""
     application, adapter = build_application(services, config, **build)
     await application.initialize()
+    hook: WebhookServer | None = None
     try:
         await adapter.post_init(application)
         updater = application.updater
         assert updater is not None
         if config.webhook:
-            install_webhook_guard()
-            await updater.start_webhook(
-                listen=config.listen,
-                port=config.port,
-                url_path=config.webhook_path,
-                webhook_url=config.webhook_url,
+            hook = WebhookServer(
+                application.bot, application.update_queue, config.secret_token, config.webhook_path
+            )
+            hook.start(config.listen, config.port)
+            await application.bot.set_webhook(
+                config.webhook_url or "",
                 secret_token=config.secret_token,
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=config.drop_pending,
@@ -408,9 +409,14 @@ async def serve(
             started(adapter)
         await stop.wait()
         log.info("stopping")
+        if hook is not None:
+            await hook.stop()
+            hook = None
         if updater.running:
             await updater.stop()
         await application.stop()
     finally:
+        if hook is not None:
+            await hook.stop()
         await application.shutdown()
     return adapter

@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_link",
     "bot.cli_admin",
     "bot.cli_print",
+    "bot.cli_site",
 )
 
 

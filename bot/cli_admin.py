@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,12 +16,12 @@ from conversations.clock import Clock, FixedClock
 from conversations.context import Services
 from conversations.support_actions import parse_time, publish, refusal, region_refusal
 from storage import broadcasts as bstore
-from storage.directory import MeetingStore
+from storage.directory import DEMO_SOURCE, MeetingStore
 from storage.edits import SUPPORT_SOURCE
 from storage.importers import FORMATS, BadValue, parse_file
 from storage.meeting import Meeting, get_meeting
 from storage.referrers import tag_figures
-from storage.support import SupportStore, figures, write_audit
+from storage.support import SupportStore, figures, held_by_feed, write_audit
 
 
 def register(
@@ -328,10 +330,26 @@ async def show_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def declared_feeds() -> set[str]:
+    """The source names the feeds file ($EERSTESTAP_FEEDS, `[[feed]] name = …`) declares, if there is one."""
+    path = os.environ.get("EERSTESTAP_FEEDS", "").strip()
+    if not path:
+        return set()
+    try:
+        with open(path, "rb") as fh:
+            feeds = tomllib.load(fh).get("feed", [])
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return set()
+    return {str(f["name"]).strip() for f in feeds if isinstance(f, dict) and f.get("name")}
+
+
 async def import_own(args: argparse.Namespace) -> int:
     source = args.source.strip()
     if not source or source == SUPPORT_SOURCE:
         print(f"eerstestap admin import: choose your own --source name (not {SUPPORT_SOURCE!r})")
+        return 2
+    if source in (*FORMATS, DEMO_SOURCE) or source in declared_feeds():
+        print(f"eerstestap admin import: {source!r} is a feed's name; choose your own --source name")
         return 2
     try:
         parsed, _, _ = parse_file(args.file, args.format, source, args.program)
@@ -339,6 +357,11 @@ async def import_own(args: argparse.Namespace) -> int:
         print(f"eerstestap admin import: {exc}")
         return 2
     async with open_services(args.config, _clock(args)) as services:
+        if await held_by_feed(services.db, source):
+            print(
+                f"eerstestap admin import: {source!r} holds a feed's meetings; choose your own --source name"
+            )
+            return 2
         report = await MeetingStore(services.db).import_parsed(parsed, source, services.clock.now())
         async with services.db.tx() as tx:
             await write_audit(tx, services.clock.now(), None, "import", None, f"{source}: {report.total}")
@@ -346,6 +369,6 @@ async def import_own(args: argparse.Namespace) -> int:
         args,
         report.as_json(),
         f"{source}: added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"deactivated {report.deactivated}, rejected {len(report.rejected)}",
+        f"deactivated {report.deactivated}, rejected {max(report.rejected_total, len(report.rejected))}",
     )
     return 0

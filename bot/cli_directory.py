@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import re
 import sys
@@ -15,7 +16,7 @@ from bot.runtime import open_services
 from content.loader import fellowships
 from conversations.upcoming import next_of
 from storage.directory import Filters, MeetingStore
-from storage.importers import FORMATS, BadValue, parse_file
+from storage.importers import FORMATS, BadValue, open_feed
 from storage.importers.normalise import weekday_from_name
 from storage.languages import language_match
 from storage.meeting import PROGRAMS
@@ -81,33 +82,38 @@ def register(
 
 
 async def run_import(args: argparse.Namespace) -> int:
-    try:
-        parsed, fmt, source = await asyncio.to_thread(
-            parse_file, args.file, args.format, args.source, args.program
-        )
-    except (OSError, BadValue) as exc:
-        print(f"import failed, nothing changed: {exc}", file=sys.stderr)
-        return 2
-    async with open_services(args.config) as services:
-        report = await MeetingStore(services.db).import_parsed(
-            parsed, source, services.clock.now(), strict=args.strict
-        )
+    with contextlib.ExitStack() as stack:
+        try:
+            feed = stack.enter_context(open_feed(args.file, args.format, args.source, args.program))
+        except (OSError, BadValue) as exc:
+            print(f"import failed, nothing changed: {exc}", file=sys.stderr)
+            return 2
+        async with open_services(args.config) as services:
+            report = await MeetingStore(services.db).import_parsed(
+                feed.parsed, feed.source, services.clock.now(), strict=args.strict, meetings=feed.meetings
+            )
     data = report.as_json()
+    rejected = data["rejected_total"]
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
     else:
-        print(f"{args.file.name} ({fmt}, source {source!r}): {report.total} meetings, {report.online} online")
+        name = f"{args.file.name} ({feed.fmt}, source {feed.source!r})"
+        print(f"{name}: {report.total} meetings, {report.online} online")
         print(
             f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"deactivated {report.deactivated}, rejected {len(report.rejected)}"
+            f"deactivated {report.deactivated}, rejected {rejected}"
         )
         for r in report.rejected:
             print(f"  rejected {r['record']}: {r['reason']}")
+        if rejected > len(report.rejected):
+            print(f"  … and {rejected - len(report.rejected)} more rejected")
         for w in report.warnings:
             print(f"  note {w['record']}: {w['warning']}")
-        if args.strict and report.rejected:
+        if data["warnings_total"] > len(report.warnings):
+            print(f"  … and {data['warnings_total'] - len(report.warnings)} more notes")
+        if args.strict and rejected:
             print("strict: nothing changed")
-    return 1 if args.strict and report.rejected else 0
+    return 1 if args.strict and rejected else 0
 
 
 async def run_export(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ def register(
 ) -> None:
     p = sub.add_parser("run", parents=[common], help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
     p.add_argument("--webhook-url", default=None, help="public URL for webhook mode (default: long polling)")
-    p.add_argument("--listen", default=None, help="address the webhook server listens on (default 0.0.0.0)")
+    p.add_argument("--listen", default=None, help="address the webhook server listens on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port of the webhook server (default 8443)")
     p.add_argument("--allow-demo", action="store_true", help="run even if the directory is demo data only")
     p.add_argument("--env-file", type=Path, default=Path(".env"), help="read settings from this file (.env)")

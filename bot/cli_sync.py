@@ -51,7 +51,9 @@ async def run_sync(args: argparse.Namespace) -> int:
             if r.report is not None:
                 rep = r.report
                 line += f" (added {rep.added}, updated {rep.updated}, deactivated {rep.deactivated}, "
-                line += f"rejected {len(rep.rejected)}, messages queued {rep.notified})"
+                line += (
+                    f"rejected {max(rep.rejected_total, len(rep.rejected))}, messages queued {rep.notified})"
+                )
             if r.detail:
                 line += f" — {r.detail}"
             print(line)

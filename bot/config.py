@@ -241,8 +241,9 @@ class Config(BaseModel):
         "127.0.0.1",
         Doc(
             "an IP address or host name such as 127.0.0.1",
-            "`0.0.0.0` (webhook), `127.0.0.1`",
-            "address the webhook server listens on; same as `--listen`",
+            "`127.0.0.1`",
+            "address the webhook server listens on (only the proxy in front should reach it); "
+            "same as `--listen`",
         ),
     )
     port: int = setting(
@@ -335,7 +336,7 @@ class Config(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _dependent_defaults(cls, data: Any) -> Any:
-        """Listen on all addresses for a webhook, else locally; poll a little slower off Telegram."""
+        """Poll a little slower off Telegram."""
         if not isinstance(data, dict):
             return data
 
@@ -344,8 +345,6 @@ class Config(BaseModel):
             return data.get(field.alias, data.get(name)) if field.alias else data.get(name)
 
         data = dict(data)
-        if given("listen") is None:
-            data["listen"] = "0.0.0.0" if given("webhook_url") else "127.0.0.1"
         if given("poll_interval") is None:
             base = given("base_url")
             try:

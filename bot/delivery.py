@@ -3,7 +3,11 @@
 Every registered `conversations.outgoing` source is drained: claim due items → unseal the chat id →
 render and send → settle. Sending is paced to `global_rate` messages a second in total and one message
 per `chat_interval` seconds per chat. 429 waits `retry_after` (everyone pauses) and retries; 403 settles
-"blocked" and erases the user; network errors retry with doubling backoff, then settle "failed".
+"blocked" and erases the user. Network faults and Telegram's 5xx never fail a message at once: the
+render layer sends once more when Telegram surely did not take it, then the item goes back to its
+source, which waits longer after each attempt (2 s … 5 min) and gives up only after about 25 minutes.
+A fault after which the message may have arrived (no answer) is retried too and counted as uncertain:
+Telegram has no idempotency key, and a lost notice is worse than a duplicate (bot.send_faults).
 The JobQueue wakes the sender at the next due time, sweeps every `sweep_interval` seconds, and purges
 expired users daily.
 """
@@ -17,12 +21,13 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.config import Config
+from bot.send_faults import not_taken
 from conversations.assembly import sources as default_sources
 from conversations.context import Services
 from conversations.outgoing import Outcome, OutgoingSource
@@ -38,6 +43,7 @@ PURGE_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
 RETRY_LATER = timedelta(minutes=1)
 SETTLED_MEMORY = 50_000  # items settled by this process that a late re-claim must not send again
 IDLE_RETRY = 1.0  # seconds before looking again at a due time that yielded nothing
+BACKOFF: Literal["backoff"] = "backoff"  # network faults: retry, after the source's growing wait
 LATE_OK = {"misfire_grace_time": None, "coalesce": True}  # a busy loop delays a job; it still runs once
 
 
@@ -47,8 +53,8 @@ class DeliveryConfig:
 
     global_rate: float = 30.0  # messages per second, all chats together
     chat_interval: float = 1.0  # seconds between two messages to one chat
-    network_attempts: int = 4  # tries per item on network errors before "failed"
-    backoff: float = 1.0  # first network-retry wait in seconds, doubled each time
+    network_attempts: int = 1  # tries per claim on network faults; then the source retries it later
+    backoff: float = 1.0  # first in-process network-retry wait in seconds, doubled each time
     max_rate_waits: int = 10  # 429 answers tolerated per item before it is put back ("retry")
     batch: int = 60  # items claimed per round (about two seconds of sending at 30/s)
     workers: int = 1  # sends in flight; also the most duplicates a crash can cause. EERSTESTAP_SEND_WORKERS
@@ -75,6 +81,7 @@ class DrainStats:
     requeued: int = 0
     rate_waits: int = 0
     network_retries: int = 0
+    uncertain: int = 0  # network faults after which the message may have arrived
 
     @property
     def total(self) -> int:
@@ -148,11 +155,12 @@ class Sender:
 
     async def deliver(self, source: OutgoingSource, item: Outgoing) -> Outcome:
         """Send one claimed item and settle it; return the outcome."""
-        outcome = await self._deliver(item, self.totals)
-        await self._settle(source, item, outcome)
+        result = await self._deliver(item, self.totals)
+        outcome: Outcome = "retry" if result == BACKOFF else result
+        await self._settle(source, item, outcome, backoff=result == BACKOFF)
         return outcome
 
-    async def _deliver(self, item: Outgoing, stats: DrainStats) -> Outcome:
+    async def _deliver(self, item: Outgoing, stats: DrainStats) -> Outcome | Literal["backoff"]:
         try:
             chat_id = await self.services.users.chat_id(item.user_key)
         except Exception as exc:  # a box that does not unseal (wrong key, tampered)
@@ -183,23 +191,27 @@ class Sender:
                     return "blocked"
                 log.error("%s was refused by Telegram (%s)", item.kind, type(exc).__name__)
                 return "failed"
-            except (TimedOut, NetworkError) as exc:
+            except NetworkError as exc:  # TimedOut included; BadRequest (a subclass) was handled above
                 network_tries += 1
                 stats.network_retries += 1
+                if not not_taken(exc):
+                    stats.uncertain += 1  # may have arrived: sending again may duplicate (bot.send_faults)
                 if network_tries >= self.config.network_attempts:
-                    log.warning(
-                        "%s failed after %d network errors (%s)", item.kind, network_tries, type(exc).__name__
-                    )
-                    return "failed"
+                    log.info("%s not sent (%s); trying again later", item.kind, type(exc).__name__)
+                    return BACKOFF
                 await self.sleep(self.config.backoff * 2 ** (network_tries - 1))
             except Exception as exc:
                 log.error("%s could not be sent (%s)", item.kind, type(exc).__name__)
                 return "failed"
 
-    async def _settle(self, source: OutgoingSource, item: Outgoing, outcome: Outcome) -> None:
+    async def _settle(
+        self, source: OutgoingSource, item: Outgoing, outcome: Outcome, *, backoff: bool = False
+    ) -> None:
         retry_at = None
-        if outcome == "retry":  # stopping: due again at once; too many 429s: in a minute
+        if outcome == "retry" and not backoff:  # stopping: due again at once; too many 429s: in a minute
             retry_at = self.services.clock.now() + (timedelta(0) if not self.running() else RETRY_LATER)
+        # backoff (network faults): no time given, so the source waits longer after each attempt and
+        # gives up only after many minutes (storage.broadcasts.backoff, MAX_ATTEMPTS)
         try:
             await source.settle(self.services, item, outcome, retry_at=retry_at)
         except Exception as exc:

@@ -153,14 +153,14 @@ async def sync_feed(
         return SyncResult(feed.name, "failed", f"not a valid {feed.format} file")
     shown = await active_slugs(db, feed.name)
     gone = shown - {m.slug for m in parsed.meetings}
-    records = len(parsed.meetings) + len(parsed.rejected)
+    records = len(parsed.meetings) + parsed.rejected_total
     held = None
     if shown and not parsed.meetings:
         held = "empty: the feed lists no meetings"
     elif not accept and _share(len(gone), len(shown)) > limits.max_deactivate:
         held = f"would deactivate {len(gone)} of {len(shown)} meetings"
-    elif not accept and _share(len(parsed.rejected), records) > limits.max_rejected:
-        held = f"would reject {len(parsed.rejected)} of {records} records"
+    elif not accept and _share(parsed.rejected_total, records) > limits.max_rejected:
+        held = f"would reject {parsed.rejected_total} of {records} records"
     if held:
         log.warning("feed %s held: %s", feed.name, held.split(":")[0])
         await record_sync(db, feed.name, "held", now, detail=held)

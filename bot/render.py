@@ -2,7 +2,8 @@
 
 A message with a pin or a file is sent as its text (if any) followed by the venue/location or document,
 which carries the buttons, so the buttons stay at the bottom of the chat. Texts longer than Telegram's
-4,096 characters are split at line breaks; the buttons go with the last part.
+4,096 characters are split at line breaks; the buttons go with the last part. A call Telegram surely
+did not take (a 5xx answer, no connection) is made once more before the error goes up (bot.send_faults).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from bot.send_faults import once_more_if_not_taken
 from conversations.types import Button, Message, Reply
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,31 @@ def is_plain(message: Message) -> bool:
     return message.pin is None and message.document is None and len(escape(message.text)) <= MAX_TEXT
 
 
+def compact(reply: Reply) -> Reply:
+    """The reply in as few messages as it needs: a short lead without buttons (a note, a gentle offer)
+    joins the plain message after it, blank line between, while the two fit in one Telegram message.
+
+    Replies that ask for a location keep their messages (the location keyboard rides on a message
+    without buttons)."""
+    if reply.request_location or len(reply.messages) < 2:
+        return reply
+    out: list[Message] = []
+    for message in reply.messages:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not any(prev.buttons)
+            and is_plain(prev)
+            and is_plain(message)
+            and prev.text.strip()
+            and len(escape(prev.text)) + 2 + len(escape(message.text)) <= MAX_TEXT
+        ):
+            out[-1] = Message(text=f"{prev.text}\n\n{message.text}", buttons=message.buttons)
+        else:
+            out.append(message)
+    return Reply(out, request_location=reply.request_location, edit=reply.edit, erased=reply.erased)
+
+
 def markup_json(rows: list[list[Button]]) -> dict[str, Any] | None:
     """The inline keyboard as Bot API JSON (the same buttons inline_markup keeps)."""
     out = []
@@ -117,7 +144,7 @@ async def send_text(bot: Bot, chat_id: int, html_text: str, markup: dict[str, An
     kwargs: dict[str, Any] = {"chat_id": chat_id, "text": html_text, "parse_mode": "HTML"}
     if markup is not None:
         kwargs["reply_markup"] = markup
-    result = await bot.do_api_request(RAW_SEND_MESSAGE, api_kwargs=kwargs)
+    result = await once_more_if_not_taken(lambda: bot.do_api_request(RAW_SEND_MESSAGE, api_kwargs=kwargs))
     return int(result["message_id"]) if isinstance(result, dict) else 0
 
 
@@ -136,12 +163,14 @@ async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: M
     objects: Markup | None = inline_markup(message.buttons) or extra_markup
     if message.document is not None and len(texts) == 1 and len(escape(texts[0])) <= MAX_CAPTION:
         doc = message.document
-        sent = await bot.send_document(
-            chat_id,
-            InputFile(doc.data, filename=doc.filename),
-            caption=escape(texts[0]),
-            parse_mode=ParseMode.HTML,
-            reply_markup=objects,
+        sent = await once_more_if_not_taken(
+            lambda: bot.send_document(
+                chat_id,
+                InputFile(doc.data, filename=doc.filename),
+                caption=escape(texts[0]),
+                parse_mode=ParseMode.HTML,
+                reply_markup=objects,
+            )
         )
         return sent.message_id
     for part in texts:
@@ -150,16 +179,22 @@ async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: M
     if message.pin is not None:
         pin = message.pin
         if pin.title.strip() and pin.address.strip():
-            sent = await bot.send_venue(
-                chat_id, pin.lat, pin.lon, pin.title[:256], pin.address[:256], reply_markup=objects
+            sent = await once_more_if_not_taken(
+                lambda: bot.send_venue(
+                    chat_id, pin.lat, pin.lon, pin.title[:256], pin.address[:256], reply_markup=objects
+                )
             )
         else:
-            sent = await bot.send_location(chat_id, pin.lat, pin.lon, reply_markup=objects)
+            sent = await once_more_if_not_taken(
+                lambda: bot.send_location(chat_id, pin.lat, pin.lon, reply_markup=objects)
+            )
         last_id = sent.message_id
     if message.document is not None:
         doc = message.document
-        sent = await bot.send_document(
-            chat_id, InputFile(doc.data, filename=doc.filename), reply_markup=objects
+        sent = await once_more_if_not_taken(
+            lambda: bot.send_document(
+                chat_id, InputFile(doc.data, filename=doc.filename), reply_markup=objects
+            )
         )
         last_id = sent.message_id
     return last_id
@@ -174,8 +209,9 @@ async def send_reply(
     location_hint: str = "",
     remove_keyboard: bool = False,
 ) -> int:
-    """Send every message of a reply; a location request rides on the last message without buttons."""
-    messages = [m for m in reply.messages if m.text.strip() or m.pin or m.document]
+    """Send every message of a reply (compacted); a location request rides on the last message without
+    buttons."""
+    messages = [m for m in compact(reply).messages if m.text.strip() or m.pin or m.document]
     extra: list[Markup | None] = [None] * len(messages)
     if reply.request_location and location_label:
         free = [i for i, m in enumerate(messages) if not any(m.buttons)]
@@ -196,10 +232,12 @@ async def send_reply(
 
 async def edit_message(bot: Bot, chat_id: int, message_id: int, message: Message) -> None:
     """Replace a message's text and buttons in place (raises telegram errors)."""
-    await bot.edit_message_text(
-        escape(message.text),
-        chat_id=chat_id,
-        message_id=message_id,
-        parse_mode=ParseMode.HTML,
-        reply_markup=inline_markup(message.buttons),
+    await once_more_if_not_taken(
+        lambda: bot.edit_message_text(
+            escape(message.text),
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=inline_markup(message.buttons),
+        )
     )

@@ -16,9 +16,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext._utils import webhookhandler
 from telegram.request import HTTPXRequest
-from tornado.web import HTTPError
 
 log = logging.getLogger(__name__)
 FIELD_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")  # Bot API field names; anything else is not logged
@@ -92,29 +90,3 @@ class GuardedRequest(HTTPXRequest):
     def repair(self, data: Any) -> Any:
         """A hook for subclasses that fix a server's answers first (see bot.lenient)."""
         return data
-
-
-class GuardedTelegramHandler(webhookhandler.TelegramHandler):
-    """PTB's webhook handler, but an unreadable update is acknowledged (200) and logged by kind only."""
-
-    async def post(self) -> None:
-        self._validate_post()
-        try:
-            data = json.loads(self.request.body.decode("utf-8", "replace"))
-        except ValueError as exc:
-            log.warning("webhook body is not JSON")
-            raise HTTPError(400, reason="Bad Request") from exc
-        data = screen_update(data)
-        self.set_status(200)
-        update = Update.de_json(data, self.bot)
-        if update is not None:
-            self.bot.insert_callback_data(update)  # type: ignore[attr-defined]
-            await self.update_queue.put(update)
-
-    def log_exception(self, *args: Any) -> None:
-        """Tornado would log the request's traceback; the kind was already logged."""
-
-
-def install_webhook_guard() -> None:
-    """Make PTB's webhook server use the guarded handler (its app looks the handler up at start)."""
-    webhookhandler.TelegramHandler = GuardedTelegramHandler  # type: ignore[misc]

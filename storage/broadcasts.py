@@ -15,7 +15,7 @@ from storage.db import Database, Tx, in_chunks, parse_utc, utc_text
 from storage.trials import OPEN_SQL
 
 DEFAULT_LEASE = timedelta(seconds=60)  # the default of EERSTESTAP_OUTBOX_LEASE
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12  # with backoff(): about 25 minutes of network faults before a row is 'failed'
 OUTCOMES = ("sent", "blocked", "failed", "retry")
 
 

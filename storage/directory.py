@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import itertools
 import json
 import math
 import sqlite3
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -17,12 +18,13 @@ from typing import Any
 
 from storage.db import Database, Tx, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
-from storage.importers.normalise import Parsed
+from storage.importers.normalise import Parsed, neutral_cell
 from storage.languages import language_sql
 from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, from_row, to_row
 
 DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
+IMPORT_BATCH = 2000  # meetings per upsert batch of an import
 SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the last few
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
 _READERS: weakref.WeakKeyDictionary[Database, sqlite3.Connection] = weakref.WeakKeyDictionary()
@@ -78,6 +80,8 @@ class ImportReport:
     online: int = 0
     warnings: list[dict[str, str]] = field(default_factory=list)
     unknown_types: list[str] = field(default_factory=list)
+    rejected_total: int = 0  # `rejected` and `warnings` list the first 1,000 of each
+    warnings_total: int = 0
     changed: list[MeetingChange] = field(default_factory=list)
     notified: int = 0
 
@@ -100,7 +104,30 @@ class ImportReport:
             ],
             "unknown_types": self.unknown_types,
             "warnings": self.warnings,
+            "rejected_total": max(self.rejected_total, len(self.rejected)),
+            "warnings_total": max(self.warnings_total, len(self.warnings)),
         }
+
+
+class _Rollback(Exception):
+    """Raised inside an import transaction to undo it (strict mode met a rejected record)."""
+
+
+def _batches(items: Iterator[Meeting], size: int) -> Iterator[tuple[Meeting, ...]]:
+    """Consecutive tuples of up to `size` items."""
+    while batch := tuple(itertools.islice(items, size)):
+        yield batch
+
+
+def _report(parsed: Parsed) -> ImportReport:
+    """An import report holding what the parser rejected and warned about (no changes yet)."""
+    return ImportReport(
+        rejected=list(parsed.rejected),
+        warnings=list(parsed.warnings),
+        unknown_types=sorted(parsed.unknown_types),
+        rejected_total=parsed.rejected_total,
+        warnings_total=parsed.warnings_total,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,83 +183,136 @@ class MeetingStore:
     # --- import ---------------------------------------------------------------------------------
 
     async def import_parsed(
-        self, parsed: Parsed, source: str, now: datetime, *, strict: bool = False, is_demo: bool = False,
+        self,
+        parsed: Parsed,
+        source: str,
+        now: datetime,
+        *,
+        strict: bool = False,
+        is_demo: bool = False,
+        meetings: Iterable[Meeting] | None = None,
         on_changes: OnChanges | None = None,
-    ) -> ImportReport:  # fmt: skip
+    ) -> ImportReport:
         """Store a parsed feed in one transaction: add, update, leave unchanged, and deactivate the
         meetings of this source that disappeared. With strict, any rejected record changes nothing.
 
-        `report.changed` lists the notable changes (day, time, place, link, gone); `on_changes` runs in
-        the same transaction with them (to queue the messages about them), and returns how many it queued.
+        `meetings` (default: parsed.meetings) may be a stream that fills `parsed` as it is read; it is
+        stored in batches, so memory stays flat however long the feed is. `report.changed` lists the
+        notable changes (day, time, place, link, gone); `on_changes` runs in the same transaction with
+        them (to queue the messages about them), and returns how many it queued.
         """
-        report = ImportReport(
-            rejected=list(parsed.rejected),
-            warnings=list(parsed.warnings),
-            unknown_types=sorted(parsed.unknown_types),
-        )
-        if strict and parsed.rejected:
-            return report
-        if not parsed.meetings:
-            if not parsed.rejected:
+        stream = iter(parsed.meetings if meetings is None else meetings)
+        if strict and parsed.rejected_total:
+            return _report(parsed)
+        first = next(stream, None)
+        if first is None:
+            report = _report(parsed)
+            if not parsed.rejected_total:
                 report.warnings.append({"record": "-", "warning": "empty feed: nothing changed"})
             return report
         stamp = utc_text(now)
-        async with self.db.tx() as tx:
-            before = {
-                r[0]: r
+        counts = ImportReport()
+        before: dict[str, Any] = {}  # notable fields of the meetings this import changes, as they were
+        try:
+            async with self.db.tx() as tx:
+                await tx.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (slug TEXT PRIMARY KEY)")
+                await tx.execute("DELETE FROM temp.import_seen")
+                for batch in _batches(itertools.chain([first], stream), IMPORT_BATCH):
+                    await self._store_batch(tx, batch, source, stamp, is_demo, counts, before)
+                    if strict and parsed.rejected_total:
+                        raise _Rollback
+                if strict and parsed.rejected_total:  # a rejected record after the last meeting
+                    raise _Rollback
+                gone_sql = (
+                    "FROM meetings WHERE source = ? AND content_hash IS NOT NULL "
+                    "AND slug NOT IN (SELECT slug FROM temp.import_seen)"
+                )
                 for r in await tx.fetchall(
-                    f"SELECT slug, content_hash, id, {', '.join(NOTABLE)} FROM meetings WHERE source = ?",
+                    f"SELECT slug, content_hash, id, {', '.join(NOTABLE)} {gone_sql}", (source,)
+                ):
+                    before[r[0]] = r
+                counts.deactivated = await tx.execute(
+                    "UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
+                    "WHERE source = ? AND attendance != 'inactive' "
+                    "AND slug NOT IN (SELECT slug FROM temp.import_seen)",
                     (source,),
                 )
-            }
-            existing = {slug: (r[1], r["attendance"]) for slug, r in before.items()}
-            rows = []
-            unchanged: list[str] = []
-            digests: dict[str, str] = {}
-            for m in parsed.meetings:
-                if m.source != source or m.is_demo != is_demo:
-                    m = replace(m, source=source, is_demo=is_demo)
-                digest = m.content_hash()
-                digests[m.slug] = digest
-                old = existing.get(m.slug)
-                if old is None:
-                    report.added += 1
-                elif old[0] != digest:
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                    unchanged.append(m.slug)
-                    continue
-                row = to_row(m)
-                row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
-                rows.append(row)
-            await tx.executemany(_UPSERT, rows)
-            for chunk, marks in in_chunks(unchanged):  # the same content: only "still listed"
-                await tx.execute(
-                    f"UPDATE meetings SET last_seen = ? WHERE source = ? AND slug IN ({marks})",
-                    (stamp, source, *chunk),
-                )
-            seen = {m.slug for m in parsed.meetings}
-            gone = [s for s, (_, att) in existing.items() if s not in seen and att != "inactive"]
-            for chunk, marks in in_chunks(gone):
-                report.deactivated += await tx.execute(
-                    f"UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
-                    f"WHERE source = ? AND slug IN ({marks})",
-                    (source, *chunk),
-                )
-            if not is_demo:  # real data replaces the demo directory
-                await tx.execute(
-                    "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
-                    "AND attendance != 'inactive'"
-                )
-            touched = [s for s, r in before.items() if digests.get(s) != r[1]]
-            report.changed = await _notable_changes(tx, source, before, touched)
-            if on_changes is not None and report.changed:
-                report.notified = await on_changes(tx, report.changed)
+                await tx.execute("DELETE FROM temp.import_seen")
+                if not is_demo:  # real data replaces the demo directory
+                    await tx.execute(
+                        "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
+                        "AND attendance != 'inactive'"
+                    )
+                counts.changed = await _notable_changes(tx, source, before, list(before))
+                if on_changes is not None and counts.changed:
+                    counts.notified = await on_changes(tx, counts.changed)
+        except _Rollback:
+            return _report(parsed)
         _PLACED.pop(self.db, None)
-        report.total = len(parsed.meetings)
-        report.online = sum(1 for m in parsed.meetings if m.attendance == "online")
+        report = _report(parsed)
+        for name in (
+            "added",
+            "updated",
+            "unchanged",
+            "deactivated",
+            "total",
+            "online",
+            "changed",
+            "notified",
+        ):
+            setattr(report, name, getattr(counts, name))
         return report
+
+    async def _store_batch(
+        self,
+        tx: Tx,
+        batch: tuple[Meeting, ...],
+        source: str,
+        stamp: str,
+        is_demo: bool,
+        counts: ImportReport,
+        before: dict[str, Any],
+    ) -> None:
+        """Upsert one batch of an import and count what it added, changed or left alone (keeping the
+        notable fields of the meetings it changes in `before`)."""
+        slugs = [m.slug for m in batch]
+        existing: dict[str, Any] = {}
+        for chunk, marks in in_chunks(slugs):
+            for r in await tx.fetchall(
+                f"SELECT slug, content_hash, id, {', '.join(NOTABLE)} FROM meetings "
+                f"WHERE source = ? AND slug IN ({marks})",
+                (source, *chunk),
+            ):
+                existing[r[0]] = r
+        rows = []
+        unchanged: list[str] = []
+        for m in batch:
+            if m.source != source or m.is_demo != is_demo:
+                m = replace(m, source=source, is_demo=is_demo)
+            digest = m.content_hash()
+            old = existing.get(m.slug)
+            if old is None:
+                counts.added += 1
+            elif old[1] != digest:
+                counts.updated += 1
+                before[m.slug] = old
+            else:
+                counts.unchanged += 1
+                unchanged.append(m.slug)
+            counts.online += m.attendance == "online"
+            if old is not None and old[1] == digest:
+                continue
+            row = to_row(m)
+            row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
+            rows.append(row)
+        counts.total += len(batch)
+        await tx.executemany(_UPSERT, rows)
+        for chunk, marks in in_chunks(unchanged):  # the same content: only "still listed"
+            await tx.execute(
+                f"UPDATE meetings SET last_seen = ? WHERE source = ? AND slug IN ({marks})",
+                (stamp, source, *chunk),
+            )
+        await tx.executemany("INSERT OR IGNORE INTO temp.import_seen(slug) VALUES (?)", [(s,) for s in slugs])
 
     async def add(self, meeting: Meeting, now: datetime) -> int:
         """Insert or replace one meeting by (source, slug) without touching others; returns its id."""
@@ -455,22 +535,24 @@ class MeetingStore:
         return [to_meeting_guide(m) for m in await self.all_active()]
 
     async def export_csv(self) -> str:
-        """Active meetings as CSV with the TSML template's column names (plus Program)."""
+        """Active meetings as CSV with the TSML template's column names (plus Program); a text cell that a
+        spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(CSV_HEADER)
         for m in await self.all_active():
             mg = to_meeting_guide(m)
-            writer.writerow(
-                [
-                    mg["slug"], m.program, m.name, DAY_NAMES[m.weekday], m.start_time, m.end_time or "",
-                    m.timezone, ",".join(m.types), m.location or "", m.address or "", m.city or "",
-                    m.postal_code or "", m.region or "", "" if m.lat is None else m.lat,
-                    "" if m.lon is None else m.lon, m.notes or "", m.location_notes or "",
-                    m.conference_url or "", m.conference_phone or "", m.language or "", m.url or "",
-                    m.updated or "",
-                ]
-            )  # fmt: skip
+            texts = [
+                mg["slug"], m.program, m.name, DAY_NAMES[m.weekday], m.start_time, m.end_time or "",
+                m.timezone, ",".join(m.types), m.location or "", m.address or "", m.city or "",
+                m.postal_code or "", m.region or "",
+            ]  # fmt: skip
+            more = [
+                m.notes or "", m.location_notes or "", m.conference_url or "", m.conference_phone or "",
+                m.language or "", m.url or "", m.updated or "",
+            ]  # fmt: skip
+            coords = ["" if m.lat is None else m.lat, "" if m.lon is None else m.lon]
+            writer.writerow([*map(neutral_cell, texts), *coords, *map(neutral_cell, more)])
         return buf.getvalue()
 
 

@@ -71,6 +71,17 @@ async def write_audit(
     )
 
 
+async def held_by_feed(db: Database, source: str) -> bool:
+    """Whether meetings under a source name came from a feed import, not from a worker's own import
+    (whose audit line reads "SOURCE: N"); a worker's import under that name would deactivate them."""
+    row = await db.fetchone(
+        "SELECT EXISTS(SELECT 1 FROM meetings WHERE source = ?), "
+        "EXISTS(SELECT 1 FROM audit_log WHERE action = 'import' AND substr(summary, 1, ?) = ?)",
+        (source, len(source) + 2, f"{source}: "),
+    )
+    return row is not None and bool(row[0]) and not bool(row[1])
+
+
 class SupportStore:
     """Roles, invites and the audit log."""
 

@@ -115,6 +115,14 @@ class Call:
     status: int = 200
 
 
+DROPPED = 0  # fail(status=DROPPED): the connection drops before the call is carried out
+ANSWER_LOST = -1  # fail(status=ANSWER_LOST): the call is carried out (a message delivered), the answer lost
+
+
+class _Drop(Exception):
+    """Raised inside the fake to hang up on a call before carrying it out."""
+
+
 @dataclass(slots=True)
 class Failure:
     """An error to return for the next `count` calls of a method (or of every send method: '*')."""
@@ -279,7 +287,8 @@ class FakeBotAPI:
         count: int = 1,
         description: str = "",
     ) -> None:
-        """Make the next `count` calls of `method` ('*' = any send method) fail with `status`."""
+        """Make the next `count` calls of `method` ('*' = any send method) fail with `status`: an HTTP
+        error, DROPPED (hang up before carrying the call out) or ANSWER_LOST (carry it out, then hang up)."""
         self.failures.append(
             Failure(method.lower(), status, retry_after if status == 429 else None, count, description)
         )
@@ -300,12 +309,13 @@ class FakeBotAPI:
         ]
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
-        """Successful sendMessage/editMessageText/sendVenue/... calls, optionally to one chat."""
+        """Carried-out sendMessage/editMessageText/sendVenue/... calls (their answer may have been lost),
+        optionally to one chat."""
         return [
             c
             for c in self.calls
             if c.method.lower() in SEND_METHODS
-            and c.status == 200
+            and c.status in (200, ANSWER_LOST)
             and (chat_id is None or c.params.get("chat_id") == chat_id)
         ]
 
@@ -625,20 +635,39 @@ class FakeBotAPI:
             call.status = err.code
             self._record(call)
             return web.json_response(err.body(), status=err.code)
+        except _Drop:
+            call.status = DROPPED
+            self._record(call)
+            return self._hang_up(request)
+        if call.status == ANSWER_LOST:
+            self._record(call)
+            return self._hang_up(request)
         self._record(call)
         return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _hang_up(request: web.Request) -> web.Response:
+        """Close the connection without an answer (the client sees the server disconnect)."""
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=204)
 
     def _record(self, call: Call) -> None:
         if call.method.lower() != "getupdates" or call.status != 200:
             self.calls.append(call)
         self._notify()
 
-    def _check_failures(self, method: str) -> None:
+    def _check_failures(self, method: str, call: Call) -> None:
         for failure in self.failures:
             if failure.count > 0 and (
                 failure.method == method or (failure.method == "*" and method in SEND_METHODS)
             ):
                 failure.count -= 1
+                if failure.status == DROPPED:
+                    raise _Drop
+                if failure.status == ANSWER_LOST:
+                    call.status = ANSWER_LOST  # carried out, then the connection drops before the answer
+                    return
                 if failure.status == 429:
                     raise ApiError(
                         429, f"Too Many Requests: retry after {failure.retry_after}", failure.retry_after
@@ -716,7 +745,7 @@ class FakeBotAPI:
         return msg
 
     async def _dispatch(self, method: str, p: dict[str, Any], call: Call) -> Any:
-        self._check_failures(method)
+        self._check_failures(method, call)
         if method in SEND_METHODS:
             self._check_rate()
         if method == "getme":

@@ -111,7 +111,7 @@ async def test_429_waits_retry_after_and_retries(services: Services) -> None:
     assert sender.totals.rate_waits == 2
 
 
-async def test_network_errors_back_off_then_fail(services: Services) -> None:
+async def test_network_errors_back_off_then_go_back_to_the_source(services: Services) -> None:
     source = ListSource()
     key = await enrol(services, 31)
     source.pending.append((services.clock.now(), item(key, "n")))
@@ -124,7 +124,7 @@ async def test_network_errors_back_off_then_fail(services: Services) -> None:
     sender = Sender(services, send, config, sleep=sleeps)
     sender.source_list = lambda: [source]
     await sender.drain()
-    assert source.outcomes == [("n", "failed")]
+    assert source.outcomes == [("n", "retry")], "never failed at once: the source tries again later"
     assert [w for w in sleeps.waits if w > 0.1] == [0.5, 1.0, 2.0]
     assert await services.users.get(key) is not None, "a network error never erases anyone"
 

@@ -10,7 +10,7 @@ from importlib.metadata import packages_distributions
 
 from tests.conftest import ROOT
 
-PACKAGES = ("bot", "conversations", "storage", "content", "printables")
+PACKAGES = ("bot", "conversations", "storage", "content", "printables", "site_builder")
 # Imported by libraries, not by our code: httpcore (sniffio), zoneinfo (tzdata). See pyproject.toml.
 FOR_THE_LIBRARIES = {"sniffio", "tzdata"}
 

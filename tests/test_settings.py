@@ -99,7 +99,7 @@ def test_defaults_and_derived_values() -> None:
         overrides={"EERSTESTAP_WEBHOOK_URL": "https://x.org/tg", "EERSTESTAP_PORT": 8444},
     )
     assert hook.webhook and hook.webhook_path == "tg" and hook.secret_token == "abc-DEF_1"
-    assert hook.listen == "0.0.0.0" and hook.port == 8444 and hook.allow_demo
+    assert hook.listen == "127.0.0.1" and hook.port == 8444 and hook.allow_demo
     empty = load_config({**GOOD, "EERSTESTAP_GLOBAL_RATE": "", "EERSTESTAP_ALLOW_DEMO": " "})
     assert empty.global_rate == 30.0 and not empty.allow_demo, "an empty variable counts as not set"
     assert load_config({"XDG_DATA_HOME": "/srv/data"}).db_path == Path("/srv/data/eerstestap/eerstestap.db")

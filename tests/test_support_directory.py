@@ -59,7 +59,10 @@ async def test_edits_and_closure_survive_a_feed_reimport(services: Services) -> 
     await publish(services, None, after, "reopen", {}, None, aud)
     await feed_import(services, changed)
     reopened = await get_meeting(services.db, m.id)
-    assert reopened is not None and reopened.attendance == "in_person" and reopened.start_time == "20:00"
+    # Reopened as it was held before the closure: in person plus the worker's own online link. An unchanged
+    # feed record no longer rewrites the row, so it cannot undo that.
+    assert reopened is not None and reopened.attendance == "hybrid" and reopened.start_time == "20:00"
+    assert reopened.conference_url == "https://meet.example/x"
 
 
 def test_own_csv_source_is_never_deactivated_by_another_import(tmp_path: Path) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from storage.importers.build import add_unique, build_meeting
-from storage.importers.normalise import BadValue, Parsed, parse_time, weekday_from_sunday0
+from storage.importers.build import RECORD_ERRORS, build_meeting, label_of, reason_of, unique
+from storage.importers.normalise import BadValue, Parsed, parse_time, shown, weekday_from_sunday0
+from storage.meeting import Meeting
 
 # BMLT format codes that differ from Meeting Guide's.
 FORMAT_MAP = {"VM": "ONL", "HY": "ONL", "WC": "X", "CH": "", "GL": "LGBTQ"}
@@ -21,7 +23,7 @@ def _weekday(value: Any) -> int:
     try:
         return weekday_from_sunday0(int(str(value).strip()) - 1)
     except (ValueError, BadValue) as exc:
-        raise BadValue(f"unreadable weekday_tinyint {value!r} (1 = Sunday … 7 = Saturday)") from exc
+        raise BadValue(f"unreadable weekday_tinyint {shown(value)} (1 = Sunday … 7 = Saturday)") from exc
 
 
 def _end(start: Any, duration: Any) -> str | None:
@@ -39,12 +41,18 @@ def _end(start: Any, duration: Any) -> str | None:
 
 def parse(data: Any, source: str, program: str | None = None) -> Parsed:
     """Parse a BMLT GetSearchResults answer already loaded from JSON (unpublished meetings rejected)."""
+    parsed = Parsed()
+    parsed.meetings.extend(iter_meetings(data, source, program, parsed))
+    return parsed
+
+
+def iter_meetings(data: Any, source: str, program: str | None, parsed: Parsed) -> Iterator[Meeting]:
+    """The result's meetings one by one; rejected records and warnings go to `parsed`."""
     if not isinstance(data, list):
         raise BadValue("not a BMLT search result: expected a list")
-    parsed = Parsed()
     seen: dict[str, int] = {}
     for i, rec in enumerate(data):
-        label = f"{rec.get('id_bigint') or '#' + str(i + 1)}" if isinstance(rec, dict) else f"#{i + 1}"
+        label = label_of(rec.get("id_bigint"), f"#{i + 1}") if isinstance(rec, dict) else f"#{i + 1}"
         try:
             if not isinstance(rec, dict):
                 raise BadValue("not an object")
@@ -85,7 +93,7 @@ def parse(data: Any, source: str, program: str | None = None) -> Parsed:
                 url=None,
                 updated=None,
             )
-            add_unique(parsed, meeting, seen, label)
-        except BadValue as exc:
-            parsed.reject(label, str(exc))
-    return parsed
+        except RECORD_ERRORS as exc:
+            parsed.reject(label, reason_of(exc))
+            continue
+        yield unique(meeting, seen, parsed, label)

@@ -19,6 +19,7 @@ from storage.importers.normalise import (
     language_of,
     parse_time,
     shift_weekday,
+    shown,
 )
 from storage.meeting import Meeting
 
@@ -44,7 +45,7 @@ def build_meeting(
     """A Meeting from raw values; raises BadValue with the reason when the record cannot be used."""
     prog = clean_program(program)
     if prog is None:
-        raise BadValue(f"unknown fellowship {program!r}" if program else "no fellowship (use --program)")
+        raise BadValue(f"unknown fellowship {shown(program)}" if program else "no fellowship (use --program)")
     title = clean_str(name)
     if not title:
         raise BadValue("no name")
@@ -108,8 +109,8 @@ def build_meeting(
     )
 
 
-def add_unique(parsed: Parsed, meeting: Meeting, seen: dict[str, int], label: str) -> None:
-    """Append a meeting, giving a duplicate slug a stable '-2', '-3' … suffix (with a warning)."""
+def unique(meeting: Meeting, seen: dict[str, int], parsed: Parsed, label: str) -> Meeting:
+    """The meeting, a duplicate slug given a stable '-2', '-3' … suffix (with a warning)."""
     slug = meeting.slug
     if slug in seen:
         seen[slug] += 1
@@ -117,9 +118,31 @@ def add_unique(parsed: Parsed, meeting: Meeting, seen: dict[str, int], label: st
         while new_slug in seen:
             seen[slug] += 1
             new_slug = f"{slug}-{seen[slug]}"
-        parsed.warn(label, f"duplicate slug {slug!r}, stored as {new_slug!r}")
+        parsed.warn(label, f"duplicate slug {shown(slug)}, stored as {shown(new_slug)}")
         seen[new_slug] = 1
-        meeting = replace(meeting, slug=new_slug)
-    else:
-        seen[slug] = 1
-    parsed.meetings.append(meeting)
+        return replace(meeting, slug=new_slug)
+    seen[slug] = 1
+    return meeting
+
+
+def add_unique(parsed: Parsed, meeting: Meeting, seen: dict[str, int], label: str) -> None:
+    """Append a meeting under a unique slug."""
+    parsed.meetings.append(unique(meeting, seen, parsed, label))
+
+
+# A hostile record can break a value in ways no cleaner foresaw (a list where text belongs, a number
+# too long to convert, nesting too deep to print): the record is rejected, never the whole file.
+RECORD_ERRORS = (BadValue, TypeError, ValueError, OverflowError, RecursionError, AttributeError, KeyError)
+
+
+def reason_of(exc: BaseException) -> str:
+    """The report line for a rejected record."""
+    return str(exc) if isinstance(exc, BadValue) else f"unreadable record ({type(exc).__name__})"
+
+
+def label_of(value: Any, fallback: str) -> str:
+    """A record's name in the report: its id or name when that is short text or a number."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return fallback
+    text = value if isinstance(value, str) else str(value) if abs(value) < 10**30 else ""
+    return text[:80] if text.strip() else fallback

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from storage.importers.build import add_unique, build_meeting
+from storage.importers.build import RECORD_ERRORS, build_meeting, label_of, reason_of, unique
 from storage.importers.normalise import BadValue, Parsed, weekday_from_sunday0
+from storage.meeting import Meeting
 
 DAY_SUFFIX = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: "sun"}
 
@@ -23,6 +25,12 @@ def records_of(data: Any) -> list[Any]:
 def parse(data: Any, source: str, program: str | None = None) -> Parsed:
     """Parse a Meeting Guide feed already loaded from JSON."""
     parsed = Parsed()
+    parsed.meetings.extend(iter_meetings(data, source, program, parsed))
+    return parsed
+
+
+def iter_meetings(data: Any, source: str, program: str | None, parsed: Parsed) -> Iterator[Meeting]:
+    """The feed's meetings one by one; rejected records and warnings go to `parsed`."""
     seen: dict[str, int] = {}
     for i, rec in enumerate(records_of(data)):
         label = _label(rec, i)
@@ -34,21 +42,23 @@ def parse(data: Any, source: str, program: str | None = None) -> Parsed:
             if not day_list or day_list == [None]:
                 raise BadValue("no day")
             weekdays = [weekday_from_sunday0(d) for d in day_list]
+            built = []
             for wd in weekdays:
                 slug = rec.get("slug") or rec.get("id")
                 if slug is not None and len(weekdays) > 1:
                     slug = f"{slug}-{DAY_SUFFIX[wd]}"
                 fields = _fields(rec, program)
                 meeting = build_meeting(parsed, label, source=source, weekday=wd, slug=slug, **fields)
-                add_unique(parsed, meeting, seen, label)
-        except BadValue as exc:
-            parsed.reject(label, str(exc))
-    return parsed
+                built.append(unique(meeting, seen, parsed, label))
+        except RECORD_ERRORS as exc:
+            parsed.reject(label, reason_of(exc))
+            continue
+        yield from built
 
 
 def _label(rec: Any, i: int) -> str:
     if isinstance(rec, dict):
-        return str(rec.get("slug") or rec.get("name") or f"#{i + 1}")
+        return label_of(rec.get("slug") or rec.get("name"), f"#{i + 1}")
     return f"#{i + 1}"
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from storage.importers.build import add_unique, build_meeting
+from storage.importers.build import RECORD_ERRORS, build_meeting, label_of, reason_of, unique
 from storage.importers.normalise import BadValue, Parsed, weekday_from_sunday0
+from storage.meeting import Meeting
 
 
 def looks_like(data: Any) -> bool:
@@ -19,13 +21,21 @@ def looks_like(data: Any) -> bool:
 
 def parse(data: Any, source: str, program: str | None = None) -> Parsed:
     """Parse the merged file already loaded from JSON."""
+    parsed = Parsed()
+    parsed.meetings.extend(iter_meetings(data, source, program, parsed))
+    return parsed
+
+
+def iter_meetings(data: Any, source: str, program: str | None, parsed: Parsed) -> Iterator[Meeting]:
+    """The file's meetings one by one; rejected records and warnings go to `parsed`."""
     if not isinstance(data, dict) or not isinstance(data.get("meetings"), list):
         raise BadValue("not the merged Dutch file: expected an object with 'meetings'")
-    parsed = Parsed()
     seen: dict[str, int] = {}
     default_zone = data.get("timezone")
     for i, rec in enumerate(data["meetings"]):
-        label = str(rec.get("id") or rec.get("name") or f"#{i + 1}") if isinstance(rec, dict) else f"#{i + 1}"
+        label = f"#{i + 1}"
+        if isinstance(rec, dict):
+            label = label_of(rec.get("id") or rec.get("name"), label)
         try:
             if not isinstance(rec, dict):
                 raise BadValue("not an object")
@@ -57,7 +67,7 @@ def parse(data: Any, source: str, program: str | None = None) -> Parsed:
                 url=rec.get("url"),
                 updated=rec.get("updated"),
             )
-            add_unique(parsed, meeting, seen, label)
-        except BadValue as exc:
-            parsed.reject(label, str(exc))
-    return parsed
+        except RECORD_ERRORS as exc:
+            parsed.reject(label, reason_of(exc))
+            continue
+        yield unique(meeting, seen, parsed, label)

@@ -22,6 +22,12 @@ class BadValue(ValueError):
     """A value that cannot be read; the message says why (it ends up in the import report)."""
 
 
+def shown(value: Any, limit: int = 40) -> str:
+    """A value for a report: its repr, cut short so a hostile value cannot flood the report."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(slots=True)
 class Parsed:
     """What an importer made of a file: clean meetings, rejected records with reasons, and warnings."""
@@ -30,12 +36,35 @@ class Parsed:
     rejected: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
     unknown_types: set[str] = field(default_factory=set)
+    rejected_total: int = 0  # every rejection; `rejected` keeps the first KEEP of them
+    warnings_total: int = 0
+
+    KEEP = 1000  # report lines kept per kind, so a hostile million-row file cannot fill the memory
 
     def reject(self, record: str, reason: str) -> None:
-        self.rejected.append({"record": record, "reason": reason})
+        self.rejected_total += 1
+        if len(self.rejected) < self.KEEP:
+            self.rejected.append({"record": record, "reason": reason})
 
     def warn(self, record: str, warning: str) -> None:
-        self.warnings.append({"record": record, "warning": warning})
+        self.warnings_total += 1
+        if len(self.warnings) < self.KEEP:
+            self.warnings.append({"record": record, "warning": warning})
+
+
+# --- spreadsheet cells ------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell starting so as a formula
+
+
+def neutral_cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading apostrophe before a formula character."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unneutral_cell(text: str) -> str:
+    """The text behind a cell that neutral_cell protected (so an export imports back unchanged)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 # --- time -------------------------------------------------------------------------------------------
@@ -58,15 +87,15 @@ def parse_time(value: Any) -> tuple[str, int]:
     else:
         m = _TIME_RE.match(text)
         if not m:
-            raise BadValue(f"unreadable time {text!r}")
+            raise BadValue(f"unreadable time {shown(text)}")
         hh, mm = int(m.group(1)), int(m.group(2) or 0)
         ampm = (m.group(4) or "").lower().replace(".", "").replace(" ", "") or None
     if ampm:
         if not 1 <= hh <= 12:
-            raise BadValue(f"unreadable time {text!r}")
+            raise BadValue(f"unreadable time {shown(text)}")
         hh = hh % 12 + (12 if ampm.startswith("p") else 0)
     if mm > 59 or hh > 24 or (hh == 24 and mm > 0):
-        raise BadValue(f"impossible time {text!r}")
+        raise BadValue(f"impossible time {shown(text)}")
     if hh == 24:
         return "00:00", 1
     return f"{hh:02d}:{mm:02d}", 0
@@ -90,9 +119,9 @@ def weekday_from_sunday0(value: Any) -> int:
     try:
         n = int(str(value).strip())
     except ValueError as exc:
-        raise BadValue(f"unreadable day {value!r}") from exc
+        raise BadValue(f"unreadable day {shown(value)}") from exc
     if not 0 <= n <= 6:
-        raise BadValue(f"day out of range {value!r}")
+        raise BadValue(f"day out of range {shown(value)}")
     return 7 if n == 0 else n
 
 
@@ -103,7 +132,7 @@ def weekday_from_name(value: Any) -> int:
         return _DAY_NAMES[text]
     if text.isdigit():
         return weekday_from_sunday0(text)
-    raise BadValue(f"unreadable day {value!r}")
+    raise BadValue(f"unreadable day {shown(value)}")
 
 
 def shift_weekday(weekday: int, days: int) -> int:
@@ -121,6 +150,8 @@ def clean_text(value: Any) -> str | None:
     """Plain text: HTML tags removed, entities decoded, blank lines squeezed; None when empty."""
     if value is None:
         return None
+    if isinstance(value, list | dict):
+        raise BadValue("a list or object where text belongs")
     text = str(value)
     if "<" in text or "&" in text:
         text = _BREAK_RE.sub("\n", text)
@@ -144,14 +175,23 @@ def clean_slug(value: Any) -> str:
 # --- time zone --------------------------------------------------------------------------------------
 
 
+_ZONE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}$")
+
+
 def clean_zone(value: Any, parsed: Parsed, record: str) -> str:
-    """A valid IANA zone name; unknown or empty names fall back to Europe/Amsterdam (with a warning)."""
+    """A valid IANA zone name; unknown or empty names fall back to Europe/Amsterdam (with a warning).
+
+    A value that cannot be a zone name at all (too long, odd characters) rejects the record; it is
+    never handed to the zone loader, whose errors would name files on this machine.
+    """
     name = str(value or "").strip()
     if not name:
         return DEFAULT_ZONE
+    if len(name) > 64 or not _ZONE_RE.match(name):
+        raise BadValue(f"unreadable time zone {shown(name)}")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         parsed.warn(record, f"unknown time zone {name!r}, using {DEFAULT_ZONE}")
         return DEFAULT_ZONE
     return name
@@ -203,13 +243,20 @@ def clean_types(value: Any, parsed: Parsed) -> tuple[str, ...]:
     """Type codes as a sorted tuple of upper-case codes; unknown ones are kept and reported once."""
     if value is None:
         return ()
-    items = value.split(",") if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        items: list[Any] = value.split(",")
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise BadValue(f"types must be a list or text, not {shown(value)}")
+    if not all(isinstance(c, str | int) for c in items):
+        raise BadValue("types must be a list of codes")
     codes = sorted({str(c).strip().upper() for c in items if str(c).strip()})
     known = known_types()
     for code in codes:
         if code not in known and code not in parsed.unknown_types:
             parsed.unknown_types.add(code)
-            parsed.warn("-", f"unknown type code {code!r} (kept)")
+            parsed.warn("-", f"unknown type code {shown(code)} (kept)")
     return tuple(codes)
 
 
