@@ -1,109 +1,171 @@
-"""Score the crisis detector on the labelled evaluation set: recall, false-positive rate, the misses.
+"""Score the crisis detector on the held-out part of the evaluation set, and its cost per message.
 
-Usage: python bench/crisis_eval.py [path/to/eval.tsv]   (exit status 1 when a target is missed)
-Targets: recall 100 %, false positives at most 5 %.
+Usage: python bench/crisis_eval.py [--part heldout|tune|all] [--errors] [FILE]
+(exit status 1 when a target is missed)
+
+The set is tests/data/crisis/{tune,heldout}.tsv (written by tools/crisis_eval_set.py, split by group before
+anything was tuned). Rules and model are tuned on the tune part only; report the held-out part. `--errors`
+lists the wrong answers: use it on the tune part when tuning, never to tune on held-out messages.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from conversations.crisis import is_crisis  # noqa: E402
+from conversations.crisis import assess, read_labelled  # noqa: E402
 
-EVAL_SET = ROOT / "tests" / "data" / "crisis_eval.tsv"
-SOURCES = Path(os.environ.get("EERSTESTAP_SHARED_DIR") or ROOT.parent / "shared") / "sources"
-RECALL_TARGET = 1.0
-FP_TARGET = 0.05
+DATA = ROOT / "tests" / "data" / "crisis"
+_SHARED = os.environ.get("EERSTESTAP_SHARED_DIR")
+SOURCES = (
+    Path(_SHARED) / "sources"
+    if _SHARED
+    else next(
+        (
+            p / "shared" / "sources"
+            for p in (ROOT.parent, ROOT.parent.parent)
+            if (p / "shared" / "sources").is_dir()
+        ),
+        ROOT.parent / "shared" / "sources",
+    )
+)  # $EERSTESTAP_SHARED_DIR, else ../shared beside the repo (or beside a worktree folder)
+# name: (target, at least?)
+TARGETS = {
+    "urgent flagged >= concern": (0.99, True),
+    "urgent flagged urgent": (0.93, True),
+    "benign flagged urgent": (0.02, False),
+    "benign flagged >= concern": (0.08, False),
+    "urgent kind right": (0.90, True),
+    "source sentences urgent": (0.005, False),
+    "cost per message (ms)": (0.2, False),
+}
 
 
 @dataclass
 class Score:
-    """Counts over an evaluation set."""
+    """Counts over labelled messages."""
 
-    positives: int = 0
-    negatives: int = 0
-    hits: int = 0
-    false_alarms: int = 0
-    missed: list[str] = field(default_factory=list)
-    alarmed: list[str] = field(default_factory=list)
+    counts: dict[str, list[int]] = field(default_factory=dict)  # figure -> [hits, total]
+    errors: list[str] = field(default_factory=list)
 
-    @property
-    def recall(self) -> float:
-        return self.hits / self.positives if self.positives else 0.0
+    def add(self, figure: str, hit: bool) -> None:
+        pair = self.counts.setdefault(figure, [0, 0])
+        pair[0] += hit
+        pair[1] += 1
 
-    @property
-    def fp_rate(self) -> float:
-        return self.false_alarms / self.negatives if self.negatives else 0.0
-
-    @property
-    def meets_targets(self) -> bool:
-        return self.recall >= RECALL_TARGET and self.fp_rate <= FP_TARGET
+    def rate(self, figure: str) -> float:
+        hits, total = self.counts.get(figure, [0, 0])
+        return hits / total if total else 0.0
 
 
-def load(path: Path) -> list[tuple[bool, str]]:
-    """Labelled messages: lines of '1<TAB>text' or '0<TAB>text'; '#' starts a comment."""
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        label, sep, text = line.partition("\t")
-        if not sep or label not in ("0", "1") or not text.strip():
-            raise ValueError(f"{path.name}:{n}: expected '0|1<TAB>message'")
-        rows.append((label == "1", text))
-    return rows
-
-
-def score(rows: list[tuple[bool, str]]) -> Score:
-    """Run the detector over every message."""
+def score(rows: list[tuple[str, str, str | None, str]]) -> Score:
+    """Run the detector over labelled rows."""
     result = Score()
-    for positive, text in rows:
-        flagged = is_crisis(text)
-        if positive:
-            result.positives += 1
-            result.hits += flagged
-            if not flagged:
-                result.missed.append(text)
+    for _group, level, category, text in rows:
+        v = assess(text)
+        if level == "urgent":
+            result.add("urgent flagged >= concern", v.level != "none")
+            result.add("urgent flagged urgent", v.urgent)
+            result.add("urgent kind right", v.category == category)
+            wrong = not v.urgent or v.category != category
+        elif level == "concern":
+            result.add("concern flagged >= concern", v.level != "none")
+            result.add("concern flagged urgent", v.urgent)
+            wrong = v.level != "concern"
         else:
-            result.negatives += 1
-            result.false_alarms += flagged
-            if flagged:
-                result.alarmed.append(text)
+            result.add("benign flagged urgent", v.urgent)
+            result.add("benign flagged >= concern", v.level != "none")
+            wrong = v.level != "none"
+        if wrong:
+            result.errors.append(
+                f"{level}/{category or '-'} -> {v.level}/{v.category or '-'}: {text}   [{v.why}]"
+            )
     return result
 
 
-def corpus_flags(folder: Path) -> tuple[int, list[str]]:
-    """Sentences of the (unlabelled) source documents, and those the detector flags: a false-alarm probe."""
+def source_sentences(folder: Path) -> list[str]:
+    """Sentences of the (unlabelled) source documents: texts about addiction, none of them a cry for help."""
     sentences = []
     for path in sorted(folder.glob("*.txt")):
+        if path.name == "README.md":
+            continue
         text = re.sub(r"\s+", " ", path.read_text(encoding="utf-8"))
         sentences += [s for s in re.split(r"(?<=[.!?])\s+", text) if 20 < len(s) < 400]
-    return len(sentences), [s for s in sentences if is_crisis(s)]
+    return sentences
+
+
+def cost_ms(texts: list[str], rounds: int = 3) -> float:
+    """Mean CPU milliseconds per message, best of a few rounds (CPU time: other processes do not count)."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for text in texts:
+            assess(text)
+        best = min(best, (time.process_time() - start) / len(texts))
+    return best * 1000
+
+
+def rows_of(part: str, file: Path | None) -> list[tuple[str, str, str | None, str]]:
+    """The labelled rows to score."""
+    if file is not None:
+        return read_labelled(file)
+    parts = ("tune", "heldout") if part == "all" else (part,)
+    return [row for p in parts for row in read_labelled(DATA / f"{p}.tsv")]
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[1]) if len(argv) > 1 else EVAL_SET
-    result = score(load(path))
-    print(f"evaluation set: {path.name}: {result.positives} signals, {result.negatives} benign look-alikes")
-    print(f"recall:              {result.recall:7.1%}  ({result.hits}/{result.positives}, target 100 %)")
-    print(f"false-positive rate: {result.fp_rate:7.1%}  ({result.false_alarms}/{result.negatives}, max 5 %)")
-    for text in result.missed:
-        print(f"  missed:      {text}")
-    for text in result.alarmed:
-        print(f"  false alarm: {text}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("heldout", "tune", "all"), default="heldout")
+    parser.add_argument("--errors", action="store_true", help="list wrong answers")
+    parser.add_argument("file", nargs="?", type=Path)
+    args = parser.parse_args(argv[1:])
+    rows = rows_of(args.part, args.file)
+    result = score(rows)
+    levels = [r[1] for r in rows]
+    print(
+        f"crisis evaluation, {args.file or args.part}: {len(rows)} messages "
+        f"({levels.count('urgent')} urgent, {levels.count('concern')} concern, {levels.count('none')} benign)"
+    )
+    figures = {name: result.rate(name) for name in result.counts}
     if SOURCES.is_dir():
-        total, flagged = corpus_flags(SOURCES)
-        print(f"probe: {len(flagged)} of {total} source-document sentences flagged (texts about addiction)")
+        sentences = source_sentences(SOURCES)
+        flagged = [s for s in sentences if assess(s).urgent]
+        figures["source sentences urgent"] = len(flagged) / len(sentences)
+        print(f"source documents: {len(flagged)} of {len(sentences)} sentences flagged urgent")
         for sentence in flagged[:10]:
-            print(f"  flagged: {sentence[:120]}")
-    print("targets met" if result.meets_targets else "TARGETS MISSED")
-    return 0 if result.meets_targets else 1
+            print(f"  flagged: {sentence[:140]}")
+    else:
+        print(f"source documents: skipped ({SOURCES} is absent)")
+    figures["cost per message (ms)"] = cost_ms([r[3] for r in rows])
+    missed = []
+    for name, value in figures.items():
+        target = TARGETS.get(name)
+        shown = f"{value:7.3f}" if name.startswith("cost") else f"{value:7.1%}"
+        if target is None:
+            print(f"{name:28s} {shown}")
+            continue
+        goal, at_least = target
+        ok = value >= goal if at_least else value <= goal
+        goal_shown = f"{goal:g}" if name.startswith("cost") else f"{goal:.1%}"
+        print(
+            f"{name:28s} {shown}   target {'>=' if at_least else '<='} {goal_shown}"
+            f"  {'ok' if ok else 'MISSED'}"
+        )
+        if not ok:
+            missed.append(name)
+    if args.errors:
+        for line in result.errors:
+            print(f"  {line}")
+    print("targets met" if not missed else f"TARGETS MISSED: {', '.join(missed)}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from bot.config import DEFAULT_BASE_URL, Config, require_token
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
+from bot.polling import Poller
 from bot.send_limit import PriorityRateLimiter, bulk_sending
 from bot.update_guard import GuardedRequest
 from bot.webhook import WebhookServer
@@ -97,6 +98,7 @@ class TelegramAdapter:
         self.scheduler: Scheduler | None = None
         self.sender: Sender | None = None
         self.handled = 0
+        self.finished: Callable[[int], None] | None = None  # the poller's acknowledgement hook
         self.unprompted: OrderedDict[tuple[int, int], None] = OrderedDict()  # recent reminder message ids
 
     # ---- entry ----------------------------------------------------------------------------------------
@@ -107,6 +109,8 @@ class TelegramAdapter:
             await self._on_update(update, context)
         finally:
             self.handled += 1
+            if self.finished is not None:
+                self.finished(update.update_id)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.my_chat_member is not None:
@@ -326,6 +330,20 @@ class TelegramAdapter:
         self.scheduler.start()
 
 
+class OneLineRateLimitLog(logging.Filter):
+    """PTB's AIORateLimiter logs a full traceback each time it gives up on a 429: keep one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+RATE_LIMIT_LOG = OneLineRateLimitLog()
+
+
 def build_application(
     services: Services,
     config: Config,
@@ -339,6 +357,9 @@ def build_application(
     if config.bot_username:
         services.settings.bot_username = config.bot_username
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+    limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
+    if RATE_LIMIT_LOG not in limiter_log.filters:
+        limiter_log.addFilter(RATE_LIMIT_LOG)
     adapter = TelegramAdapter(services, config)
 
     async def post_init(application: AnyApplication) -> None:
@@ -386,6 +407,7 @@ async def serve(
         await adapter.post_init(application)
         updater = application.updater
         assert updater is not None
+        poller: Poller | None = None
         if config.webhook:
             hook = WebhookServer(
                 application.bot, application.update_queue, config.secret_token, config.webhook_path
@@ -398,23 +420,27 @@ async def serve(
                 drop_pending_updates=config.drop_pending,
             )
         else:
-            await updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=config.drop_pending,
-                poll_interval=config.poll_interval,
-            )
+            await application.bot.delete_webhook(drop_pending_updates=config.drop_pending)
+            poller = Poller(application, allowed_updates=ALLOWED_UPDATES, poll_interval=config.poll_interval)
+            adapter.finished = poller.done
         await application.start()
+        if poller is not None:
+            poller.start()
         log.info("running (%s)", "webhook" if config.webhook else "polling")
         if started is not None:
             started(adapter)
         await stop.wait()
         log.info("stopping")
+        if poller is not None:
+            await poller.stop_fetching()  # at once; what is in hand is finished below
         if hook is not None:
             await hook.stop()
             hook = None
         if updater.running:
             await updater.stop()
         await application.stop()
+        if poller is not None:
+            await poller.acknowledge()  # only what was handled: the rest comes again after a restart
     finally:
         if hook is not None:
             await hook.stop()

@@ -25,6 +25,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_admin",
     "bot.cli_print",
     "bot.cli_site",
+    "bot.cli_crisis",
 )
 
 
@@ -104,8 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)
         return int(result or 0)
-    except (ConfigError, KeyError_) as exc:  # e.g. a key file that holds no usable secret
+    except ConfigError as exc:
         print(f"eerstestap {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyError_ as exc:  # the secret key: missing, damaged, readable by others or not this database's
+        print(f"eerstestap: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

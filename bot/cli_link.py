@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.config import Config
 from conversations.deeplinks import DEEP_LINKS, TAG_SEPARATOR, resolve_deep_link
-from storage.referrals import valid_tag
+from storage.referrals import countable_tag, valid_tag
 
 ENV_USERNAME = "EERSTESTAP_BOT_USERNAME"
 MAX_PAYLOAD = 64
@@ -43,8 +43,11 @@ def payload_for(tag: str | None, flow: str | None) -> str:
         return flow
     if not tag:
         raise ValueError("give --tag TAG (a poster's referral tag) or --flow FLOW")
-    if not valid_tag(tag) or TAG_SEPARATOR in tag:
-        raise ValueError("a tag is 1 to 64 characters from A-Z, a-z, 0-9, _ and - (no '--')")
+    if not countable_tag(tag) or TAG_SEPARATOR in tag:
+        raise ValueError(
+            "a tag is 3 to 64 characters from a-z, 0-9, _ and -, starting with a letter, without five "
+            "digits in a row (no '--')"
+        )
     if resolve_deep_link(tag) is not None:
         raise ValueError(f"{tag!r} opens a flow; choose another tag")
     return tag

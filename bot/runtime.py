@@ -11,7 +11,7 @@ from bot.config import Config
 from conversations.clock import Clock, SystemClock
 from conversations.context import Services, Settings
 from storage.db import Database
-from storage.keys import load_keyring
+from storage.keycheck import open_keyring
 
 # Async callables run once after the database is open (e.g. loading the demo directory into an empty db).
 STARTUP_HOOKS: list[Callable[[Services], Awaitable[None]]] = []
@@ -33,9 +33,13 @@ async def open_services(
     if isinstance(config, Path):
         config = Config(db=config)
     path = config.db_path
-    keys = load_keyring(path, secret=config.secret_key, key_file=config.key_file)
     db = Database(path)
     await db.open()
+    try:
+        keys = await open_keyring(db, path)
+    except BaseException:
+        await db.close()
+        raise
     services = Services(
         db=db, keys=keys, clock=clock or SystemClock(), settings=settings or flow_settings(config)
     )

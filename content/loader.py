@@ -333,3 +333,46 @@ def load_all() -> None:
     fellowships()
     topics()
     matching_table()
+
+
+# ---------------------------------------------------------------------------------------- crisis help
+
+HELP_SERVICES = ("n112", "n113", "n113_free", "chat113", "veilig_thuis", "kindertelefoon")
+
+
+@dataclass(frozen=True, slots=True)
+class HelpNumber:
+    """A number on the urgent-help screens, with where it comes from."""
+
+    id: str
+    name: str
+    number: str
+    url: str
+    source: str
+    verified_on: date | None
+
+
+def parse_help_numbers(data: dict[str, Any], where: str = "crisis_help.toml") -> dict[str, HelpNumber]:
+    """Validate the help numbers: exactly the services the screens use, each with a number and a source."""
+    _need(set(data) == set(HELP_SERVICES), where, f"services must be exactly {', '.join(HELP_SERVICES)}")
+    out = {}
+    for sid in HELP_SERVICES:
+        raw = data[sid]
+        at = f"{where}: [{sid}]"
+        _need(isinstance(raw, dict), at, "must be a table")
+        for name in ("name", "number", "source"):
+            _need(isinstance(raw.get(name), str) and bool(raw[name].strip()), at, f"needs a {name}")
+        _need("verified_on" in raw, at, "needs verified_on (empty when nobody checked it)")
+        checked = raw["verified_on"]
+        try:
+            verified_on = date.fromisoformat(checked) if checked else None
+        except (TypeError, ValueError) as exc:
+            raise ContentError(f"{at}: verified_on must be a date (YYYY-MM-DD) or empty") from exc
+        out[sid] = HelpNumber(sid, raw["name"], raw["number"], raw.get("url", ""), raw["source"], verified_on)
+    return out
+
+
+@cache
+def help_numbers() -> dict[str, HelpNumber]:
+    """The numbers of content/crisis_help.toml, validated once."""
+    return parse_help_numbers(_read(CONTENT_DIR / "crisis_help.toml"))

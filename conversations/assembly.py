@@ -13,6 +13,7 @@ from typing import Any
 from content.loader import load_all
 from conversations.broadcast_source import BroadcastSource
 from conversations.crisis import rules
+from conversations.expiry_source import ExpiryQuestions
 from conversations.flows.base import Flow
 from conversations.flows.card import CardFlow
 from conversations.flows.learn import LearnFlow
@@ -46,7 +47,7 @@ def flows() -> tuple[Flow[Any], ...]:
 
 def sources() -> tuple[OutgoingSource, ...]:
     """Every durable queue of unprompted messages the sender drains."""
-    return (TrialReminders(), BroadcastSource())
+    return (TrialReminders(), BroadcastSource(), ExpiryQuestions())
 
 
 def check_content() -> None:

@@ -1,9 +1,11 @@
-"""Recognise crisis language (suicide, self-harm, overdose, acute danger) in any text, in nl and en.
+"""Recognise a cry for help in any text, nl and en: its level (urgent, concern, none) and its kind, with why.
 
-Phrases live in content/crisis.toml. Text is normalised first: case, accents, apostrophes, zero-width
-characters, punctuation and repeated letters, so 'ZELFMOOOORD!!', "i'm gonna kill myself" and 'I want to
-diiie' all match. Each text is checked in two forms: letters repeated at most twice, and fully collapsed;
-and once more with disguises undone ('zelfm00rd', 'k1ll', 'z e l f m o o r d').
+Two halves, both explainable. Rules (content/crisis.toml): phrases per kind of emergency (suicide, selfharm,
+overdose, withdrawal, violence, child), phrases of concern, and benign look-alikes that are removed first
+("dood van het lachen"). A linear model on character n-grams (content/crisis_model.json, trained by
+tools/crisis_train.py) catches new phrasing the rules do not know; its strongest features are the 'why'.
+Text is normalised first: case, accents, apostrophes, zero-width characters, punctuation, repeated letters;
+rules are also tried with disguises undone ('zelfm00rd', 'z e l f m o o r d') and repeats collapsed.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from functools import cache
 from pathlib import Path
 
 from content import CONTENT_DIR
+from conversations.crisis_model import LinearModel, load_model
 
 MAX_SCAN = 8192
+MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
 _REPEATS = re.compile(r"([a-z])\1+")
@@ -25,15 +29,26 @@ _SYMBOLS = str.maketrans({"@": "a", "$": "s", "€": "e"})
 _DIGITS = str.maketrans("0134579", "oieastg")
 _MIXED = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b")
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z] ){3,}[a-z](?![a-z0-9])")
-CATEGORIES = ("suicide", "self_harm", "overdose", "danger")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_TRIPLES = re.compile(r"(.)\1{2,}")
+_STRETCHED = re.compile(r"([A-Za-z])\1\1")
+_DISGUISED = re.compile(r"[0-9@$€]")
+# The order in which rules are tried: the first kind that matches decides the screen.
+CATEGORIES = ("child", "withdrawal", "overdose", "suicide", "selfharm", "violence")
+LEVELS = ("none", "concern", "urgent")
+# When the model finds a message urgent, the first kind with a cue word decides the screen.
+CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide")
 
 
 def normalise(text: str) -> str:
     """Lower case, no accents, no apostrophes, letters repeated at most twice, single spaces."""
-    text = unicodedata.normalize("NFKD", text[:MAX_SCAN].translate(_ZERO_WIDTH))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().translate(_APOSTROPHES)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    text = re.sub(r"(.)\1{2,}", r"\1\1", text)
+    text = text[:MAX_SCAN]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_ZERO_WIDTH))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().translate(_APOSTROPHES)
+    text = _NON_WORD.sub(" ", text)
+    text = _TRIPLES.sub(r"\1\1", text)
     return f" {text.strip()} "
 
 
@@ -50,60 +65,192 @@ def collapse(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the detector says about one message."""
+
+    level: str  # urgent | concern | none
+    category: str | None  # one of CATEGORIES when urgent, else None
+    why: str
+
+    @property
+    def urgent(self) -> bool:
+        return self.level == "urgent"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Patterns of one kind, also joined into one regex so a message is scanned once per kind."""
+
+    name: str
+    joined: re.Pattern[str]
+    each: tuple[re.Pattern[str], ...]
+
+    def search(self, norm: str) -> str | None:
+        """The words that matched, or None."""
+        found = self.joined.search(norm)
+        return found.group(0).strip() if found else None
+
+
+@dataclass(frozen=True, slots=True)
 class PatternSet:
-    """Signals per category and benign look-alikes, compiled for one form of the text."""
+    """The rules compiled for one form of the text (as written, or with repeated letters collapsed)."""
 
-    signals: tuple[tuple[str, re.Pattern[str]], ...]
-    benign: tuple[re.Pattern[str], ...]
+    urgent: tuple[Rule, ...]
+    cues: tuple[Rule, ...]
+    concern: Rule
+    history: Rule
+    benign: Rule
 
-    def find(self, norm: str) -> str | None:
-        """The category of the first signal in an already normalised text (benign parts removed)."""
-        for pattern in self.benign:
-            norm = pattern.sub(" ", norm)
-        for category, pattern in self.signals:
-            if pattern.search(norm):
-                return category
+    def strip(self, norm: str) -> str:
+        """The text with benign look-alikes and past events (a past attempt) blanked out."""
+        norm = self.benign.joined.sub(" ", norm)
+        return self.history.joined.sub(" _past_ ", norm)
+
+    def urgent_hit(self, norm: str) -> tuple[str, str] | None:
+        """(category, matched words) of the first kind of urgent rule that matches a stripped text."""
+        for rule in self.urgent:
+            words = rule.search(norm)
+            if words:
+                return rule.name, words
         return None
+
+    def cue(self, norm: str) -> tuple[str, str] | None:
+        """(category, words) of the first kind whose cue words a text has."""
+        for rule in self.cues:
+            words = rule.search(norm)
+            if words:
+                return rule.name, words
+        return None
+
+    def concern_hit(self, norm: str) -> str | None:
+        """The matched words of a concern rule, if any (a past event blanked by strip counts)."""
+        if " _past_ " in norm:
+            return "a past attempt or past self-harm"
+        return self.concern.search(norm)
 
 
 @dataclass(frozen=True, slots=True)
 class CrisisRules:
-    """The patterns as written (for text with letters at most doubled) and collapsed."""
+    """The patterns as written (for text with letters at most doubled) and collapsed (for 'diiie')."""
 
     plain: PatternSet
     collapsed: PatternSet
 
-    def category(self, text: str) -> str | None:
-        """The crisis category a text signals, or None."""
-        for norm in dict.fromkeys((normalise(text), deobfuscate(text))):
-            found = self.plain.find(norm) or self.collapsed.find(collapse(norm))
-            if found:
-                return found
-        return None
+    def forms(self, text: str) -> list[tuple[PatternSet, str]]:
+        """Each form of a text with the pattern set for it, benign phrases removed."""
+        norm = normalise(text)
+        out = [(self.plain, self.plain.strip(norm))]
+        if _DISGUISED.search(text) or _SPACED.search(norm):
+            out.append((self.plain, self.plain.strip(deobfuscate(text))))
+        if _STRETCHED.search(text):  # 'diiie', 'zelfmoooord': letters stretched for emphasis
+            out += [(self.collapsed, self.collapsed.strip(collapse(n))) for _, n in out]
+        return out
+
+    def clean(self, text: str) -> str:
+        """The normalised text with benign look-alikes removed: what the model reads."""
+        return self.plain.strip(normalise(text))
+
+
+def urgent_hit(forms: list[tuple[PatternSet, str]]) -> tuple[str, str] | None:
+    """(category, matched words) of the first urgent rule, in any form of a text."""
+    for patterns, norm in forms:
+        hit = patterns.urgent_hit(norm)
+        if hit:
+            return hit
+    return None
+
+
+def concern_hit(forms: list[tuple[PatternSet, str]]) -> str | None:
+    """The matched words of a concern rule, in any form of a text."""
+    for patterns, norm in forms:
+        hit = patterns.concern_hit(norm)
+        if hit:
+            return hit
+    return None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])")
+    """A pattern on whole words: normalised text is ' word word ', so words start after a space.
+
+    Starting with a literal space (not a look-behind) lets the regex engine jump from space to space."""
+    return re.compile(rf" (?:{pattern})(?= )")
 
 
-def _set(signals: dict[str, list[str]], benign: list[str], shape) -> PatternSet:  # type: ignore[no-untyped-def]
-    compiled = tuple((cat, _compile(shape(p))) for cat in CATEGORIES for p in signals[cat])
-    return PatternSet(compiled, tuple(_compile(shape(p)) for p in benign))
+def _rule(name: str, patterns: list[str], shape) -> Rule:  # type: ignore[no-untyped-def]
+    shaped = [shape(p) for p in patterns] or ["(?!x)x"]
+    joined = "|".join(f"(?:{p})" for p in shaped)
+    return Rule(name, _compile(f"(?:{joined})"), tuple(_compile(p) for p in shaped))
+
+
+def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-arg]
+    def section(name: str) -> Rule:
+        return _rule(name, list(data.get(name, {}).get("patterns", [])), shape)
+
+    urgent = data["urgent"]
+    return PatternSet(
+        tuple(_rule(cat, urgent[cat], shape) for cat in CATEGORIES),
+        tuple(_rule(cat, data.get("cues", {}).get(cat, []), shape) for cat in CUE_ORDER),
+        section("concern"),
+        section("history"),
+        section("benign"),
+    )
 
 
 def load_rules(path: Path) -> CrisisRules:
     """Read and compile a crisis phrase file; ValueError when a category is missing or a regex is bad."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    signals = data.get("signals", {})
-    missing = [c for c in CATEGORIES if not signals.get(c)]
+    urgent = data.get("urgent", {})
+    missing = [c for c in CATEGORIES if not urgent.get(c)]
     if missing:
-        raise ValueError(f"{path.name}: no signal patterns for {', '.join(missing)}")
-    benign = list(data.get("benign", {}).get("patterns", []))
+        raise ValueError(f"{path.name}: no urgent patterns for {', '.join(missing)}")
+    unknown = sorted(set(urgent) - set(CATEGORIES))
+    if unknown:
+        raise ValueError(f"{path.name}: unknown category {', '.join(unknown)}")
     try:
-        return CrisisRules(_set(signals, benign, str), _set(signals, benign, collapse))
+        return CrisisRules(_set(data, str), _set(data, collapse))
     except re.error as exc:
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Detector:
+    """Rules first (precise, per kind), then the model for phrasing the rules do not know."""
+
+    rules: CrisisRules
+    model: LinearModel
+
+    def assess(self, text: str, explain: int = 4) -> Verdict:
+        """The level, kind and reason for one message."""
+        forms = self.rules.forms(text)
+        hit = urgent_hit(forms)
+        if hit:
+            category, words = hit
+            return Verdict("urgent", category, f"rule {category}: '{words}'")
+        clean = forms[0][1]
+        if clean.count(" ") <= MIN_MODEL_WORDS:  # one word: too little for the model to say anything
+            concern = concern_hit(forms)
+            return (
+                Verdict("concern", None, f"rule concern: '{concern}'")
+                if concern
+                else Verdict("none", None, "")
+            )
+        scored = self.model.score(clean, explain=explain)
+        features = ", ".join(f"'{f}'" for f in scored.top)
+        if scored.urgent >= self.model.urgent_threshold:
+            cue = self.rules.plain.cue(clean)
+            if cue:
+                category, words = cue
+                return Verdict(
+                    "urgent", category, f"model p={scored.urgent:.2f}: {features}; kind from '{words}'"
+                )
+            return Verdict("concern", None, f"model p={scored.urgent:.2f} without a cue word: {features}")
+        concern = concern_hit(forms)
+        if concern:
+            return Verdict("concern", None, f"rule concern: '{concern}'")
+        if scored.any >= self.model.concern_threshold:
+            return Verdict("concern", None, f"model concern p={scored.any:.2f}: {features}")
+        return Verdict("none", None, "")
 
 
 @cache
@@ -112,11 +259,41 @@ def rules() -> CrisisRules:
     return load_rules(CONTENT_DIR / "crisis.toml")
 
 
+@cache
+def detector() -> Detector:
+    """The rules and the exported model, loaded once."""
+    return Detector(rules(), load_model(CONTENT_DIR / "crisis_model.json"))
+
+
+def assess(text: str) -> Verdict:
+    """Level, kind and reason for a message."""
+    return detector().assess(text[:MAX_SCAN], explain=0)
+
+
+def explain(text: str) -> Verdict:
+    """Like assess, with the strongest model features named in the reason."""
+    return detector().assess(text[:MAX_SCAN], explain=4)
+
+
 def crisis_category(text: str) -> str | None:
-    """'suicide', 'self_harm', 'overdose' or 'danger' when a message signals a crisis, else None."""
-    return rules().category(text)
+    """The kind of emergency when a message is urgent, else None."""
+    return assess(text).category
 
 
 def is_crisis(text: str) -> bool:
-    """Whether a message signals suicide, self-harm, overdose or acute danger."""
-    return crisis_category(text) is not None
+    """Whether a message is urgent: the help screen for its kind must come first."""
+    return assess(text).urgent
+
+
+def read_labelled(path: Path) -> list[tuple[str, str, str | None, str]]:
+    """Rows of an evaluation file as (group, level, category or None, text); '#' lines are comments."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 5 or parts[1] not in LEVELS or parts[2] not in (*CATEGORIES, "-"):
+            raise ValueError(f"{path.name}:{n}: expected 'group<TAB>level<TAB>category<TAB>lang<TAB>text'")
+        group, level, category, _lang, text = parts
+        rows.append((group, level, None if category == "-" else category, text))
+    return rows

@@ -6,6 +6,7 @@ The flows come from conversations.assembly (or are given, in tests).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -15,17 +16,33 @@ from conversations.arrivals import ARRIVALS
 from conversations.assembly import assemble
 from conversations.buttons import BACK_ID, ensure_exit, parse_button
 from conversations.context import Context, Services
-from conversations.crisis import is_crisis
+from conversations.crisis import Verdict, assess, is_crisis
 from conversations.deeplinks import split_payload
 from conversations.flows.base import Flow
 from conversations.flows.menu import MenuFlow, menu_reply
 from conversations.flows.urgent import NO_RETURN, crisis_reply
+from conversations.intents import TARGETS, guess_language, match_intent
 from conversations.location_cache import LOCATIONS
-from conversations.types import Input, Reply
+from conversations.types import Button, Input, Reply
 from storage.referrals import count_referral
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
+URGENT_READ_SECONDS = 0.3  # how long urgent help may wait to read a person's language and screen
+
+
+INT64_MAX = 2**63 - 1
+
+
+def plain_argument(arg: str) -> bool:
+    """False for a button argument no button of ours carries: digits outside ASCII (e.g. '²', '١') or a
+    number beyond what SQLite stores (forged callback data must read as an expired button, not an error)."""
+    digits = arg[1:] if arg.startswith("-") else arg
+    if not digits.isdigit() and not any(ch.isdigit() for ch in digits):
+        return True
+    if not digits.isascii():
+        return False
+    return not digits.isdigit() or int(digits) <= INT64_MAX
 
 
 class Engine:
@@ -40,12 +57,14 @@ class Engine:
         self.by_command: dict[str, Flow[Any]] = {c: f for f in flows for c in f.commands}
         menu = self.flows.get("menu")
         self.menu = menu if isinstance(menu, MenuFlow) else MenuFlow()
+        self.saving: dict[str, asyncio.Task[None]] = {}  # best-effort saves after urgent help, per pseudonym
 
-    async def context(self, chat_id: int, language_hint: str | None = None) -> Context:
-        """Load (or begin) the context of a chat."""
+    async def context(self, chat_id: int, language_hint: str | None = None, first_text: str = "") -> Context:
+        """Load (or begin) the context of a chat; a new chat's first words may decide its language."""
         user_key = self.services.keys.pseudonym(chat_id)
         row = await self.services.users.get(user_key)
-        lang = row.lang if row else normalise_language(language_hint)
+        guessed = guess_language(first_text) if row is None and first_text else None
+        lang = row.lang if row else (guessed or normalise_language(language_hint))
         state = row.state if row else {}
         return Context(user_key, lang, state, self.services, self.services.clock.now(), chat_id=chat_id)
 
@@ -55,7 +74,13 @@ class Engine:
 
     async def handle(self, chat_id: int, inp: Input) -> Reply:
         """Answer one input from one chat."""
-        ctx = await self.context(chat_id, inp.language_hint)
+        if self.is_urgent(inp):
+            return await self.handle_urgent(chat_id, inp)
+        pending = self.saving.get(self.services.keys.pseudonym(chat_id))
+        if pending is not None:  # the save after urgent help goes first, so it cannot overwrite this turn
+            await asyncio.wait({pending})
+        first_text = inp.text if inp.kind == "text" else inp.args
+        ctx = await self.context(chat_id, inp.language_hint, first_text)
         reply = await self.dispatch(ctx, inp)
         if reply.erased:
             return reply
@@ -63,6 +88,51 @@ class Engine:
             reply.extend(await self.show_current(ctx))
         await self.save(ctx)
         return ensure_exit(reply, ctx.t)
+
+    def is_urgent(self, inp: Input) -> bool:
+        """Crisis words, or a command asking for urgent help: answered before storage is asked anything."""
+        if inp.kind == "text":
+            return is_crisis(inp.text[:MAX_TEXT])
+        if inp.kind == "command":
+            urgent = self.flows.get("urgent")
+            return (urgent is not None and inp.command in urgent.commands) or is_crisis(inp.args)
+        return False
+
+    async def handle_urgent(self, chat_id: int, inp: Input) -> Reply:
+        """Urgent help never waits on the database: state is read within a short budget (else defaults),
+        and saved after the answer, best effort (a full disk or a locked database only costs the save)."""
+        try:
+            async with asyncio.timeout(URGENT_READ_SECONDS):
+                ctx = await self.context(chat_id, inp.language_hint)
+        except Exception as exc:
+            log.warning("urgent help without stored state (%s)", type(exc).__name__)
+            key = self.services.keys.pseudonym(chat_id)
+            lang = normalise_language(inp.language_hint)
+            ctx = Context(key, lang, {}, self.services, self.services.clock.now(), chat_id=chat_id)
+        reply = await self.dispatch(ctx, inp)
+        if reply.resume and ctx.flow not in NO_RETURN:  # the screen they were on, if storage answers quickly
+            try:
+                async with asyncio.timeout(URGENT_READ_SECONDS):
+                    reply.extend(await self.show_current(ctx))
+            except Exception as exc:
+                log.warning("urgent help without the screen to return to (%s)", type(exc).__name__)
+        if ctx.user_key not in self.saving:
+            task = asyncio.create_task(self.save_after_urgent(ctx))
+            self.saving[ctx.user_key] = task
+            task.add_done_callback(lambda _: self.saving.pop(ctx.user_key, None))
+        return ensure_exit(reply, ctx.t)
+
+    async def save_after_urgent(self, ctx: Context) -> None:
+        """Push the person's expiry forward (their stored screen stays as it was); errors only logged."""
+        try:
+            await self.services.users.touch(ctx.user_key, ctx.lang, ctx.now)
+        except Exception as exc:
+            log.error("could not save after urgent help (%s)", type(exc).__name__)
+
+    async def settle(self) -> None:
+        """Wait for the best-effort saves still running (tests, shutdown)."""
+        while self.saving:
+            await asyncio.wait(set(self.saving.values()))
 
     async def resume(self, chat_id: int) -> Reply:
         """Show the screen a chat was on (after a restart, a sticker or an edited message)."""
@@ -85,6 +155,9 @@ class Engine:
         """Erase a pseudonym's rows and whatever this process holds in memory for it."""
         LOCATIONS.forget(user_key)
         ARRIVALS.forget(user_key)
+        pending = self.saving.get(user_key)
+        if pending is not None:  # a save after urgent help must not bring the row back
+            await asyncio.wait({pending})
         return await self.services.users.erase(user_key)
 
     def flow_of(self, ctx: Context) -> Flow[Any]:
@@ -103,16 +176,18 @@ class Engine:
         """Route an input; anything not understood gets a kind word and the menu or the current screen."""
         if inp.kind == "text":
             text = inp.text[:MAX_TEXT]
-            if is_crisis(text):  # first, on every text, in every flow
-                return crisis_reply(ctx)
+            verdict = assess(text)
+            if verdict.urgent:  # first, on every text, in every flow: the help for that kind of emergency
+                return crisis_reply(ctx, verdict.category)
             reply = await self.flow_of(ctx).on_text(ctx, text)
             if reply is None:
-                reply = Reply().add(ctx.t.t("common.use_buttons")).extend(await self.show_current(ctx))
-            return reply
+                reply = await self.free_text(ctx, text)
+            return self.with_concern(ctx, reply, verdict)
         if inp.kind == "command":
-            if is_crisis(inp.args):
-                return crisis_reply(ctx)
-            return await self.command(ctx, inp.command, inp.args)
+            verdict = assess(inp.args)
+            if verdict.urgent:
+                return crisis_reply(ctx, verdict.category)
+            return self.with_concern(ctx, await self.command(ctx, inp.command, inp.args), verdict)
         if inp.kind == "button":
             return await self.button(ctx, inp.button)
         if inp.kind == "location" and inp.lat is not None and inp.lon is not None:
@@ -121,6 +196,27 @@ class Engine:
                 reply = await self.flows["near"].on_location(ctx, inp.lat, inp.lon)
             return reply or menu_reply(ctx)
         return Reply().add(ctx.t.t("common.not_understood")).extend(menu_reply(ctx))
+
+    def with_concern(self, ctx: Context, reply: Reply, verdict: Verdict) -> Reply:
+        """At concern level the flow answers as usual, and one gentle line with 'Hulp nu' is added."""
+        if verdict.level != "concern" or reply.erased:
+            return reply
+        return reply.add(ctx.t.t("concern.line"), [[Button(ctx.t.t("nav.urgent"), "h:show")]])
+
+    async def free_text(self, ctx: Context, text: str) -> Reply:
+        """Free text no question asked for: the screen an intent points to, else a kind word and the menu."""
+        found = match_intent(text)
+        if found is not None:
+            intent, place = found
+            if intent == "near" and place and "near" in self.flows:
+                await self.flows["near"].start(ctx)
+                reply = await self.flows["near"].on_text(ctx, place)
+                if reply is not None:
+                    return reply
+            return await self.button(ctx, TARGETS[intent])
+        if ctx.flow in (*NO_RETURN, "card") or ctx.flow not in self.flows:
+            return Reply().add(ctx.t.t("common.kind_fallback")).extend(menu_reply(ctx))
+        return Reply().add(ctx.t.t("common.use_buttons")).extend(await self.show_current(ctx))
 
     async def command(self, ctx: Context, name: str, args: str) -> Reply:
         """Global commands first, then commands that a flow claims."""
@@ -152,6 +248,9 @@ class Engine:
 
     async def button(self, ctx: Context, bid: str) -> Reply:
         """A pressed button goes to the flow its prefix names; BACK_ID returns to the current step."""
+        if not all(map(plain_argument, parse_button(bid)[2])):
+            log.info("forged button (digits it cannot carry)")
+            return Reply().add(ctx.t.t("common.expired_button")).extend(menu_reply(ctx))
         if bid == BACK_ID:
             return await self.show_current(ctx)
         prefix, action, args = parse_button(bid)

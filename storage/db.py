@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # the one timestamp format in the database; sorts as time
 # Migration files renamed so that every number is unique: old name -> new name. A database that applied
 # the old file records the new name instead of running the file again.
-RENAMED = {"0003_trial_purge": "0010_trial_purge"}
+RENAMED = {"0003_trial_purge": "0010_trial_purge", "0016_expiry_questions": "0017_expiry_questions"}
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -102,7 +102,7 @@ class Database:
 
     async def open(self) -> Database:
         """Connect, set pragmas and apply pending migrations."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new data directory: owner only
         if not self.path.exists():  # owner-only; SQLite gives the -wal and -shm files the same mode
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 ENV_SECRET = "EERSTESTAP_SECRET_KEY"
+ENV_KEY_FILE = "EERSTESTAP_KEY_FILE"
 MIN_SECRET_BYTES = 32
 
 
@@ -33,6 +35,7 @@ class KeyRing:
             raise KeyError_(f"the secret key must be at least {MIN_SECRET_BYTES} bytes")
         self._hmac_key = _derive(secret, b"pseudonym")
         self._aead = AESGCM(_derive(secret, b"chat-id-seal"))
+        self.check_value = hmac.new(_derive(secret, b"key-check"), b"eerstestap", hashlib.sha256).hexdigest()
 
     def pseudonym(self, chat_id: int) -> str:
         """The stable pseudonym of a chat: hex HMAC-SHA256 of its id."""
@@ -75,19 +78,61 @@ def key_file_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".key")
 
 
-def load_keyring(
-    db_path: Path, *, secret: str | None = None, key_file: Path | None = None, create: bool = True
-) -> KeyRing:
-    """Keys from `secret` (EERSTESTAP_SECRET_KEY), else `key_file` (EERSTESTAP_KEY_FILE), else a key file
-    beside the database."""
-    if secret:
-        return KeyRing(parse_secret(secret))
-    path = key_file or key_file_for(db_path)
-    if not path.exists():
+def key_file_path(db_path: Path) -> tuple[Path, str]:
+    """Where the key file is, and the variable that names it (for messages that say what to fix)."""
+    named = os.environ.get(ENV_KEY_FILE)
+    if named:
+        return Path(named), ENV_KEY_FILE
+    return key_file_for(db_path), f"{ENV_KEY_FILE} (default: beside the database)"
+
+
+def read_key_file(path: Path, variable: str) -> KeyRing:
+    """A key from a file that only its owner can read; every problem is one sentence naming `variable`."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise KeyError_(f"the key file {path} is a directory, not a key file: check {variable}")
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            raise KeyError_(
+                f"the key file {path} can be read by others (mode {stat.S_IMODE(info.st_mode):o}): "
+                f"run chmod 600 {path} ({variable})"
+            )
+        text = path.read_text(encoding="ascii").strip()
+    except KeyError_:
+        raise
+    except (OSError, UnicodeError) as exc:
+        raise KeyError_(f"cannot read the key file {path} ({type(exc).__name__}): check {variable}") from None
+    for decode in (bytes.fromhex, lambda s: base64.b64decode(s, validate=True)):
+        try:
+            raw = decode(text)
+        except ValueError:
+            continue
+        if len(raw) >= MIN_SECRET_BYTES:
+            return KeyRing(raw)
+    raise KeyError_(
+        f"the key file {path} is damaged or empty (it must hold 32 or more bytes as hex or base64): "
+        f"restore it from the backup of {variable}"
+    )
+
+
+def load_keyring(db_path: Path, *, create: bool = True) -> KeyRing:
+    """Keys from EERSTESTAP_SECRET_KEY, else EERSTESTAP_KEY_FILE, else a key file beside the database.
+
+    A key file is generated only when `create` is set and there is none (the caller decides: never for a
+    database that already has users or a stored key check).
+    """
+    env = os.environ.get(ENV_SECRET)
+    if env:
+        return KeyRing(parse_secret(env))
+    path, variable = key_file_path(db_path)
+    if not path.exists() and not path.is_symlink():
         if not create:
-            raise KeyError_(f"no secret key: set {ENV_SECRET} or create {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+            raise KeyError_(
+                f"no secret key: the key file {path} is missing; restore it, or set {ENV_SECRET} "
+                f"or {ENV_KEY_FILE}"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32) + "\n")
-    return KeyRing(parse_secret(path.read_text()))
+    return read_key_file(path, variable)

@@ -105,18 +105,19 @@ class SupportStore:
         """Turn a valid, unused, unexpired code into a role for this pseudonym; failures are rate-limited."""
         since = utc_text(now - ATTEMPT_WINDOW)
         tag = self.keys.tag("invite", normalise_code(code))
+        guesser = self.keys.tag("invite-guess", user_key)  # survives /stop; kept a day, never the pseudonym
         async with self.db.tx() as tx:
             await tx.execute(
-                "DELETE FROM invite_attempts WHERE attempted_at < ?", (utc_text(now - timedelta(days=1)),)
+                "DELETE FROM invite_guesses WHERE attempted_at < ?", (utc_text(now - timedelta(days=1)),)
             )
             mine = await tx.fetchone(
-                "SELECT COUNT(*) FROM invite_attempts WHERE user_key = ? AND attempted_at >= ?",
-                (user_key, since),
+                "SELECT COUNT(*) FROM invite_guesses WHERE guess_key = ? AND attempted_at >= ?",
+                (guesser, since),
             )
-            total = await tx.fetchone(
-                "SELECT COUNT(*) FROM invite_attempts WHERE attempted_at >= ?", (since,)
-            )
-            if mine[0] >= MAX_ATTEMPTS_PER_USER or total[0] >= MAX_ATTEMPTS_GLOBAL:  # type: ignore[index]
+            total = await tx.fetchone("SELECT COUNT(*) FROM invite_guesses WHERE attempted_at >= ?", (since,))
+            # Many wrong guesses from elsewhere only stop chats that guessed wrong themselves: a worker's
+            # first try with a valid code always works.
+            if mine[0] >= MAX_ATTEMPTS_PER_USER or (mine[0] and total[0] >= MAX_ATTEMPTS_GLOBAL):  # type: ignore[index]
                 return Redeem("limited")
             invite = await tx.fetchone(
                 "SELECT id, note FROM invites WHERE code_tag = ? AND used_at IS NULL AND expires_at > ?",
@@ -124,8 +125,8 @@ class SupportStore:
             )
             if invite is None:
                 await tx.execute(
-                    "INSERT INTO invite_attempts(user_key, attempted_at) VALUES (?, ?)",
-                    (user_key, utc_text(now)),
+                    "INSERT INTO invite_guesses(guess_key, attempted_at) VALUES (?, ?)",
+                    (guesser, utc_text(now)),
                 )
                 return Redeem("invalid")
             existing = await tx.fetchone(

@@ -59,6 +59,15 @@ class UserStore:
             ),
         )
 
+    async def touch(self, user_key: str, lang: str, now: datetime) -> None:
+        """Push a pseudonym's expiry forward without touching its stored language or state (new: a row)."""
+        await self.db.execute(
+            "INSERT INTO users(user_key, lang, state, updated_at, expires_at) VALUES (?, ?, '{}', ?, ?) "
+            "ON CONFLICT(user_key) DO UPDATE SET updated_at = excluded.updated_at, "
+            "expires_at = excluded.expires_at",
+            (user_key, lang, utc_text(now), utc_text(now + self.retention)),
+        )
+
     async def remember_chat(self, user_key: str, chat_id: int, now: datetime | None = None) -> None:
         """Keep the sealed chat id so the bot can send reminders or changes later (creates the row if new)."""
         at = now or datetime.now(UTC)

@@ -87,7 +87,8 @@ def test_notes() -> None:
     assert "which.note.relatives" in match({"who": "partner", "what": "alcohol"}).notes
     assert "which.note.women" in match({"who": "self", "women": "yes"}).notes
     assert "which.note.online" in match({"mode": "online"}).notes
-    assert match({"who": "self", "what": "alcohol"}).notes == ()
+    assert match({"who": "self", "what": "gambling"}).notes == ()
+    assert match({"who": "self", "what": "alcohol"}).notes == ("which.note.withdrawal",)  # issue 11
 
 
 def test_questions_follow_the_answers() -> None:

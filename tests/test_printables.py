@@ -61,7 +61,7 @@ async def test_week_list_day_by_day_from_the_demo_directory(services: Services) 
     assert "maandag 23 maart" in text.lower() and "zondag 29 maart" in text.lower()
     assert "Gemaakt op maandag 23 maart." in text
     assert "Kijk voor wijzigingen in de bot." in text
-    assert "Deze bijeenkomsten zijn verzonnen." in text  # invented meetings are never shown as real
+    assert "Deze meetings zijn verzonnen." in text  # invented meetings are never shown as real
     first = week.days[0][1][0]
     assert first.meeting.name in text
 

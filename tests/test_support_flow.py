@@ -66,12 +66,30 @@ async def test_guessing_is_rate_limited_per_user_and_in_total(
     clock.advance(timedelta(hours=1, minutes=1))
     reply = await engine.handle(WORKER, Input.of_text(f"/beheer {code}"))
     assert "contactpersoon" in text_of(reply)
-    # In total: many pseudonyms guessing together hit the global limit.
+    # In total: many pseudonyms guessing together stop those that guessed wrong, not a real worker.
     code2, _ = await store.create_invite(clock.now())
     for chat in range(1000, 1050):
         await store.redeem(services.keys.pseudonym(chat), "NOPE", clock.now())
+    again = await store.redeem(services.keys.pseudonym(1000), "NOPE2", clock.now())
+    assert again.status == "limited"
     result = await store.redeem(services.keys.pseudonym(2000), code2, clock.now())
-    assert result.status == "limited"
+    assert result.status == "ok", "a valid code on a first try always works"
+
+
+async def test_stop_does_not_reset_the_guessing_limit(engine: Engine, services: Services, clock) -> None:
+    store = SupportStore(services.db, services.keys)
+    let_through = 0
+    for round_ in range(40):  # /stop after every 5 guesses: 200 guesses
+        for i in range(5):
+            reply = await engine.handle(WORKER, Input.of_text(f"/beheer WRONG{round_}X{i}"))
+            let_through += "werkt niet" in text_of(reply)
+        await engine.handle(WORKER, Input.of_text("/stop"))
+    assert let_through == MAX_ATTEMPTS_PER_USER
+    rows = await services.db.fetchall("SELECT guess_key FROM invite_guesses")
+    assert services.keys.pseudonym(WORKER) not in {r[0] for r in rows}, "a keyed record, not the pseudonym"
+    code, _ = await store.create_invite(clock.now())
+    clock.advance(timedelta(hours=1, minutes=1))
+    assert "contactpersoon" in text_of(await engine.handle(WORKER, Input.of_text(f"/beheer {code}")))
 
 
 async def test_cancel_a_date_previews_confirms_and_logs_without_recipients(

@@ -249,3 +249,25 @@ async def test_a_closed_meeting_offers_another_of_the_same_fellowship(engine: En
     reply = await press(engine, "t:start")
     assert "niet meer door" in text(reply) and "n:start:NA" in ids(reply)
     assert await drain(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC)) == []
+
+
+async def test_a_trial_opened_from_a_link_names_its_meeting(engine: Engine, services: Services):
+    mid = await add_meeting(services.db)
+    reply = await engine.handle(CHAT, Input.of_text(f"/start proef_m{mid}"))
+    assert "Het gaat om: Testgroep Utrecht (Utrecht)." in text(reply)
+
+
+async def test_going_in_weekly_mode_promises_no_checkin(engine: Engine, services: Services):
+    """After six, only weekly reminders come: 'Ik ga' must not promise a check-in that never comes."""
+    await begin(engine, services)
+    store = TrialStore(services.db)
+    trial = await store.open_trial(services.keys.pseudonym(CHAT))
+    assert trial is not None
+    await store.set_status(trial.id, "ongoing", services.clock.now())
+    at = await SOURCE.next_due_at(services)
+    assert at is not None
+    [reminder] = [o for o in await drain(services, at) if o.kind == "trial.reminder"]
+    going = text(await press(engine, f"t:go:{reminder.ref}"))
+    assert "vraag ik hoe het ging" not in going and "Volgende week" in going
+    later = await drain(services, at + timedelta(days=1))
+    assert not [o for o in later if o.kind == "trial.checkin"]  # indeed none comes

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from content import LANGUAGES
-from conversations.buttons import button
+from conversations.buttons import MENU_ID, button
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, table
 from conversations.flows.pro import pro_entry_button
 from conversations.flows.state import NoState
-from conversations.types import Reply
+from conversations.types import Button, Reply
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
@@ -63,4 +63,17 @@ class SettingsFlow(Flow[NoState]):
     async def on_privacy(self, ctx: Context, st: NoState, args: list[str]) -> Reply | None:
         return self.privacy(ctx)
 
-    actions = table({"lang": Action(on_lang), "setlang": Action(on_setlang), "privacy": Action(on_privacy)})
+    async def on_keep(self, ctx: Context, st: NoState, args: list[str]) -> Reply | None:
+        """The answer to the question a week before erasure: the contact itself keeps everything."""
+        if args:
+            return None
+        return Reply().add(ctx.t.t("expiry.kept"), [[Button(ctx.t.t("nav.menu"), MENU_ID)]])
+
+    actions = table(
+        {
+            "lang": Action(on_lang),
+            "setlang": Action(on_setlang),
+            "privacy": Action(on_privacy),
+            "keep": Action(on_keep),
+        }
+    )

@@ -28,6 +28,7 @@ MEETING_ARG = re.compile(r"^m(\d{1,12})$")
 PROGRAM_ARG = re.compile(r"^[A-Z]{2,8}$")
 MILESTONES = (1, 3)
 TYPED_ANSWERS = {"ja": "yes", "yes": "yes", "j": "yes", "y": "yes", "nee": "no", "no": "no", "n": "no"}
+ALCOHOL_PROGRAMS = frozenset({"AA"})  # a trial of these starts with the warning about stopping abruptly
 
 
 @dataclass(slots=True)
@@ -126,12 +127,17 @@ class TrialFlow(Flow[TrialState]):
         """Explain the trial and ask when to remind."""
         if data is None:
             return self.not_found(ctx)
-        reply = Reply().add(ctx.t.t("trial.offer.intro"))
+        intro = ctx.t.t("trial.offer.intro")
+        if data is not None and data.meeting.program in ALCOHOL_PROGRAMS:  # a person may stop drinking alone
+            intro += "\n\n" + ctx.t.t("withdrawal.warning")
+        reply = Reply().add(intro)
         mid = data.meeting.id or 0
         rows = [[self.button(ctx.t.t(f"trial.btn.remind.{c}"), "new", mid, c)] for c in REMIND_CHOICES]
         rows.append(nav_row(ctx.t))
+        place = data.meeting.city or ctx.t.t("trial.online")
+        which = ctx.t.t("trial.offer.meeting", name=data.meeting.name, place=place)
         text = ctx.t.t("trial.offer.when", when=ctx.t.day_time(_first_start(data.meeting, ctx)))
-        return reply.add(_with_demo(ctx, data.meeting, text), rows)
+        return reply.add(_with_demo(ctx, data.meeting, f"{which}\n{text}"), rows)
 
     def switch_view(self, ctx: Context, st: TrialState, data: OfferData | None) -> Reply:
         """A trial is open already: switch it to this meeting, or keep it."""
@@ -408,6 +414,10 @@ class TrialFlow(Flow[TrialState]):
         if row is None:
             return await self.mine(ctx, Reply().add(ctx.t.t("trial.answer.stale")))
         self.enter(ctx, "mine")
+        if answer == "going":
+            trial = (await self.store(ctx).trials([row.trial_id])).get(row.trial_id)
+            if trial is not None and trial.status != "active":  # weekly mode after six: no check-in comes
+                key = "trial.going_weekly"
         return Reply().add(ctx.t.t(key), [[self.button(ctx.t.t("trial.btn.mine"), "start")]])
 
     async def on_yes(self, ctx: Context, st: TrialState, args: list[str]) -> Reply | None:

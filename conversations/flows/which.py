@@ -13,11 +13,12 @@ from content.loader import SKIP, fellowships, matching_table
 from conversations.buttons import MENU_ID, button, grid
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
-from conversations.matching import answers_from_text, match, next_question
+from conversations.matching import Match, Suggestion, answers_from_text, match, next_question
 from conversations.types import Button, Reply
 
 DONE_AFTER = 2  # offer "show my suggestions" once this many questions are answered
 WIDE_LABEL = 18  # labels longer than this get a row of their own
+KEPT_REASON = "which.reason.kept"  # shown when the suggestions are shown again (the answers are gone)
 
 
 @dataclass(slots=True)
@@ -25,6 +26,7 @@ class WhichState:
     """The answers so far, as question id → option code."""
 
     answers: dict[str, str] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)  # once the outcome is shown: only the groups, no answers
 
 
 class WhichFlow(Flow[WhichState]):
@@ -53,7 +55,13 @@ class WhichFlow(Flow[WhichState]):
         return await self.go(ctx, "q", st)
 
     async def on_done(self, ctx: Context, st: WhichState, args: list[str]) -> Reply | None:
-        return None if args else await self.go(ctx, "result", st)
+        return None if args else self.outcome(ctx, st)
+
+    def outcome(self, ctx: Context, st: WhichState) -> Reply:
+        """Show the suggestions; from here on only the groups are kept, not the answers (who, what, ...)."""
+        found = match(st.answers)
+        self.enter(ctx, "result", WhichState(kept=found.programs))
+        return self.result_reply(ctx, found)
 
     async def on_again(self, ctx: Context, st: WhichState, args: list[str]) -> Reply | None:
         return None if args else await self.start(ctx)
@@ -72,8 +80,7 @@ class WhichFlow(Flow[WhichState]):
         """The next question that applies, or the suggestions when none is left."""
         question = next_question(st.answers)
         if question is None:
-            self.enter(ctx, "result", st)
-            return self.result(ctx, st, data)
+            return self.outcome(ctx, st)
         t = ctx.t
         labels = [
             self.button(t.t(f"which.opt.{question.id}.{code}"), "a", question.id, code)
@@ -87,9 +94,16 @@ class WhichFlow(Flow[WhichState]):
         return Reply().add(t.t(f"which.q.{question.id}"), rows)
 
     def result(self, ctx: Context, st: WhichState, data: Any) -> Reply:
+        """The suggestions again (after a restart or /taal), from the groups kept: the reasons are gone."""
+        if st.answers:  # a state from before the answers were dropped: drop them now
+            st = WhichState(kept=match(st.answers).programs)
+            self.enter(ctx, "result", st)
+        kept = tuple(Suggestion(p, KEPT_REASON) for p in st.kept if p in fellowships())
+        return self.result_reply(ctx, Match(kept, ()))
+
+    def result_reply(self, ctx: Context, found: Match) -> Reply:
         """One message per suggestion (with its buttons), then hints and a way to start over."""
         t, lang = ctx.t, ctx.lang
-        found = match(st.answers)
         profiles = fellowships()
         reply = Reply().add(t.t("which.result.intro"))
         for n, suggestion in enumerate(found.suggestions, start=1):

@@ -22,7 +22,7 @@ UPDATE invites SET
     created_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', created_at), created_at),
     expires_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', expires_at), expires_at),
     used_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', used_at), used_at);
-UPDATE invite_attempts SET attempted_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', attempted_at), attempted_at);
+UPDATE invite_guesses SET attempted_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', attempted_at), attempted_at);
 UPDATE audit_log SET at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', at), at);
 UPDATE broadcasts SET
     created_at = coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', created_at), created_at),

@@ -1,0 +1,144 @@
+"""The learned half of the crisis detector: a linear model on character n-grams and words, in pure Python.
+
+The weights are trained by tools/crisis_train.py (scikit-learn, a tool-time dependency only) and exported to
+content/crisis_model.json: per feature a weight for 'urgent' (against the rest) and for 'at least
+concern' (against none), and per feature a score per kind of emergency.
+Scoring is a sum of the weights of the features a text has,
+divided by the square root of their number (the rows were L2-normalised in training, so a long text does not
+add up small weights into an alarm); the largest terms say why.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from itertools import pairwise, repeat
+from pathlib import Path
+
+NGRAM = 4
+MAX_CHARS = 400  # long stories: the model reads the first part; the rules read everything
+
+
+def features(norm: str) -> set[str]:
+    """Character 4-grams of a normalised text (' ik wil dood '), its words and its word pairs."""
+    norm = norm[:MAX_CHARS]
+    out = {norm[i : i + NGRAM] for i in range(len(norm) - NGRAM + 1)}
+    words = norm.split()
+    out.update(["w:" + w for w in words])
+    out.update([f"b:{a} {b}" for a, b in pairwise(words)])
+    return out
+
+
+def sigmoid(x: float) -> float:
+    """The logistic function, safe for large |x|."""
+    return 1.0 / (1.0 + math.exp(-x)) if x > -500 else 0.0
+
+
+def softmax(scores: list[float]) -> list[float]:
+    """Probabilities from scores."""
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A model's view of one text: P(urgent), P(at least concern), and the features that pushed most."""
+
+    urgent: float
+    any: float
+    top: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """Two logistic models (urgent or not; at least concern or not), kind scores, thresholds from training."""
+
+    categories: tuple[str, ...]
+    level_bias: tuple[float, float]
+    category_bias: tuple[float, ...]
+    level_weights: dict[str, tuple[float, float]]
+    category_weights: dict[str, tuple[float, ...]]
+    urgent_threshold: float
+    concern_threshold: float
+    _urgent: dict[str, float] = field(init=False, repr=False, compare=False)
+    _concern: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Split the level weights into one dict per level, so scoring sums in C (map over dict.get)."""
+        object.__setattr__(self, "_urgent", {k: v[0] for k, v in self.level_weights.items()})
+        object.__setattr__(self, "_concern", {k: v[1] for k, v in self.level_weights.items()})
+
+    def score(self, norm: str, explain: int = 0) -> Scored:
+        """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
+        weights = self.level_weights
+        feats = features(norm)
+        scale = 1.0 / math.sqrt(len(feats) or 1)
+        urgent = self.level_bias[0] + scale * sum(map(self._urgent.get, feats, repeat(0.0)))
+        concern = self.level_bias[1] + scale * sum(map(self._concern.get, feats, repeat(0.0)))
+        p_urgent, p_any = sigmoid(urgent), sigmoid(concern)
+        top: tuple[str, ...] = ()
+        found = [f for f in feats if f in weights]
+        if explain and found:
+            ranked = sorted(found, key=lambda f: -(weights[f][0] + weights[f][1]))
+            top = tuple(
+                dict.fromkeys(f.removeprefix("w:").removeprefix("b:").strip() for f in ranked[:explain])
+            )
+        return Scored(p_urgent, p_any, top)
+
+    def category(self, norm: str) -> tuple[str, float]:
+        """The most likely kind of emergency of a normalised text, and its probability."""
+        sums = [0.0] * len(self.categories)
+        weights = self.category_weights
+        feats = features(norm)
+        for f in feats:
+            w = weights.get(f)
+            if w is not None:
+                for j, v in enumerate(w):
+                    sums[j] += v
+        scale = 1.0 / math.sqrt(len(feats) or 1)
+        scores = [b + scale * s for b, s in zip(self.category_bias, sums, strict=True)]
+        probs = softmax(scores)
+        best = max(range(len(probs)), key=probs.__getitem__)
+        return self.categories[best], probs[best]
+
+
+def model_to_json(model: LinearModel, about: str) -> str:
+    """The exported form of a model."""
+    data = {
+        "about": about,
+        "categories": list(model.categories),
+        "level_bias": list(model.level_bias),
+        "category_bias": list(model.category_bias),
+        "urgent_threshold": model.urgent_threshold,
+        "concern_threshold": model.concern_threshold,
+        "level_weights": {k: list(v) for k, v in sorted(model.level_weights.items())},
+        "category_weights": {k: list(v) for k, v in sorted(model.category_weights.items())},
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def load_model(path: Path) -> LinearModel:
+    """Read exported weights; ValueError when the file does not have the expected shape."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        categories = tuple(str(c) for c in data["categories"])
+        level = {k: (float(v[0]), float(v[1])) for k, v in data["level_weights"].items()}
+        cats = {k: tuple(float(x) for x in v) for k, v in data["category_weights"].items()}
+        if any(len(v) != len(categories) for v in cats.values()) or len(data["category_bias"]) != len(
+            categories
+        ):
+            raise ValueError(f"{path.name}: category weights do not match the categories")
+        return LinearModel(
+            categories,
+            (float(data["level_bias"][0]), float(data["level_bias"][1])),
+            tuple(float(x) for x in data["category_bias"]),
+            level,
+            cats,
+            float(data["urgent_threshold"]),
+            float(data["concern_threshold"]),
+        )
+    except (KeyError, TypeError, IndexError) as exc:
+        raise ValueError(f"{path.name}: not a crisis model ({exc})") from exc

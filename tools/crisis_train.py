@@ -1,0 +1,170 @@
+"""Train the crisis model on the tune part and export its weights to content/crisis_model.json.
+
+Usage: .venv/bin/pip install -e '.[train]' && .venv/bin/python tools/crisis_train.py [--show-errors]
+
+Reads tests/data/crisis/tune.tsv only (never the held-out part), plus the benign look-alikes of the first
+small set (tests/data/crisis_eval.tsv) and the bot's own texts as benign examples (quoting the bot is no
+crisis). Features are those of conversations.crisis_model,
+so training and the bot's pure-Python scoring see the same thing. Thresholds are chosen on out-of-fold
+predictions (folds by group) so they are not tuned on the messages the weights were fitted to.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
+from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from content import CONTENT_DIR, LANGUAGES  # noqa: E402
+from content.i18n import messages  # noqa: E402
+from content.loader import fellowships  # noqa: E402
+from conversations.crisis import CATEGORIES, Detector, read_labelled, rules  # noqa: E402
+from conversations.crisis_model import LinearModel, features, model_to_json  # noqa: E402
+
+TUNE = ROOT / "tests" / "data" / "crisis" / "tune.tsv"
+OUT = CONTENT_DIR / "crisis_model.json"
+ABOUT = "crisis model weights, written by tools/crisis_train.py from tests/data/crisis/tune.tsv"
+C_LEVEL = 20.0
+C_CATEGORY = 20.0
+KEEP = 0.02  # features whose weights are all smaller than this are dropped
+URGENT_FP = 0.005  # thresholds: at most this share of benign messages flagged urgent (out of fold) ...
+CONCERN_FP = 0.04  # ... or at least concern
+
+
+def own_texts() -> list[str]:
+    """The bot's own texts (not the urgent screens, which quote crisis words), as benign examples."""
+    out = [
+        text for lang in LANGUAGES for key, text in messages(lang).items() if not key.startswith("urgent.")
+    ]
+    out += [text for f in fellowships().values() for lang in LANGUAGES for text in f.texts[lang].values()]
+    return out
+
+
+def dataset() -> tuple[list[str], list[str], list[str | None], list[str]]:
+    """Cleaned texts, levels, categories and groups: the tune part and the bot's own texts."""
+    r = rules()
+    texts, levels, cats, groups = [], [], [], []
+    for group, level, category, text in read_labelled(TUNE):
+        texts.append(r.clean(text))
+        levels.append(level)
+        cats.append(category)
+        groups.append(group)
+    old = ROOT / "tests" / "data" / "crisis_eval.tsv"  # the first, small set: its benign look-alikes
+    for n, line in enumerate(old.read_text(encoding="utf-8").splitlines()):
+        label, _, text = line.partition("\t")
+        if label == "0" and text:
+            texts.append(r.clean(text))
+            levels.append("none")
+            cats.append(None)
+            groups.append(f"old-{n % 20}")
+    for n, text in enumerate(own_texts()):
+        texts.append(r.clean(text))
+        levels.append("none")
+        cats.append(None)
+        groups.append(f"own-{n % 50}")
+    return texts, levels, cats, groups
+
+
+def fit(texts: list[str], levels: list[str], cats: list[str | None]) -> LinearModel:
+    """Fit level and category models and turn them into a LinearModel (thresholds still 0.5)."""
+    vec = DictVectorizer()
+    x = normalize(vec.fit_transform([dict.fromkeys(features(t), 1) for t in texts]))  # as LinearModel.score
+    names = [str(n) for n in vec.get_feature_names_out()]
+    urgent_model = LogisticRegression(C=C_LEVEL, solver="liblinear", class_weight="balanced")
+    urgent_model.fit(x, [lv == "urgent" for lv in levels])
+    any_model = LogisticRegression(C=C_LEVEL, solver="liblinear", class_weight="balanced")
+    any_model.fit(x, [lv != "none" for lv in levels])
+    urgent_w, concern_w = urgent_model.coef_[0], any_model.coef_[0]
+    rows = [i for i, c in enumerate(cats) if c is not None]
+    cat_w = np.zeros((len(CATEGORIES), len(names)))
+    cat_b = np.full(len(CATEGORIES), -10.0)
+    for j, category in enumerate(CATEGORIES):  # one against the rest per kind
+        if any(cats[i] == category for i in rows):
+            one = LogisticRegression(C=C_CATEGORY, solver="liblinear", class_weight="balanced")
+            one.fit(x[rows], [cats[i] == category for i in rows])
+            cat_w[j], cat_b[j] = one.coef_[0], one.intercept_[0]
+    level_weights = {
+        n: (round(float(u), 3), round(float(c), 3))
+        for n, u, c in zip(names, urgent_w, concern_w, strict=True)
+        if max(abs(u), abs(c)) >= KEEP
+    }
+    category_weights = {
+        n: tuple(round(float(v), 3) for v in w)
+        for n, w in zip(names, cat_w.T, strict=True)
+        if np.abs(w).max() >= KEEP
+    }
+    return LinearModel(
+        CATEGORIES,
+        (round(float(urgent_model.intercept_[0]), 3), round(float(any_model.intercept_[0]), 3)),
+        tuple(round(float(b), 3) for b in cat_b),
+        level_weights,
+        category_weights,
+        0.5,
+        0.5,
+    )
+
+
+def out_of_fold(
+    texts: list[str], levels: list[str], cats: list[str | None], groups: list[str]
+) -> tuple[list[float], list[float], list[str]]:
+    """P(urgent), P(at least concern) and the kind of each message, by a model that did not see its group."""
+    p_urgent = [0.0] * len(texts)
+    p_any = [0.0] * len(texts)
+    kind = [""] * len(texts)
+    for train, test in GroupKFold(n_splits=4).split(texts, groups=groups):
+        model = fit([texts[i] for i in train], [levels[i] for i in train], [cats[i] for i in train])
+        for i in test:
+            scored = model.score(texts[i])
+            p_urgent[i] = scored.urgent
+            p_any[i] = scored.any
+            kind[i] = model.category(texts[i])[0]
+    return p_urgent, p_any, kind
+
+
+def threshold(scores: list[float], share: float) -> float:
+    """The lowest threshold that flags at most `share` of these (benign) scores."""
+    ordered = sorted(scores, reverse=True)
+    k = int(share * len(ordered))
+    return min(0.95, max(0.3, ordered[k] + 1e-3)) if ordered else 0.5
+
+
+def main(argv: list[str]) -> int:
+    texts, levels, cats, groups = dataset()
+    p_urgent, p_any, kind = out_of_fold(texts, levels, cats, groups)
+    benign = [i for i, lv in enumerate(levels) if lv == "none"]
+    t_urgent = threshold([p_urgent[i] for i in benign], URGENT_FP)
+    t_concern = threshold([p_any[i] for i in benign], CONCERN_FP)
+    urgent = [i for i, lv in enumerate(levels) if lv == "urgent"]
+    print(f"out of fold: urgent threshold {t_urgent:.3f}, concern threshold {t_concern:.3f}")
+    print(
+        f"  model alone, urgent as urgent: {sum(p_urgent[i] >= t_urgent for i in urgent) / len(urgent):.1%}"
+    )
+    print(
+        f"  model alone, urgent as >=concern: {sum(p_any[i] >= t_concern for i in urgent) / len(urgent):.1%}"
+    )
+    print(f"  model alone, kind of urgent right: {sum(kind[i] == cats[i] for i in urgent) / len(urgent):.1%}")
+    model = fit(texts, levels, cats)
+    model = replace(model, urgent_threshold=round(t_urgent, 3), concern_threshold=round(t_concern, 3))
+    OUT.write_text(model_to_json(model, ABOUT), encoding="utf-8")
+    size = len(model.level_weights) + len(model.category_weights)
+    print(f"wrote {OUT.relative_to(ROOT)}: {size} weight rows, {OUT.stat().st_size / 1e6:.2f} MB")
+    if "--show-errors" in argv:  # errors on the tune part, with rules and model together (never held-out)
+        det = Detector(rules(), model)
+        for _group, level, category, text in read_labelled(TUNE):
+            v = det.assess(text)
+            if v.level != level or (level == "urgent" and v.category != category):
+                print(f"  {level}/{category} -> {v.level}/{v.category}: {text}   [{v.why}]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
