@@ -27,8 +27,8 @@ from conversations.context import Services, Settings  # noqa: E402
 from conversations.support_actions import publish  # noqa: E402
 from storage import broadcasts as bstore  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.edits import get_meeting  # noqa: E402
 from storage.keys import KeyRing  # noqa: E402
+from storage.meeting import get_meeting  # noqa: E402
 from tests.fakebotapi import FakeBotAPI  # noqa: E402
 from tests.support_helpers import bulk_followers, make_meeting  # noqa: E402
 

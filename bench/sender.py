@@ -73,7 +73,7 @@ async def run(messages: int, limit: float) -> dict[str, float]:
                     "123:bench", base_url=fake.base_url, request=LenientRequest(connection_pool_size=64)
                 ) as bot,
             ):
-                config = DeliveryConfig.from_env(global_rate=limit * 0.97)
+                config = DeliveryConfig(global_rate=limit * 0.97)
 
                 async def send(chat_id: int, reply: Reply) -> int:
                     return await render.send_reply(bot, chat_id, reply)

@@ -29,7 +29,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 from telegram.request import BaseRequest, RequestData
 
 from bot.app import build_application
-from bot.config import BotConfig
+from bot.config import Config
 from bot.ordering import PerChatProcessor
 from bot.runtime import open_services
 from conversations.context import Settings
@@ -227,7 +227,7 @@ async def run(total: int, rounds: int = 3) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         async with open_services(Path(tmp) / "bench.db", settings=Settings(demo_allowed=True)) as services:
             steps = await script(Engine(services))
-            config = BotConfig(token=TOKEN, base_url="https://api.telegram.org/bot", allow_demo=True)
+            config = Config(token=TOKEN, base_url="https://api.telegram.org/bot", allow_demo=True)
             full, adapter = build_application(services, config, request=CannedRequest(), rate_limiter=False)
             echo = Echo()
             bots: dict[str, tuple[Application, Callable[[], int]]] = {

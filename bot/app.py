@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from telegram import (
     BotCommand,
@@ -26,7 +26,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import BaseRequest
 
 from bot import render
-from bot.config import DEFAULT_BASE_URL, BotConfig
+from bot.config import DEFAULT_BASE_URL, Config, require_token
 from bot.delivery import DeliveryConfig, Scheduler, Sender
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
@@ -44,6 +44,7 @@ from conversations.types import Input, Reply
 from storage.botmeta import first_group_notice
 
 log = logging.getLogger(__name__)
+AnyApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "menu", "hulp", "taal", "privacy", "help", "stop")
 MEDIA_FIELDS = (
     "sticker",
@@ -89,7 +90,7 @@ def should_edit(reply: Reply, pressed: str, old_ids: list[str]) -> bool:
 class TelegramAdapter:
     """Holds the engine, the sender and the rendering for one Application."""
 
-    def __init__(self, services: Services, config: BotConfig) -> None:
+    def __init__(self, services: Services, config: Config) -> None:
         self.services = services
         self.config = config
         self.assembly = assemble()  # the flows and the outgoing sources, put together in one place
@@ -290,7 +291,7 @@ class TelegramAdapter:
 
     # ---- setup ----------------------------------------------------------------------------------------
 
-    async def setup_profile(self, application: Application) -> None:
+    async def setup_profile(self, application: AnyApplication) -> None:
         """Command menu in Dutch and English, descriptions; failures here never stop the bot."""
         bot = application.bot
         for lang in ("nl", "en", None):
@@ -306,16 +307,12 @@ class TelegramAdapter:
                 log.warning("could not set the bot profile (%s)", type(exc).__name__)
                 return
 
-    async def post_init(self, application: Application) -> None:
+    async def post_init(self, application: AnyApplication) -> None:
         """After getMe: remember the username, set the profile, start the sender's jobs."""
         if not self.config.bot_username and application.bot.username:
             self.services.settings.bot_username = application.bot.username
         await self.setup_profile(application)
-        delivery = DeliveryConfig.from_env(
-            global_rate=self.config.global_rate,
-            chat_interval=self.config.chat_interval,
-            sweep_interval=self.config.sweep_interval,
-        )
+        delivery = DeliveryConfig.from_config(self.config)
         bot = application.bot
 
         async def send(chat_id: int, reply: Reply) -> object:
@@ -349,13 +346,13 @@ RATE_LIMIT_LOG = OneLineRateLimitLog()
 
 def build_application(
     services: Services,
-    config: BotConfig,
+    config: Config,
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
-    extra_post_init: Callable[[Application], Awaitable[None]] | None = None,
-) -> tuple[Application, TelegramAdapter]:
+    extra_post_init: Callable[[AnyApplication], Awaitable[None]] | None = None,
+) -> tuple[AnyApplication, TelegramAdapter]:
     """The Application with one handler for everything, the error handler, limits and jobs."""
     if config.bot_username:
         services.settings.bot_username = config.bot_username
@@ -365,13 +362,13 @@ def build_application(
         limiter_log.addFilter(RATE_LIMIT_LOG)
     adapter = TelegramAdapter(services, config)
 
-    async def post_init(application: Application) -> None:
+    async def post_init(application: AnyApplication) -> None:
         await adapter.post_init(application)
         if extra_post_init is not None:
             await extra_post_init(application)
 
-    builder: ApplicationBuilder = (
-        ApplicationBuilder().token(config.token).base_url(config.base_url).post_init(post_init)
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder().token(require_token(config)).base_url(config.base_url).post_init(post_init)
     )
     builder = builder.base_file_url(config.base_url.removesuffix("/bot") + "/file/bot")
     if request is None and config.base_url != DEFAULT_BASE_URL:
@@ -396,7 +393,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query"
 
 async def serve(
     services: Services,
-    config: BotConfig,
+    config: Config,
     stop: asyncio.Event,
     *,
     started: Callable[[TelegramAdapter], object] | None = None,

@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
+from bot.config import Config, ConfigError, load_config
 from storage.keys import KeyError_
 from storage.occurrences import DEFAULT_ZONE, zone
 
@@ -62,10 +64,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Command-line options that stand for a setting (argparse dest -> variable); the option wins.
+OPTION_SETTINGS = {
+    "db": "EERSTESTAP_DB",
+    "webhook_url": "EERSTESTAP_WEBHOOK_URL",
+    "listen": "EERSTESTAP_LISTEN",
+    "port": "EERSTESTAP_PORT",
+    "allow_demo": "EERSTESTAP_ALLOW_DEMO",
+    "feeds": "EERSTESTAP_FEEDS",
+}
+
+
+def config_for(args: argparse.Namespace) -> Config:
+    """The settings, read once: environment, the .env file of `run`, then the options; or ConfigError."""
+    given = {dest: getattr(args, dest, None) for dest in OPTION_SETTINGS}
+    overrides = {OPTION_SETTINGS[d]: v for d, v in given.items() if v is not None and v is not False}
+    options = {OPTION_SETTINGS[d]: "--" + d.replace("_", "-") for d in given}
+    return load_config(
+        os.environ, env_file=getattr(args, "env_file", None), overrides=overrides, options=options
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        args.config = config_for(args)
+    except ConfigError as exc:
+        print(f"eerstestap {args.command}: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -77,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)
         return int(result or 0)
+    except ConfigError as exc:
+        print(f"eerstestap {args.command}: {exc}", file=sys.stderr)
+        return 2
     except KeyError_ as exc:  # the secret key: missing, damaged, readable by others or not this database's
         print(f"eerstestap: {exc}", file=sys.stderr)
         return 2

@@ -17,14 +17,16 @@ from conversations.context import Services
 from conversations.support_actions import parse_time, publish, refusal, region_refusal
 from storage import broadcasts as bstore
 from storage.directory import DEMO_SOURCE, MeetingStore
-from storage.edits import SUPPORT_SOURCE, get_meeting
+from storage.edits import SUPPORT_SOURCE
 from storage.importers import FORMATS, BadValue, parse_file
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.referrers import tag_figures
 from storage.support import SupportStore, figures, held_by_feed, write_audit
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("admin", help="support workers: invites, roles, changes and broadcasts")
     cmds = p.add_subparsers(dest="admin_command", required=True)
 
@@ -116,7 +118,7 @@ class UsageError(Exception):
 
 
 async def invite(args: argparse.Namespace) -> int:
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         store = SupportStore(services.db, services.keys)
         code, expires = await store.create_invite(
             services.clock.now(), args.note, timedelta(hours=args.hours)
@@ -131,7 +133,7 @@ async def invite(args: argparse.Namespace) -> int:
 
 
 async def list_roles(args: argparse.Namespace) -> int:
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         store = SupportStore(services.db, services.keys)
         workers = await store.list_workers()
         invites = await store.list_invites(services.clock.now())
@@ -153,7 +155,7 @@ async def list_roles(args: argparse.Namespace) -> int:
 
 
 async def revoke(args: argparse.Namespace) -> int:
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         done = await SupportStore(services.db, services.keys).revoke(args.id, services.clock.now())
     _out(args, {"revoked": done}, f"revoked B{args.id}" if done else f"no active role B{args.id}")
     return 0 if done else 1
@@ -210,7 +212,7 @@ def _summary(args: argparse.Namespace, cast: bstore.Broadcast) -> int:
 
 
 async def change(args: argparse.Namespace) -> int:
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         m = await get_meeting(services.db, args.meeting_id)
         if m is None:
             print(f"eerstestap admin: no meeting {args.meeting_id}")
@@ -235,7 +237,7 @@ def _meeting_audience(m: Meeting, region: bool) -> bstore.Audience:
 
 
 async def broadcast(args: argparse.Namespace) -> int:
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         m = await get_meeting(services.db, args.meeting) if args.meeting is not None else None
         if args.meeting is not None and m is None:
             print(f"eerstestap admin: no meeting {args.meeting}")
@@ -257,7 +259,7 @@ async def broadcast(args: argparse.Namespace) -> int:
 
 
 async def progress(args: argparse.Namespace) -> int:
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         casts = await _casts(services, args.id)
     data = {
         "broadcasts": [
@@ -291,7 +293,7 @@ async def _casts(services: Services, broadcast_id: int | None) -> list[bstore.Br
 
 
 async def audit_log(args: argparse.Namespace) -> int:
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         entries = await SupportStore(services.db, services.keys).audit_log(100)
     data = {"log": [_entry(e) for e in entries]}
     lines = [
@@ -314,7 +316,7 @@ def _entry(e: Any) -> dict[str, Any]:
 
 
 async def show_figures(args: argparse.Namespace) -> int:
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         fig: dict[str, Any] = dict(await figures(services.db))
         fig["tags"] = [{"tag": f.tag, "month": f.month, **f.masked()} for f in await tag_figures(services.db)]
     text = ["trials (month program: started / first meeting / six reached):", *fig["trials"]]
@@ -354,7 +356,7 @@ async def import_own(args: argparse.Namespace) -> int:
     except (OSError, BadValue) as exc:
         print(f"eerstestap admin import: {exc}")
         return 2
-    async with open_services(args.db, _clock(args)) as services:
+    async with open_services(args.config, _clock(args)) as services:
         if await held_by_feed(services.db, source):
             print(
                 f"eerstestap admin import: {source!r} holds a feed's meetings; choose your own --source name"

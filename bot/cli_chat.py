@@ -6,12 +6,14 @@ import argparse
 import sys
 
 from bot.runtime import open_services
-from bot.terminal import TerminalChat, run_terminal
+from bot.terminal import TerminalChat, private_files_dir, run_terminal
 from content import LANGUAGES
 from conversations.clock import OffsetClock
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("chat", parents=[common], help="chat with the bot in this terminal")
     p.add_argument("--lang", choices=LANGUAGES, default=None, help="language (default nl)")
     p.add_argument("--chat-id", type=int, default=1, help="a stand-in chat id (default 1)")
@@ -30,8 +32,8 @@ async def run(args: argparse.Namespace) -> int:
         print(f"eerstestap chat: {exc}", file=sys.stderr)
         return 2
     clock = OffsetClock(start)
-    async with open_services(args.db, clock) as services:
-        chat = TerminalChat(services, clock, args.chat_id, sys.stdout)
+    async with open_services(args.config, clock) as services:
+        chat = TerminalChat(services, clock, args.chat_id, sys.stdout, private_files_dir(args.config))
         if args.lang:
             await chat.engine.set_language(args.chat_id, args.lang)
         if sys.stdin.isatty():

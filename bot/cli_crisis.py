@@ -16,7 +16,9 @@ from typing import TextIO
 from conversations.crisis import explain
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("crisis", help="review the crisis detector")
     crisis_sub = p.add_subparsers(dest="crisis_command", required=True)
     check = crisis_sub.add_parser("check", help="level and kind of each message (one per line)")

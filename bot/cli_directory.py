@@ -29,7 +29,9 @@ DEMO_SOME = "Meetings met [voorbeeld] zijn verzonnen. (meetings marked [voorbeel
 APPROX_NOTE = "postcode {pc4}: approximate area centre, estimated from the directory's own postcodes"
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("directory", parents=[common], help="the meeting directory")
     dsub = p.add_subparsers(dest="directory_command", required=True)
     # `--db` works before or after the subcommand; the inner one must not reset the outer one.
@@ -86,7 +88,7 @@ async def run_import(args: argparse.Namespace) -> int:
         except (OSError, BadValue) as exc:
             print(f"import failed, nothing changed: {exc}", file=sys.stderr)
             return 2
-        async with open_services(args.db) as services:
+        async with open_services(args.config) as services:
             report = await MeetingStore(services.db).import_parsed(
                 feed.parsed, feed.source, services.clock.now(), strict=args.strict, meetings=feed.meetings
             )
@@ -115,7 +117,7 @@ async def run_import(args: argparse.Namespace) -> int:
 
 
 async def run_export(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         store = MeetingStore(services.db)
         if args.format == "csv":
             text = await store.export_csv()
@@ -170,7 +172,7 @@ async def run_near(args: argparse.Namespace) -> int:
             print(resolved, file=sys.stderr)
             return 2
         point = resolved
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         store = MeetingStore(services.db)
         now = services.clock.now()
         if postcode is not None:
@@ -264,14 +266,14 @@ def _near_row(
 
 
 async def run_drop_demo(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         count = await MeetingStore(services.db).drop_demo()
     print(f"removed {count} demo meetings")
     return 0
 
 
 async def run_stats(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         stats = await MeetingStore(services.db).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))

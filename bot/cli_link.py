@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from bot.config import Config
 from conversations.deeplinks import DEEP_LINKS, TAG_SEPARATOR, resolve_deep_link
 from storage.referrals import countable_tag, valid_tag
 
@@ -14,7 +14,9 @@ ENV_USERNAME = "EERSTESTAP_BOT_USERNAME"
 MAX_PAYLOAD = 64
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("link", parents=[common], help="print a t.me deep link for a poster, optionally as QR")
     p.add_argument("--tag", default=None, help="anonymous referral tag, e.g. kliniek_utrecht ([A-Za-z0-9_-])")
     p.add_argument(
@@ -56,19 +58,25 @@ def link_for(username: str, payload: str) -> str:
     return f"https://t.me/{username.lstrip('@')}?start={payload}"
 
 
-async def fetch_username() -> str | None:
+async def fetch_username(config: Config) -> str | None:
     """Ask Telegram (getMe) when a token is configured."""
-    from bot.config import ConfigError, check_base_url, check_token
-
-    try:
-        token = check_token(os.environ.get("TELEGRAM_BOT_TOKEN"))
-        base_url = check_base_url(os.environ.get("TELEGRAM_BASE_URL"))
-    except ConfigError:
+    if not config.token:
         return None
     from telegram import Bot
 
-    async with Bot(token, base_url=base_url) as bot:
+    async with Bot(config.token, base_url=config.base_url) as bot:
         return bot.username
+
+
+async def bot_username(args: argparse.Namespace) -> str | None:
+    """--username, else EERSTESTAP_BOT_USERNAME, else getMe with the token; says what to set when none."""
+    username = args.username or args.config.bot_username or await fetch_username(args.config)
+    if not username:
+        print(
+            f"eerstestap {args.command}: give --username, or set {ENV_USERNAME} or TELEGRAM_BOT_TOKEN",
+            file=sys.stderr,
+        )
+    return username
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -77,9 +85,8 @@ async def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"eerstestap link: {exc}", file=sys.stderr)
         return 2
-    username = args.username or os.environ.get(ENV_USERNAME) or await fetch_username()
+    username = await bot_username(args)
     if not username:
-        print(f"eerstestap link: set {ENV_USERNAME} (or TELEGRAM_BOT_TOKEN)", file=sys.stderr)
         return 2
     url = link_for(username, payload)
     print(url)

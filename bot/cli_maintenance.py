@@ -8,13 +8,15 @@ import sys
 from bot.runtime import open_services
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("purge", parents=[common], help="erase users inactive for longer than the retention")
     p.set_defaults(func=run)
 
 
 async def run(args: argparse.Namespace) -> int:
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         users = services.users
         count = await users.purge_expired(services.clock.now())
     print(f"purged {count}")

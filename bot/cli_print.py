@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 
 from bot.cli_directory import resolve_point
-from bot.cli_link import ENV_USERNAME, fetch_username, link_for, payload_for
+from bot.cli_link import ENV_USERNAME, bot_username, link_for, payload_for
 from bot.runtime import open_services
 from content import LANGUAGES
 from content.i18n import translator
@@ -20,7 +19,9 @@ from storage.meeting import PROGRAMS
 NEAR_ME_PAYLOAD = "buurt"
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("poster", parents=[common], help="an A4 poster (PDF) with a QR code into the bot")
     p.add_argument("--tag", required=True, help="anonymous referral tag, e.g. wachtkamer_utrecht")
     p.add_argument("--flow", default=None, help="open a flow directly, e.g. wachtlijst, naasten, welke")
@@ -39,17 +40,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=run_list)
 
 
-async def _username(args: argparse.Namespace) -> str | None:
-    return args.username or os.environ.get(ENV_USERNAME) or await fetch_username()
-
-
-def _no_username(command: str) -> int:
-    print(
-        f"eerstestap {command}: give --username, or set {ENV_USERNAME} or TELEGRAM_BOT_TOKEN", file=sys.stderr
-    )
-    return 2
-
-
 async def _write(path: Path, data: bytes) -> None:
     def write() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,12 +54,8 @@ async def run_poster(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"eerstestap poster: {exc}", file=sys.stderr)
         return 2
-    username = await _username(args)
+    username = await bot_username(args)
     if not username:
-        print(
-            f"eerstestap poster: set {ENV_USERNAME} (or TELEGRAM_BOT_TOKEN), or give --username",
-            file=sys.stderr,
-        )
         return 2
     url = link_for(username, payload)
     await _write(args.output, poster_pdf(translator(args.lang), url, args.flow))
@@ -85,15 +71,11 @@ async def run_list(args: argparse.Namespace) -> int:
     if isinstance(point, str):
         print(f"eerstestap list: {point}", file=sys.stderr)
         return 2
-    username = await _username(args)
+    username = await bot_username(args)
     if not username:
-        print(
-            f"eerstestap list: set {ENV_USERNAME} (or TELEGRAM_BOT_TOKEN), or give --username",
-            file=sys.stderr,
-        )
         return 2
     t = translator(args.lang)
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         now = services.clock.now()
         week = await load_week(
             services.db, point[0], point[1], point[2], now, radius_km=args.radius, program=args.program

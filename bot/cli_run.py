@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
 
-from bot.config import BotConfig, ConfigError, from_env, load_env_file
-from bot.runtime import open_services
-from conversations.context import Settings
+from bot.config import ConfigError, require_token
+from bot.runtime import flow_settings, open_services
 from storage.directory import MeetingStore
 
 log = logging.getLogger(__name__)
@@ -27,7 +25,9 @@ MIXED_REFUSAL = (
 )
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("run", parents=[common], help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
     p.add_argument("--webhook-url", default=None, help="public URL for webhook mode (default: long polling)")
     p.add_argument("--listen", default=None, help="address the webhook server listens on (default 127.0.0.1)")
@@ -35,18 +35,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--allow-demo", action="store_true", help="run even if the directory is demo data only")
     p.add_argument("--env-file", type=Path, default=Path(".env"), help="read settings from this file (.env)")
     p.set_defaults(func=run)
-
-
-def load_config(args: argparse.Namespace) -> BotConfig:
-    """The .env file (if any), then the environment and options; raises ConfigError."""
-    load_env_file(args.env_file)
-    return from_env(
-        os.environ,
-        webhook_url=args.webhook_url,
-        listen=args.listen,
-        port=args.port,
-        allow_demo=args.allow_demo,
-    )
 
 
 async def demo_refusal(store: MeetingStore) -> str | None:
@@ -58,8 +46,9 @@ async def demo_refusal(store: MeetingStore) -> str | None:
 
 
 async def run(args: argparse.Namespace) -> int:
+    config = args.config  # read and checked by bot.cli.main, with --env-file and the options above
     try:
-        config = load_config(args)
+        token = require_token(config)
     except ConfigError as exc:
         print(f"eerstestap run: {exc}", file=sys.stderr)
         return 2
@@ -71,22 +60,19 @@ async def run(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    settings = Settings(demo_allowed=config.allow_demo)
+    settings = flow_settings(config, demo_allowed=config.allow_demo)
     try:
-        async with open_services(args.db, settings=settings) as services:
+        async with open_services(config, settings=settings) as services:
             refusal = None if config.allow_demo else await demo_refusal(MeetingStore(services.db))
             if refusal:
                 print(f"eerstestap run: {refusal}", file=sys.stderr)
                 return 3
             await serve(services, config, stop)
-    except ConfigError as exc:
-        print(f"eerstestap run: {exc}", file=sys.stderr)
-        return 2
     except Exception as exc:  # only Bot API trouble becomes a sentence; anything else is re-raised
         sentence = bot_api_trouble(exc, config.base_url)
         if sentence is None:
             raise
-        print(f"eerstestap run: {sentence.replace(config.token, '<token>')}", file=sys.stderr)
+        print(f"eerstestap run: {sentence.replace(token, '<token>')}", file=sys.stderr)
         return 2
     return 0
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.cli_link import ENV_USERNAME
+from bot.config import Config
 from bot.runtime import open_services
 from content import LANGUAGES
 from storage.directory import MeetingStore
@@ -22,7 +23,9 @@ from storage.published import published_changes, published_meetings
 ENV_TILES = "EERSTESTAP_TILE_URL"
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("site", parents=[common], help="the public website")
     ssub = p.add_subparsers(dest="site_command", required=True)
     leaf = argparse.ArgumentParser(add_help=False)
@@ -65,7 +68,7 @@ def run_build(args: argparse.Namespace) -> int:
     if not bot:
         print(f"eerstestap site: set --bot USERNAME or ${ENV_USERNAME} (for the t.me links)", file=sys.stderr)
         return 2
-    data = asyncio.run(read_directory(args.db, args.exclude_source))
+    data = asyncio.run(read_directory(args.config, args.exclude_source))
     options = SiteOptions(
         out=args.out,
         bot=bot,
@@ -105,11 +108,11 @@ class DirectoryData:
     changes: dict[tuple[int, date], DateChange]
 
 
-async def read_directory(db_path: Path | None, exclude: list[str]) -> DirectoryData:
+async def read_directory(config: Config, exclude: list[str]) -> DirectoryData:
     """Published meetings and their one-off changes (the demo directory publishes none)."""
     from site_builder.build import change_window
 
-    async with open_services(db_path) as services:
+    async with open_services(config) as services:
         now = services.clock.now()
         only_demo = await MeetingStore(services.db).only_demo()
         meetings = await published_meetings(services.db, exclude_sources=exclude)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -15,7 +14,9 @@ from bot.runtime import open_services
 ENV_FEEDS = "EERSTESTAP_FEEDS"
 
 
-def register_sync(dsub: argparse._SubParsersAction, leaf: argparse.ArgumentParser) -> None:
+def register_sync(
+    dsub: argparse._SubParsersAction[argparse.ArgumentParser], leaf: argparse.ArgumentParser
+) -> None:
     p = dsub.add_parser("sync", parents=[leaf], help="fetch the feeds of feeds.toml and apply what changed")
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="only these sources (default: all)")
     p.add_argument("--feeds", type=Path, default=None, help=f"the feeds file (default ${ENV_FEEDS})")
@@ -25,7 +26,7 @@ def register_sync(dsub: argparse._SubParsersAction, leaf: argparse.ArgumentParse
 
 
 async def run_sync(args: argparse.Namespace) -> int:
-    path = args.feeds or (Path(os.environ[ENV_FEEDS]) if os.environ.get(ENV_FEEDS) else None)
+    path = args.config.feeds  # --feeds, else EERSTESTAP_FEEDS
     if path is None:
         print(f"eerstestap directory sync: give --feeds FILE or set {ENV_FEEDS}", file=sys.stderr)
         return 2
@@ -40,7 +41,7 @@ async def run_sync(args: argparse.Namespace) -> int:
         print(f"eerstestap directory sync: no source {unknown[0]!r} in {path}", file=sys.stderr)
         return 2
     chosen = [f for f in feeds if not args.sources or f.name in args.sources]
-    async with open_services(args.db) as services:
+    async with open_services(args.config) as services:
         results = await sync_all(services, chosen, accept=args.accept, limits=SyncLimits())
     if args.json:
         print(json.dumps({"sources": [r.as_json() for r in results]}, ensure_ascii=False))

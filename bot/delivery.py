@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import warnings
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.config import Config
 from bot.send_faults import not_taken
 from conversations.assembly import sources as default_sources
 from conversations.context import Services
@@ -61,21 +61,14 @@ class DeliveryConfig:
     sweep_interval: float = 30.0  # seconds between sweeps for anything missed
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ, **overrides: Any) -> DeliveryConfig:
-        """Defaults, then EERSTESTAP_GLOBAL_RATE, _CHAT_INTERVAL, _SWEEP_SECONDS, _SEND_WORKERS; overrides."""
-        cfg = cls()
-        for name, attr in (
-            ("EERSTESTAP_GLOBAL_RATE", "global_rate"),
-            ("EERSTESTAP_CHAT_INTERVAL", "chat_interval"),
-            ("EERSTESTAP_SWEEP_SECONDS", "sweep_interval"),
-        ):
-            if env.get(name):
-                setattr(cfg, attr, float(env[name]))
-        if env.get("EERSTESTAP_SEND_WORKERS"):  # sends in flight; also the bound on duplicates after a crash
-            cfg.workers = max(1, int(env["EERSTESTAP_SEND_WORKERS"]))
-        for key, value in overrides.items():
-            setattr(cfg, key, value)
-        return cfg
+    def from_config(cls, config: Config) -> DeliveryConfig:
+        """The sender's part of the settings (EERSTESTAP_GLOBAL_RATE, _CHAT_INTERVAL, _SWEEP_SECONDS, ...)."""
+        return cls(
+            global_rate=config.global_rate,
+            chat_interval=config.chat_interval,
+            sweep_interval=config.sweep_interval,
+            workers=config.send_workers,
+        )
 
 
 @dataclass(slots=True)
@@ -328,7 +321,7 @@ class Scheduler:
     NEXT = "outgoing-next"
     SOON = "outgoing-soon"
 
-    def __init__(self, application: Application, sender: Sender) -> None:
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], sender: Sender) -> None:
         self.application = application
         self.sender = sender
         self.jobs = application.job_queue

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
 from bot.feed_sync import retime_queued, sync_all
 from bot.feeds_config import Feed
 from conversations.context import Services
+from storage.db import parse_utc
 from storage.feeds import FeedState, feed_states
 from storage.occurrences import DEFAULT_ZONE, zone
 
@@ -28,13 +30,17 @@ def due_feeds(feeds: list[Feed], states: dict[str, FeedState], now: datetime) ->
         state = states.get(feed.name)
         if feed.interval >= timedelta(days=1) and not quiet:
             continue
-        if state is None or now - datetime.fromisoformat(state.checked_at) >= feed.interval - SLACK:
+        if state is None or now - parse_utc(state.checked_at) >= feed.interval - SLACK:
             due.append(feed)
     return due
 
 
-def start_feed_jobs(application: Application, services: Services, feeds: list[Feed],
-                    poke: Callable[[], None]) -> None:  # fmt: skip
+def start_feed_jobs(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    services: Services,
+    feeds: list[Feed],
+    poke: Callable[[], None],
+) -> None:
     """Register the hourly check (and finish any re-timing a stopped process left)."""
     jobs = application.job_queue
     if jobs is None or not feeds:

@@ -27,7 +27,7 @@ class Poller:
 
     def __init__(
         self,
-        application: Application,
+        application: Application,  # type: ignore[type-arg]
         *,
         allowed_updates: Sequence[str],
         window: int = WINDOW,

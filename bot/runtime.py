@@ -2,39 +2,37 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
+from bot.config import Config
 from conversations.clock import Clock, SystemClock
 from conversations.context import Services, Settings
 from storage.db import Database
 from storage.keycheck import open_keyring
 
-ENV_DB = "EERSTESTAP_DB"
 # Async callables run once after the database is open (e.g. loading the demo directory into an empty db).
 STARTUP_HOOKS: list[Callable[[Services], Awaitable[None]]] = []
 
 
-def data_dir() -> Path:
-    """The per-user data directory (XDG_DATA_HOME/eerstestap, else ~/.local/share/eerstestap)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "eerstestap"
-
-
-def default_db_path() -> Path:
-    """EERSTESTAP_DB, else eerstestap.db in the data directory."""
-    env = os.environ.get(ENV_DB)
-    return Path(env) if env else data_dir() / "eerstestap.db"
+def flow_settings(config: Config, *, demo_allowed: bool = True) -> Settings:
+    """The run-time switches flows and message sources see, taken from the settings."""
+    return Settings(demo_allowed=demo_allowed, outbox_lease=timedelta(seconds=config.outbox_lease))
 
 
 @asynccontextmanager
 async def open_services(
-    db_path: Path | str | None = None, clock: Clock | None = None, settings: Settings | None = None
+    config: Config | Path, clock: Clock | None = None, settings: Settings | None = None
 ) -> AsyncIterator[Services]:
-    """Open the database (migrated), load the keys, run startup hooks; close on exit."""
-    path = Path(db_path) if db_path else default_db_path()
+    """Open the database (migrated), load the keys, run startup hooks; close on exit.
+
+    A bare path stands for the default settings with that database (benches and tests).
+    """
+    if isinstance(config, Path):
+        config = Config(db=config)
+    path = config.db_path
     db = Database(path)
     await db.open()
     try:
@@ -42,7 +40,9 @@ async def open_services(
     except BaseException:
         await db.close()
         raise
-    services = Services(db=db, keys=keys, clock=clock or SystemClock(), settings=settings or Settings())
+    services = Services(
+        db=db, keys=keys, clock=clock or SystemClock(), settings=settings or flow_settings(config)
+    )
     try:
         for hook in STARTUP_HOOKS:
             await hook(services)

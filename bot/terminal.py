@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import Config
 from conversations.assembly import assemble
 from conversations.clock import OffsetClock
 from conversations.context import Services
@@ -25,15 +26,12 @@ WAIT_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 LOCATION_RE = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)[\s,]+(-?\d+(?:\.\d+)?)\s*$")
 
 
-def private_files_dir() -> Path:
+def private_files_dir(config: Config) -> Path:
     """Where calendar files from the terminal go: a folder only this user can read (mode 0700).
 
     $XDG_RUNTIME_DIR/eerstestap-files when the session has one, else the data directory's `files`.
     """
-    from bot.runtime import data_dir
-
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    return Path(runtime) / "eerstestap-files" if runtime else data_dir() / "files"
+    return config.runtime_dir / "eerstestap-files" if config.runtime_dir else config.data_dir / "files"
 
 
 def ensure_private(folder: Path) -> Path:
@@ -67,7 +65,7 @@ class TerminalChat:
         self.chat_id = chat_id
         self.user_key = services.keys.pseudonym(chat_id)
         self.out = out
-        self.files_dir = files_dir or private_files_dir()
+        self.files_dir = files_dir or private_files_dir(Config())
         self.buttons: list[Button] = []
 
     def write(self, text: str) -> None:

@@ -84,7 +84,8 @@ class GuardedRequest(HTTPXRequest):
             data = json.loads(payload.decode("utf-8", "replace"))
         except ValueError as exc:
             raise TelegramError("Invalid server response") from exc
-        return screen_payload(self.repair(data))
+        screened: dict[str, Any] = screen_payload(self.repair(data))
+        return screened
 
     def repair(self, data: Any) -> Any:
         """A hook for subclasses that fix a server's answers first (see bot.lenient)."""

@@ -52,7 +52,7 @@ class RecentIds:
 class UpdateHandler(tornado.web.RequestHandler):
     """POST /path: one update from Telegram."""
 
-    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
+    SUPPORTED_METHODS = ("POST",)
 
     def initialize(self, hook: WebhookServer) -> None:
         self.hook = hook

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -21,6 +22,7 @@ from babel.support import Translations
 from content import CONTENT_DIR, DEFAULT_LANGUAGE, LANGUAGES
 
 log = logging.getLogger(__name__)
+Day = date  # `Translator.date` shadows the type's name inside the class
 LOCALE_DIR = CONTENT_DIR / "locale"
 
 
@@ -37,7 +39,7 @@ def catalog_files(lang: str) -> list[Path]:
     return sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po"))
 
 
-def read_catalog(path: Path, lang: str):  # -> babel Catalog
+def read_catalog(path: Path, lang: str) -> Catalog:
     """Parse one .po file."""
     with path.open("rb") as fh:
         return read_po(fh, locale=lang, domain=path.stem)
@@ -102,7 +104,7 @@ class Translator:
         """A readable date, e.g. 'dinsdag 24 maart'."""
         return format_date(d, "EEEE d MMMM", locale=self.locale)
 
-    def short_date(self, d: date | datetime) -> str:
+    def short_date(self, d: Day | datetime) -> str:
         """A date with its year in the same words as `date`, e.g. '24 maart 2026'."""
         return format_date(d, "d MMMM y", locale=self.locale)
 

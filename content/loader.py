@@ -214,6 +214,7 @@ def parse_topics(data: dict[str, Any], where: str = "topics.toml") -> dict[str, 
     """Validate raw topic data (ids, parts, links, catalog keys) and build the topics, in order."""
     raw = data.get("topic")
     _need(isinstance(raw, list) and bool(raw), where, "needs [[topic]] entries")
+    assert isinstance(raw, list)
     out: dict[str, Topic] = {}
     for i, item in enumerate(raw):
         tid = item.get("id", "")

@@ -17,8 +17,7 @@ from conversations.meeting_format import saved_id, weekday_name
 from conversations.outgoing import Outcome
 from conversations.types import Button, Outgoing, Reply
 from storage import broadcasts as store
-from storage.edits import get_meeting
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.support import forget_unneeded_chats
 
 KIND = "broadcast"
@@ -126,7 +125,9 @@ class BroadcastSource:
     async def claim_due(
         self, services: Services, now: datetime, *, user_key: str | None = None, limit: int = 100
     ) -> list[Outgoing]:
-        claimed = await store.claim(services.db, now, limit=limit, user_key=user_key)
+        claimed = await store.claim(
+            services.db, now, limit=limit, user_key=user_key, lease=services.settings.outbox_lease
+        )
         casts = await store.get_broadcasts(services.db, sorted({c.broadcast_id for c in claimed}))
         meetings: dict[int, Meeting | None] = {}
         rendered: dict[tuple[int, str], Reply] = {}  # one text per broadcast and language

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from content.i18n import Translator, translator
 from conversations.clock import Clock
+from storage.broadcasts import DEFAULT_LEASE
 from storage.db import Database
 from storage.keys import KeyRing
 from storage.users import UserStore
@@ -19,6 +20,7 @@ class Settings:
 
     demo_allowed: bool = True
     bot_username: str = "EersteStapBot"
+    outbox_lease: timedelta = DEFAULT_LEASE  # how long a claim on a broadcast message holds
 
 
 @dataclass(slots=True)

@@ -23,7 +23,7 @@ from conversations.trial_schedule import (
 )
 from conversations.types import Button, Message, Outgoing, Reply
 from storage.changes import date_changes
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meetings
 from storage.occurrences import Occurrence
 from storage.trials import TrialStore
 
@@ -135,7 +135,7 @@ async def retime_meeting(services: Services, meeting_id: int, now: datetime) -> 
     """
     store = TrialStore(services.db)
     rows = await store.pending_for_meetings([meeting_id])
-    meetings = await store.meetings([meeting_id])
+    meetings = await get_meetings(services.db, [meeting_id])
     meeting = meetings.get(meeting_id)
     changed = 0
     if rows and meeting is not None:
@@ -190,7 +190,7 @@ class TrialReminders:
         if not rows:
             return []
         trials = await store.trials(r.trial_id for r in rows)
-        meetings = await store.meetings(r.meeting_id for r in rows)
+        meetings = await get_meetings(services.db, (r.meeting_id for r in rows))
         changes = await date_changes(
             services.db, meetings, min(r.on_date for r in rows), max(r.on_date for r in rows)
         )

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from conversations.meeting_format import saved_id
 from storage.changes import date_changes
 from storage.db import Database
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meetings
 from storage.occurrences import (
     DateChange,
     Occurrence,
@@ -130,7 +130,7 @@ async def top_up(db: Database, trial_ids: Iterable[int], now: datetime) -> None:
     if not trials:
         return
     windows = await store.window(trials)
-    meetings = await store.meetings(t.meeting_id for t in trials.values())
+    meetings = await get_meetings(db, (t.meeting_id for t in trials.values()))
     plans: list[tuple[Trial, Meeting, list[date]]] = []
     cache: dict[tuple[int, datetime, int], list[date]] = {}
     for trial in trials.values():

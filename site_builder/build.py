@@ -194,7 +194,8 @@ class Builder:
             return t.date(d)
 
         def lang_name(code: str) -> str:
-            return loc.languages.get(code, code)
+            name: str = loc.languages.get(code, code)
+            return name
 
         def program(code: str) -> str:
             p = self.profiles.get(code)

@@ -119,4 +119,5 @@ def _vtimezone(key: str, day: date) -> bytes:
     """The zone's rules for about two years from the build day (the same bytes for every meeting)."""
     tz = zone(key)
     rules = Timezone.from_tzinfo(tz, tzid=tz.key, first_date=day, last_date=day + timedelta(days=730))
-    return rules.to_ical()
+    data: bytes = rules.to_ical()
+    return data

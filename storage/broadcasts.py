@@ -7,27 +7,16 @@ so a crash resumes where it stopped (a message sent but not yet settled at the c
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.db import Database, Tx, in_chunks
-from storage.support import iso
+from storage.db import Database, Tx, in_chunks, parse_utc, utc_text
+from storage.trials import OPEN_SQL
 
-ENV_LEASE = "EERSTESTAP_OUTBOX_LEASE"
-DEFAULT_LEASE = timedelta(seconds=60)
+DEFAULT_LEASE = timedelta(seconds=60)  # the default of EERSTESTAP_OUTBOX_LEASE
 MAX_ATTEMPTS = 12  # with backoff(): about 25 minutes of network faults before a row is 'failed'
 OUTCOMES = ("sent", "blocked", "failed", "retry")
-OPEN_TRIAL = "('active', 'paused', 'done', 'ongoing')"
-
-
-def lease_time() -> timedelta:
-    """How long a claim holds before another process may take the row over (env EERSTESTAP_OUTBOX_LEASE)."""
-    try:
-        return timedelta(seconds=float(os.environ[ENV_LEASE]))
-    except (KeyError, ValueError):
-        return DEFAULT_LEASE
 
 
 def backoff(attempts: int) -> timedelta:
@@ -99,7 +88,7 @@ async def _recipients_sql(tx: Tx, audience: Audience) -> tuple[str, list[Any]]:
         # Followers, and everyone whose trial with this meeting is still open.
         return (
             "SELECT user_key FROM follows WHERE meeting_id = ? UNION SELECT user_key FROM trials "
-            f"WHERE meeting_id = ? AND status IN {OPEN_TRIAL}",
+            f"WHERE meeting_id = ? AND status IN {OPEN_SQL}",
             [audience.meeting_id, audience.meeting_id],
         )
     if audience.program and audience.region:
@@ -155,7 +144,7 @@ async def create_broadcast(
             json.dumps(params or {}, ensure_ascii=False),
             text,
             created_by,
-            iso(now),
+            utc_text(now),
         ),
     )
     sql, sql_params = await _recipients_sql(tx, audience)
@@ -163,7 +152,7 @@ async def create_broadcast(
         "INSERT OR IGNORE INTO outbox(broadcast_id, user_key, next_attempt_at) "
         f"SELECT ?, r.user_key, ? FROM ({sql}) r JOIN users u ON u.user_key = r.user_key "
         "WHERE u.chat_box IS NOT NULL",
-        (bid, iso(now), *sql_params),
+        (bid, utc_text(now), *sql_params),
     )
     row = await tx.fetchone(f"SELECT COUNT(*) FROM ({sql})", sql_params)
     everyone = int(row[0]) if row else queued
@@ -201,11 +190,11 @@ async def claim(
     *,
     limit: int = 100,
     user_key: str | None = None,
-    lease: timedelta | None = None,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> list[Claimed]:
     """Atomically claim due rows (pending and due, or claimed with an expired lease) for one sender."""
-    until = iso(now + (lease or lease_time()))
-    at = iso(now)
+    until = utc_text(now + lease)
+    at = utc_text(now)
     only = " AND user_key = ?" if user_key else ""
     extra = [user_key] if user_key else []
     async with db.tx() as tx:  # BEGIN IMMEDIATE: no other process claims in between
@@ -255,8 +244,8 @@ async def settle(
         {
             "outcome": outcome,
             "max": MAX_ATTEMPTS,
-            "retry_at": iso(retry_at) if retry_at else None,
-            "now": iso(now),
+            "retry_at": utc_text(retry_at) if retry_at else None,
+            "now": utc_text(now),
             "id": outbox_id,
         },
     )
@@ -266,7 +255,7 @@ async def settle(
     if status == "pending" and retry_at is None:  # a network error without a time: back off
         await db.execute(
             "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
-            (iso(now + backoff(attempts)), outbox_id),
+            (utc_text(now + backoff(attempts)), outbox_id),
         )
     return str(status)
 
@@ -280,7 +269,7 @@ async def next_due_at(db: Database) -> datetime | None:
         "UNION ALL SELECT min(b.created_at) FROM broadcasts b WHERE b.status = 'sending' AND NOT EXISTS "
         "(SELECT 1 FROM outbox o WHERE o.broadcast_id = b.id AND o.status IN ('pending', 'claimed')))"
     )
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+    return parse_utc(row[0]) if row and row[0] else None
 
 
 async def finish_ready(
@@ -302,16 +291,8 @@ async def finish_ready(
         for r in rows:
             await tx.execute(
                 "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending'",
-                (iso(now), r[0]),
+                (utc_text(now), r[0]),
             )
             got = await tx.fetchone(f"SELECT {_BCOLS} FROM broadcasts WHERE id = ?", (r[0],))
             out.append((_broadcast(got), r[1] or ""))
     return out
-
-
-async def outbox_counts(db: Database, broadcast_id: int) -> dict[str, int]:
-    """Rows per status of one broadcast (rows of erased recipients are gone)."""
-    rows = await db.fetchall(
-        "SELECT status, COUNT(*) FROM outbox WHERE broadcast_id = ? GROUP BY status", (broadcast_id,)
-    )
-    return {r[0]: r[1] for r in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 IN_CHUNK = 500  # values per `IN (...)` list, well under SQLite's limit on bound parameters
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # the one timestamp format in the database; sorts as time
+# Migration files renamed so that every number is unique: old name -> new name. A database that applied
+# the old file records the new name instead of running the file again.
+RENAMED = {"0003_trial_purge": "0010_trial_purge", "0016_expiry_questions": "0017_expiry_questions"}
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -24,6 +28,26 @@ PRAGMAS = (
     "PRAGMA secure_delete=ON",
     "PRAGMA busy_timeout=10000",
 )
+
+
+def utc_text(dt: datetime) -> str:
+    """An aware datetime as the database's timestamp text: UTC 'YYYY-MM-DDTHH:MM:SSZ'."""
+    return dt.astimezone(UTC).strftime(UTC_FORMAT)
+
+
+def parse_utc(text: str) -> datetime:
+    """The database's timestamp text back to an aware UTC datetime."""
+    return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=UTC)
+
+
+def migration_files() -> list[Path]:
+    """The migration scripts in the order they run; raises if two share a number."""
+    files = sorted(MIGRATIONS_DIR.glob("*.sql"))
+    numbers = [path.name.split("_", 1)[0] for path in files]
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated:
+        raise RuntimeError(f"migrations share a number: {', '.join(repeated)}")
+    return files
 
 
 def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[tuple[list[T], str]]:
@@ -53,7 +77,7 @@ class Tx:
         await cur.close()
         return rowid
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> None:
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> None:
         """Run one statement for many rows."""
         await self.conn.executemany(sql, rows)
 
@@ -63,7 +87,7 @@ class Tx:
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a query, or None."""
-        rows = await self.conn.execute_fetchall(sql, params)
+        rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
 
@@ -167,7 +191,7 @@ class Database:
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a read query."""
         async with self._locked():
-            rows = await self.conn.execute_fetchall(sql, params)
+            rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
     async def checkpoint(self) -> None:
@@ -181,14 +205,21 @@ class Database:
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
+        files = migration_files()
+        for old, new in RENAMED.items():
+            await conn.execute(
+                "UPDATE schema_migrations SET name = ? WHERE name = ? "
+                "AND NOT EXISTS (SELECT 1 FROM schema_migrations WHERE name = ?)",
+                (new, old, new),
+            )
         async with conn.execute("SELECT name FROM schema_migrations") as cur:
             done = {row[0] for row in await cur.fetchall()}
         applied = []
-        for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        for path in files:
             if path.stem in done:
                 continue
             script = path.read_text(encoding="utf-8")
-            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            stamp = utc_text(datetime.now(UTC))
             await conn.executescript(
                 f"BEGIN IMMEDIATE;\n{script}\n"
                 f"INSERT INTO schema_migrations(name, applied_at) VALUES ('{path.stem}', '{stamp}');\nCOMMIT;"

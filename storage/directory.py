@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from storage.db import Database, Tx, in_chunks
+from storage.db import Database, Tx, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed, neutral_cell
 from storage.languages import language_sql
@@ -210,7 +210,7 @@ class MeetingStore:
             if not parsed.rejected_total:
                 report.warnings.append({"record": "-", "warning": "empty feed: nothing changed"})
             return report
-        stamp = now.isoformat(timespec="seconds")
+        stamp = utc_text(now)
         counts = ImportReport()
         before: dict[str, Any] = {}  # notable fields of the meetings this import changes, as they were
         try:
@@ -317,7 +317,7 @@ class MeetingStore:
     async def add(self, meeting: Meeting, now: datetime) -> int:
         """Insert or replace one meeting by (source, slug) without touching others; returns its id."""
         row = to_row(meeting)
-        row.update(content_hash=meeting.content_hash(), last_seen=now.isoformat(timespec="seconds"))
+        row.update(content_hash=meeting.content_hash(), last_seen=utc_text(now))
         row["cell"] = _cell(meeting)
         _PLACED.pop(self.db, None)
         async with self.db.tx() as tx:
@@ -326,42 +326,6 @@ class MeetingStore:
                 "SELECT id FROM meetings WHERE source = ? AND slug = ?", (meeting.source, meeting.slug)
             )
         return int(found[0]) if found else 0
-
-    async def edit(self, meeting_id: int, **changes: Any) -> Meeting | None:
-        """Change fields of one meeting permanently (support workers); the grid cell follows.
-
-        A later import of the meeting's source overwrites imported fields again, so support workers'
-        own meetings belong under their own source name.
-        """
-        bad = set(changes) - set(COLUMNS) | ({"source", "slug"} & set(changes))
-        if bad:
-            raise ValueError(f"cannot edit {sorted(bad)}")
-        m = await self.get(meeting_id)
-        if m is None:
-            return None
-        new = replace(m, **{k: tuple(v) if k == "types" else v for k, v in changes.items()})
-        row = to_row(new)
-        row.update(content_hash=new.content_hash(), cell=_cell(new), id=meeting_id)
-        sets = ", ".join(
-            f"{c} = :{c}" for c in (*COLUMNS, "content_hash", "cell") if c not in ("source", "slug")
-        )
-        _PLACED.pop(self.db, None)
-        await self.db.execute(f"UPDATE meetings SET {sets} WHERE id = :id", row)
-        return new
-
-    async def set_attendance(self, meeting_id: int, attendance: str) -> bool:
-        """Close (inactive) or reopen a meeting; the grid cell follows."""
-        m = await self.get(meeting_id)
-        if m is None:
-            return False
-        cell = _cell(replace(m, attendance=attendance))
-        _PLACED.pop(self.db, None)
-        return (
-            await self.db.execute(
-                "UPDATE meetings SET attendance = ?, cell = ? WHERE id = ?", (attendance, cell, meeting_id)
-            )
-            > 0
-        )
 
     # --- demo -----------------------------------------------------------------------------------
 
@@ -398,38 +362,6 @@ class MeetingStore:
         return row is None
 
     # --- lookup ---------------------------------------------------------------------------------
-
-    async def get(self, meeting_id: int) -> Meeting | None:
-        """One meeting by id (inactive ones too), or None."""
-        row = await self.db.fetchone(f"{_SELECT} WHERE id = ?", (meeting_id,))
-        return from_row(row) if row else None
-
-    async def get_many(self, ids: list[int]) -> dict[int, Meeting]:
-        """Meetings by id."""
-        out: dict[int, Meeting] = {}
-        for chunk, marks in in_chunks(ids):
-            rows = await self.db.fetchall(f"{_SELECT} WHERE id IN ({marks})", chunk)
-            out.update((r["id"], from_row(r)) for r in rows)
-        return out
-
-    async def search(self, text: str = "", program: str | None = None, limit: int = 20) -> list[Meeting]:
-        """Active and inactive meetings whose name, place or address contains the text (support workers)."""
-        sql = f"{_SELECT} WHERE 1=1"
-        params: list[Any] = []
-        words = text.split()
-        for word in words:
-            sql += (
-                " AND (name LIKE ? ESCAPE '\\' OR city LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\'"
-                " OR address LIKE ? ESCAPE '\\' OR program = ?)"
-            )
-            like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params.extend([like, like, like, like, word.upper()])
-        if program:
-            sql += " AND program = ?"
-            params.append(program)
-        sql += " ORDER BY attendance = 'inactive', city, weekday, start_time LIMIT ?"
-        params.append(limit)
-        return [from_row(r) for r in await self.db.fetchall(sql, params)]
 
     # --- near me --------------------------------------------------------------------------------
 

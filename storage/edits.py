@@ -9,22 +9,16 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from storage.db import Database, Tx
+from storage.db import Database, Tx, utc_text
 from storage.geo import cell_of
-from storage.meeting import SELECT_MEETINGS, Meeting, from_row
-from storage.support import iso
+from storage.meeting import SELECT_MEETINGS, Meeting, from_row, get_meeting
 
 SUPPORT_SOURCE = (
     "beheer-chat"  # source of meetings added in the chat; imports of other sources never touch it
 )
 EDITABLE = ("start_time", "end_time", "location", "address", "city", "conference_url")
-
-
-async def get_meeting(db: Database | Tx, meeting_id: int) -> Meeting | None:
-    """One meeting by id."""
-    row = await db.fetchone(f"{SELECT_MEETINGS} WHERE id = ?", (meeting_id,))
-    return from_row(row) if row else None
 
 
 async def search_meetings(db: Database, query: str, limit: int = 8) -> list[Meeting]:
@@ -59,7 +53,14 @@ async def _change(
     **values: object,
 ) -> int:
     cols = ["meeting_id", "kind", "on_date", "actor", "created_at", *values]
-    params = [meeting_id, kind, on_date.isoformat() if on_date else None, actor, iso(now), *values.values()]
+    params = [
+        meeting_id,
+        kind,
+        on_date.isoformat() if on_date else None,
+        actor,
+        utc_text(now),
+        *values.values(),
+    ]
     return await tx.insert(
         f"INSERT INTO meeting_changes({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", params
     )
@@ -127,7 +128,7 @@ async def edit_meeting(
         fields["end_time"] = _shift(old.end_time, timedelta(minutes=(h1 * 60 + m1) - (h0 * 60 + m0)))
     previous = {k: getattr(old, k) for k in fields}
     if fields.get("conference_url") and old.attendance == "in_person":
-        fields_sql = {**fields, "attendance": "hybrid"}
+        fields_sql: dict[str, Any] = {**fields, "attendance": "hybrid"}
         previous["attendance"] = old.attendance
     else:
         fields_sql = dict(fields)
@@ -260,6 +261,6 @@ async def add_meeting(
             cell_of(lat, lon) if lat is not None and lon is not None and attendance != "online" else None,
             conference_url,
             now.date().isoformat(),
-            iso(now),
+            utc_text(now),
         ),
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Tx, in_chunks
+from storage.db import Database, Tx, in_chunks, utc_text
 
 STATUSES = ("unchanged", "updated", "held", "failed")
 _COLS = "name, etag, last_modified, body_digest, status, detail, checked_at, changed_at"
@@ -46,7 +46,7 @@ async def record_sync(
     """Store a sync's outcome; validators and digest change only when `validators` (a version was applied)."""
     if status not in STATUSES:
         raise ValueError(f"unknown sync status {status!r}")
-    stamp = now.isoformat(timespec="seconds")
+    stamp = utc_text(now)
     changed = stamp if status == "updated" else None
     await db.execute(
         f"INSERT INTO feed_state({_COLS}) "

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+from storage.db import Database, Tx, in_chunks
 
 ATTENDANCE = ("in_person", "online", "hybrid", "inactive")
 PROGRAMS = ("AA", "NA", "CA", "AGOG", "ALANON", "ALATEEN", "ACA", "LSOVD", "BV", "SMART", "OA", "DD")
@@ -109,3 +112,17 @@ def _build(values: tuple[Any, ...]) -> Meeting:
     fields["is_demo"] = bool(fields["is_demo"])
     fields["approximate"] = bool(fields["approximate"])
     return Meeting(**fields)
+
+
+async def get_meetings(db: Database | Tx, ids: Iterable[int]) -> dict[int, Meeting]:
+    """Meetings by id, inactive ones too (missing ids are left out); inside a transaction too."""
+    out: dict[int, Meeting] = {}
+    for chunk, marks in in_chunks(list(dict.fromkeys(ids))):
+        rows = await db.fetchall(f"{SELECT_MEETINGS} WHERE id IN ({marks})", chunk)
+        out.update({r["id"]: from_row(r) for r in rows})
+    return out
+
+
+async def get_meeting(db: Database | Tx, meeting_id: int) -> Meeting | None:
+    """One meeting by id (inactive ones too), or None."""
+    return (await get_meetings(db, [meeting_id])).get(meeting_id)

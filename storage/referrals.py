@@ -50,21 +50,7 @@ async def count_referral(db: Database, tag: str, now: datetime) -> bool:
     return True
 
 
-async def referral_counts(
-    db: Database, first: date | None = None, last: date | None = None
-) -> list[tuple[str, str, int]]:
-    """(tag, day, count) rows between two days (inclusive), by day then tag."""
-    rows = await db.fetchall(
-        "SELECT tag, day, count FROM referrals WHERE day >= ? AND day <= ? ORDER BY day, tag",
-        ((first or date.min).isoformat(), (last or date.max).isoformat()),
-    )
+async def referral_counts(db: Database) -> list[tuple[str, str, int]]:
+    """Every (tag, day, count) row, by day then tag."""
+    rows = await db.fetchall("SELECT tag, day, count FROM referrals ORDER BY day, tag")
     return [(r[0], r[1], int(r[2])) for r in rows]
-
-
-async def referral_totals(db: Database, first: date, last: date) -> dict[str, int]:
-    """Total per tag between two days (inclusive)."""
-    rows = await db.fetchall(
-        "SELECT tag, SUM(count) FROM referrals WHERE day >= ? AND day <= ? GROUP BY tag ORDER BY tag",
-        (first.isoformat(), last.isoformat()),
-    )
-    return {r[0]: int(r[1]) for r in rows}

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, utc_text
 from storage.referrals import countable_tag
 
 PHASES = ("intake", "wachtlijst", "nazorg")
@@ -53,7 +53,7 @@ async def create_tag(db: Database, user_key: str, phase: str, now: datetime) -> 
                 continue
             done = await tx.execute(
                 "INSERT OR IGNORE INTO referrer_tags(tag, user_key, phase, created_at) VALUES (?, ?, ?, ?)",
-                (tag, user_key, phase, now.isoformat(timespec="seconds")),
+                (tag, user_key, phase, utc_text(now)),
             )
             if done:
                 return tag

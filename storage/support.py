@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from storage.db import Database, Tx
+from storage.db import Database, Tx, utc_text
 from storage.keys import KeyRing
+from storage.referrals import referral_counts
+from storage.trials import OPEN_SQL
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 12
@@ -16,11 +18,6 @@ DEFAULT_INVITE_TTL = timedelta(hours=48)
 ATTEMPT_WINDOW = timedelta(hours=1)
 MAX_ATTEMPTS_PER_USER = 5
 MAX_ATTEMPTS_GLOBAL = 50
-
-
-def iso(dt: datetime) -> str:
-    """A UTC instant as sortable text."""
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def normalise_code(text: str) -> str:
@@ -70,7 +67,7 @@ async def write_audit(
     """Add one line to the audit log inside the caller's transaction (never recipients)."""
     await tx.insert(
         "INSERT INTO audit_log(at, role_id, action, meeting_id, summary) VALUES (?, ?, ?, ?, ?)",
-        (iso(now), role_id, action, meeting_id, summary),
+        (utc_text(now), role_id, action, meeting_id, summary),
     )
 
 
@@ -100,18 +97,18 @@ class SupportStore:
         expires = now + ttl
         await self.db.execute(
             "INSERT INTO invites(code_tag, note, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            (self.keys.tag("invite", code), note, iso(now), iso(expires)),
+            (self.keys.tag("invite", code), note, utc_text(now), utc_text(expires)),
         )
         return format_code(code), expires
 
     async def redeem(self, user_key: str, code: str, now: datetime) -> Redeem:
         """Turn a valid, unused, unexpired code into a role for this pseudonym; failures are rate-limited."""
-        since = iso(now - ATTEMPT_WINDOW)
+        since = utc_text(now - ATTEMPT_WINDOW)
         tag = self.keys.tag("invite", normalise_code(code))
         guesser = self.keys.tag("invite-guess", user_key)  # survives /stop; kept a day, never the pseudonym
         async with self.db.tx() as tx:
             await tx.execute(
-                "DELETE FROM invite_guesses WHERE attempted_at < ?", (iso(now - timedelta(days=1)),)
+                "DELETE FROM invite_guesses WHERE attempted_at < ?", (utc_text(now - timedelta(days=1)),)
             )
             mine = await tx.fetchone(
                 "SELECT COUNT(*) FROM invite_guesses WHERE guess_key = ? AND attempted_at >= ?",
@@ -124,11 +121,12 @@ class SupportStore:
                 return Redeem("limited")
             invite = await tx.fetchone(
                 "SELECT id, note FROM invites WHERE code_tag = ? AND used_at IS NULL AND expires_at > ?",
-                (tag, iso(now)),
+                (tag, utc_text(now)),
             )
             if invite is None:
                 await tx.execute(
-                    "INSERT INTO invite_guesses(guess_key, attempted_at) VALUES (?, ?)", (guesser, iso(now))
+                    "INSERT INTO invite_guesses(guess_key, attempted_at) VALUES (?, ?)",
+                    (guesser, utc_text(now)),
                 )
                 return Redeem("invalid")
             existing = await tx.fetchone(
@@ -140,14 +138,15 @@ class SupportStore:
                 worker_id = await tx.insert(
                     "INSERT INTO support_workers(user_key, role, note, created_at) "
                     "VALUES (?, 'support', ?, ?)",
-                    (user_key, invite[1], iso(now)),
+                    (user_key, invite[1], utc_text(now)),
                 )
             await tx.execute(
-                "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?", (iso(now), worker_id, invite[0])
+                "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?",
+                (utc_text(now), worker_id, invite[0]),
             )
             await tx.insert(
                 "INSERT INTO audit_log(at, role_id, action, summary) VALUES (?, ?, 'role.granted', '')",
-                (iso(now), worker_id),
+                (utc_text(now), worker_id),
             )
         return Redeem("ok", await self.worker(worker_id))
 
@@ -180,7 +179,7 @@ class SupportStore:
         rows = await self.db.fetchall(
             "SELECT id, note, created_at, expires_at FROM invites WHERE used_at IS NULL AND expires_at > ? "
             "ORDER BY id",
-            (iso(now),),
+            (utc_text(now),),
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -189,12 +188,12 @@ class SupportStore:
         async with self.db.tx() as tx:
             changed = await tx.execute(
                 "UPDATE support_workers SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                (iso(now), worker_id),
+                (utc_text(now), worker_id),
             )
             if changed:
                 await tx.insert(
                     "INSERT INTO audit_log(at, role_id, action, summary) VALUES (?, ?, 'role.revoked', '')",
-                    (iso(now), worker_id),
+                    (utc_text(now), worker_id),
                 )
         return bool(changed)
 
@@ -244,19 +243,18 @@ async def figures(
         (months * 12,),
     )
     trials = [f"{r[0]} {name(r[1])}: {small(r[2])} / {small(r[3])} / {small(r[4])}" for r in rows]
-    rows = await db.fetchall(
-        "SELECT substr(day, 1, 7) AS month, tag, SUM(count) FROM referrals GROUP BY month, tag "
-        "ORDER BY month DESC, tag LIMIT ?",
-        (months * 50,),
-    )
-    return {"trials": trials, "referrals": [f"{r[0]} {r[1]}: {small(int(r[2]))}" for r in rows]}
+    per_month: dict[tuple[str, str], int] = {}
+    for tag, day, count in await referral_counts(db):
+        per_month[day[:7], tag] = per_month.get((day[:7], tag), 0) + count
+    newest = sorted(per_month, key=lambda k: (-int(k[0].replace("-", "")), k[1]))[: months * 50]
+    return {"trials": trials, "referrals": [f"{m} {tag}: {small(per_month[m, tag])}" for m, tag in newest]}
 
 
 _UNNEEDED = (
     "chat_box IS NOT NULL "
     "AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.user_key = users.user_key) "
     "AND NOT EXISTS (SELECT 1 FROM trials t WHERE t.user_key = users.user_key "
-    "AND t.status IN ('active', 'paused', 'done', 'ongoing')) "
+    f"AND t.status IN {OPEN_SQL}) "
     "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.user_key = users.user_key "
     "AND r.status IN ('pending', 'claimed')) "
     "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.user_key = users.user_key "

@@ -12,28 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from storage.db import Database, Tx, in_chunks
-from storage.meeting import SELECT_MEETINGS, Meeting, from_row
+from storage.db import Database, Tx, in_chunks, parse_utc, utc_text
 from storage.occurrences import DEFAULT_ZONE, zone
 
 OPEN_STATUSES = ("active", "paused", "done", "ongoing")
+# The same list for SQL, written exactly as the partial index trials_one_open has it (so SQLite uses it).
+OPEN_SQL = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 ENDED_STATUSES = ("finished", "stopped")
 KEEP_ENDED = timedelta(days=14)
 GOAL = 6
 _TRIAL_COLS = "id, user_key, meeting_id, program, remind, attended, status, started_at, ended_at"
 _REM_COLS = "id, user_key, trial_id, meeting_id, on_date, kind, due_at, attempts, answer, status"
-
-
-def utc_text(dt: datetime) -> str:
-    """An aware datetime as sortable UTC text."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc(text: str) -> datetime:
-    """Sortable UTC text back to an aware datetime."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def month_of(now: datetime) -> str:
@@ -88,11 +80,11 @@ class NewReminder:
     due_at: datetime
 
 
-def _trial(r: Sequence) -> Trial:
+def _trial(r: Sequence[Any]) -> Trial:
     return Trial(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
 
 
-def _rem(r: Sequence) -> ReminderRow:
+def _rem(r: Sequence[Any]) -> ReminderRow:
     return ReminderRow(
         r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), r[5], parse_utc(r[6]), r[7], r[8], r[9]
     )
@@ -104,28 +96,12 @@ class TrialStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    # --- meetings (read only) -------------------------------------------------------------------
-
-    async def meetings(self, ids: Iterable[int]) -> dict[int, Meeting]:
-        """Meeting facts by id (missing ids are left out)."""
-        wanted = list(dict.fromkeys(ids))
-        out: dict[int, Meeting] = {}
-        for chunk, marks in in_chunks(wanted):
-            rows = await self.db.fetchall(f"{SELECT_MEETINGS} WHERE id IN ({marks})", chunk)
-            out.update({r["id"]: from_row(r) for r in rows})
-        return out
-
-    async def meeting(self, meeting_id: int) -> Meeting | None:
-        """One meeting's facts, or None."""
-        return (await self.meetings([meeting_id])).get(meeting_id)
-
     # --- trials ---------------------------------------------------------------------------------
 
     async def open_trial(self, user_key: str) -> Trial | None:
         """The pseudonym's trial that has not ended, if any."""
         row = await self.db.fetchone(
-            f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN "
-            "('active', 'paused', 'done', 'ongoing')",
+            f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN {OPEN_SQL}",
             (user_key,),
         )
         return _trial(row) if row else None
@@ -140,8 +116,7 @@ class TrialStore:
         """Begin a trial (or return the open one) and count it, anonymously, as started (and for its tag)."""
         async with self.db.tx() as tx:
             row = await tx.fetchone(
-                f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN "
-                "('active', 'paused', 'done', 'ongoing')",
+                f"SELECT {_TRIAL_COLS} FROM trials WHERE user_key = ? AND status IN {OPEN_SQL}",
                 (user_key,),
             )
             if row is not None:
@@ -265,13 +240,6 @@ class TrialStore:
                 )
         return rem
 
-    async def reminder(self, user_key: str, reminder_id: int) -> ReminderRow | None:
-        """One queued row of a pseudonym."""
-        row = await self.db.fetchone(
-            f"SELECT {_REM_COLS} FROM reminders WHERE id = ? AND user_key = ?", (reminder_id, user_key)
-        )
-        return _rem(row) if row else None
-
     async def open_checkin(self, user_key: str) -> int | None:
         """The latest check-in sent to a pseudonym and not answered yet (for a typed 'ja' / 'nee')."""
         row = await self.db.fetchone(
@@ -284,8 +252,7 @@ class TrialStore:
     async def participants(self, meeting_id: int) -> list[str]:
         """Pseudonyms with an open trial on a meeting (for support broadcasts about changes)."""
         rows = await self.db.fetchall(
-            "SELECT user_key FROM trials WHERE meeting_id = ? AND status IN ('active', 'paused', 'done', "
-            "'ongoing')",
+            f"SELECT user_key FROM trials WHERE meeting_id = ? AND status IN {OPEN_SQL}",
             (meeting_id,),
         )
         return [r[0] for r in rows]
@@ -293,8 +260,7 @@ class TrialStore:
     async def trials_for_meeting(self, meeting_id: int) -> list[Trial]:
         """Open trials on a meeting."""
         rows = await self.db.fetchall(
-            f"SELECT {_TRIAL_COLS} FROM trials WHERE meeting_id = ? AND status IN ('active', 'paused', "
-            "'done', 'ongoing')",
+            f"SELECT {_TRIAL_COLS} FROM trials WHERE meeting_id = ? AND status IN {OPEN_SQL}",
             (meeting_id,),
         )
         return [_trial(r) for r in rows]
@@ -354,13 +320,6 @@ class TrialStore:
                 rows,
             )
 
-    async def queued(self, trial_id: int) -> list[ReminderRow]:
-        """Every queued row of a trial, by date."""
-        rows = await self.db.fetchall(
-            f"SELECT {_REM_COLS} FROM reminders WHERE trial_id = ? ORDER BY on_date, kind DESC", (trial_id,)
-        )
-        return [_rem(r) for r in rows]
-
     async def window(self, trial_ids: Iterable[int]) -> dict[int, tuple[date | None, int]]:
         """Per trial: the latest scheduled local date, and how many dates still have a pending row."""
         ids = list(dict.fromkeys(trial_ids))
@@ -408,7 +367,7 @@ class TrialStore:
                     "UPDATE reminders SET status = 'pending' WHERE status = 'claimed' AND lease_until <= ?",
                     (stamp,),
                 )
-                pick = (
+                pick: tuple[str, tuple[Any, ...]] = (
                     "SELECT id FROM reminders WHERE status = 'pending' AND due_at <= ? "
                     "ORDER BY due_at LIMIT ?",
                     (stamp, limit),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage.db import Database
+from storage.db import Database, utc_text
 from storage.keys import KeyRing
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,13 @@ class UserStore:
             "INSERT INTO users(user_key, lang, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(user_key) DO UPDATE SET lang = excluded.lang, state = excluded.state, "
             "updated_at = excluded.updated_at, expires_at = excluded.expires_at",
-            (user_key, lang, json.dumps(state, separators=(",", ":")), _iso(now), _iso(now + self.retention)),
+            (
+                user_key,
+                lang,
+                json.dumps(state, separators=(",", ":")),
+                utc_text(now),
+                utc_text(now + self.retention),
+            ),
         )
 
     async def touch(self, user_key: str, lang: str, now: datetime) -> None:
@@ -59,7 +65,7 @@ class UserStore:
             "INSERT INTO users(user_key, lang, state, updated_at, expires_at) VALUES (?, ?, '{}', ?, ?) "
             "ON CONFLICT(user_key) DO UPDATE SET updated_at = excluded.updated_at, "
             "expires_at = excluded.expires_at",
-            (user_key, lang, _iso(now), _iso(now + self.retention)),
+            (user_key, lang, utc_text(now), utc_text(now + self.retention)),
         )
 
     async def remember_chat(self, user_key: str, chat_id: int, now: datetime | None = None) -> None:
@@ -68,12 +74,8 @@ class UserStore:
         await self.db.execute(
             "INSERT INTO users(user_key, chat_box, updated_at, expires_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(user_key) DO UPDATE SET chat_box = excluded.chat_box",
-            (user_key, self.keys.seal(chat_id, user_key), _iso(at), _iso(at + self.retention)),
+            (user_key, self.keys.seal(chat_id, user_key), utc_text(at), utc_text(at + self.retention)),
         )
-
-    async def forget_chat(self, user_key: str) -> None:
-        """Drop the sealed chat id once nothing has to be sent any more."""
-        await self.db.execute("UPDATE users SET chat_box = NULL WHERE user_key = ?", (user_key,))
 
     async def chat_id(self, user_key: str) -> int | None:
         """Unseal the chat id of a pseudonym, if one is kept."""
@@ -99,7 +101,7 @@ class UserStore:
         A pseudonym that cannot be erased is logged by error type (never its key) and skipped, so one bad
         row never stops the purge; `failed` tells how many were skipped in the last run.
         """
-        rows = await self.db.fetchall("SELECT user_key FROM users WHERE expires_at <= ?", (_iso(now),))
+        rows = await self.db.fetchall("SELECT user_key FROM users WHERE expires_at <= ?", (utc_text(now),))
         erased = failed = 0
         for row in rows:
             try:
@@ -113,7 +115,3 @@ class UserStore:
             await self.db.checkpoint()
         self.failed = failed
         return erased
-
-
-def _iso(dt: datetime) -> str:
-    return dt.isoformat(timespec="seconds")

@@ -26,8 +26,8 @@ from conversations.context import Services, Settings
 from conversations.support_actions import publish
 from storage import broadcasts as bstore
 from storage.db import Database
-from storage.edits import get_meeting
 from storage.keys import KeyRing
+from storage.meeting import get_meeting
 from tests.conftest import ROOT, TEST_SECRET, cli_env
 from tests.fakebotapi import FakeBotAPI
 from tests.support_helpers import bulk_followers, make_meeting

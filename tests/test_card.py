@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from icalendar import Calendar
 
 from conversations.calendar import ics_for
@@ -13,7 +12,7 @@ from conversations.engine import Engine
 from conversations.types import Input
 from conversations.upcoming import next_of
 from storage import follows
-from storage.directory import MeetingStore
+from storage.meeting import get_meeting
 from tests.directory_helpers import CHAT, demo_id, ids, press, share, text
 
 
@@ -57,18 +56,16 @@ async def test_follow_and_unfollow(engine: Engine, demo: Services) -> None:
     assert "Je volgt deze meeting" in text(reply)
     assert f"c:unfollow:{na}" in ids(reply)
     assert await follows.is_following(demo.db, user_key, na)
-    assert await follows.followers_of(demo.db, na) == [user_key]
-    assert await follows.followed_by(demo.db, user_key) == [na]
     row = await demo.users.get(user_key)
     assert row is not None and row.has_chat  # needed to tell them about changes
     reply = await press(engine, f"c:unfollow:{na}")
     assert f"c:follow:{na}" in ids(reply)
-    assert await follows.followers_of(demo.db, na) == []
+    assert not await follows.is_following(demo.db, user_key, na)
     row = await demo.users.get(user_key)
     assert row is not None and not row.has_chat  # nothing left to send: the sealed chat id is dropped
     await press(engine, f"c:follow:{na}")
     await engine.handle(CHAT, Input.of_text("/stop"))
-    assert await follows.followers_of(demo.db, na) == []  # /stop erases follows too
+    assert not await follows.is_following(demo.db, user_key, na)  # /stop erases follows too
 
 
 async def test_calendar_file_is_neutral_and_dst_correct(engine: Engine, demo: Services) -> None:
@@ -96,7 +93,7 @@ async def test_calendar_file_is_neutral_and_dst_correct(engine: Engine, demo: Se
 
 
 async def test_ics_never_names_the_meeting_even_when_a_title_would(demo: Services) -> None:
-    meeting = await MeetingStore(demo.db).get(await demo_id(demo, "voorbeeld-02"))
+    meeting = await get_meeting(demo.db, await demo_id(demo, "voorbeeld-02"))
     assert meeting is not None
     now = datetime(2026, 10, 19, 10, tzinfo=UTC)
     occ = await next_of(demo.db, meeting, now, 2)
@@ -138,27 +135,6 @@ async def test_deep_link_unknown_ids_and_back_to_the_list(engine: Engine, demo: 
     assert "n:list" in ids(back_card)
     again = await press(engine, "n:list")
     assert text(again) == text(listing)  # same list, same NA filter
-
-
-async def test_support_worker_helpers_edit_search_and_followers_in(demo: Services) -> None:
-    store = MeetingStore(demo.db)
-    na = await demo_id(demo, "voorbeeld-02")
-    aa = await demo_id(demo, "voorbeeld-01")
-    now = demo.clock.now()
-    await follows.follow(demo.db, "k1", na, now)
-    await follows.follow(demo.db, "k2", aa, now)
-    assert await follows.followers_in(demo.db, "NA", "utrecht") == ["k1"]
-    assert await follows.followers_in(demo.db, "NA", "Rotterdam") == []
-    assert await follows.followers_in(demo.db, "AA") == ["k2"]
-    found = await store.search("dinsdag utrecht", program="NA")
-    assert [m.id for m in found] == [na]
-    edited = await store.edit(na, start_time="20:00", lat=None, lon=None)
-    assert edited is not None and edited.start_time == "20:00"
-    assert all(n.meeting.id != na for n in await store.near(52.09, 5.12, limit=100))
-    with pytest.raises(ValueError):
-        await store.edit(na, slug="x")
-    assert await store.set_attendance(na, "inactive")
-    assert (await store.get(na)).attendance == "inactive"  # type: ignore[union-attr]
 
 
 async def test_card_shows_the_latest_support_worker_note(engine: Engine, demo: Services) -> None:

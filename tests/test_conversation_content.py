@@ -16,7 +16,7 @@ from conversations.engine import Engine
 from conversations.matching import match
 from conversations.meeting_format import card_text
 from conversations.types import Input, Reply
-from storage.directory import MeetingStore
+from storage.meeting import get_meeting
 from tests.directory_helpers import demo_id
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -87,7 +87,7 @@ async def test_no_sentence_twice_on_a_profile_or_a_meeting_card(demo: Services, 
     for program, profile in fellowships().items():
         text = "\n".join(profile.text(lang, k) for k in ("for_whom", "approach", "meeting"))
         assert len(set(sentences(text))) == len(sentences(text)), program
-    meeting = await MeetingStore(demo.db).get(await demo_id(demo, "voorbeeld-02"))
+    meeting = await get_meeting(demo.db, await demo_id(demo, "voorbeeld-02"))
     assert meeting is not None
     card = card_text(t, meeting, [], demo.clock.now())
     assert len(set(sentences(card))) == len(sentences(card))
@@ -174,7 +174,7 @@ def test_one_date_style() -> None:
 async def test_card_explains_closed_and_marks_dutch_fields_in_english(demo: Services) -> None:
     from dataclasses import replace
 
-    meeting = await MeetingStore(demo.db).get(await demo_id(demo, "voorbeeld-02"))
+    meeting = await get_meeting(demo.db, await demo_id(demo, "voorbeeld-02"))
     assert meeting is not None
     closed = replace(meeting, types=("C",), notes="Ingang aan de achterkant", location_notes="Bel aan")
     nl = card_text(translator("nl"), closed, [], demo.clock.now())

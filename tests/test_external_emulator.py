@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from aiohttp import ClientSession
 
-from bot.config import BotConfig
+from bot.config import Config
 from conversations.context import Services
 from tests.tgharness import TOKEN, free_port
 
@@ -53,7 +53,7 @@ async def test_conversation_through_telegram_test_api(services: Services, tmp_pa
     try:
         await asyncio.wait_for(node.stdout.readline(), 20)
         url = f"http://127.0.0.1:{port}"
-        config = BotConfig(token=TOKEN, base_url=f"{url}/bot", allow_demo=True, poll_interval=0.05)
+        config = Config(token=TOKEN, base_url=f"{url}/bot", allow_demo=True, poll_interval=0.05)
         task = asyncio.create_task(serve(services, config, stop))
         user = {"id": CHAT, "is_bot": False, "first_name": "Test"}
         chat = {"id": CHAT, "type": "private", "first_name": "Test"}

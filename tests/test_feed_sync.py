@@ -20,9 +20,11 @@ from conversations.engine import Engine
 from conversations.types import Input
 from storage.directory import MeetingStore
 from storage.feeds import feed_state, pending_retime
+from storage.meeting import get_meeting
 from storage.trials import TrialStore
 from tests.conftest import run_cli
 from tests.support_helpers import add_follower, drain
+from tests.trial_support import queued
 
 FAST = SyncLimits(timeout=0.5, max_bytes=1024 * 1024, tries=2, backoff=0.0)
 
@@ -136,16 +138,16 @@ async def test_a_moved_meeting_reaches_its_follower_and_trial_participant_once(
     await engine.handle(502, Input.of_button(f"t:new:{mid}:2h"))
     trial = await TrialStore(services.db).open_trial(services.keys.pseudonym(502))
     assert trial is not None
-    before = [r.due_at for r in await TrialStore(services.db).queued(trial.id) if r.status == "pending"]
+    before = [r.due_at for r in await queued(services.db, trial.id) if r.status == "pending"]
     assert before and all(d.astimezone().weekday() == 1 for d in before)  # Tuesdays
 
     server.serve([meeting(0, day=3, time="20:00"), *(meeting(i) for i in range(1, 4))])
     moved = await sync(services, server)
     assert (moved["status"], moved["updated"], moved["notified"]) == ("updated", 1, 2)
     assert await pending_retime(services.db) == []
-    after = [r for r in await TrialStore(services.db).queued(trial.id) if r.status == "pending"]
+    after = [r for r in await queued(services.db, trial.id) if r.status == "pending"]
     assert after and all(r.on_date.isoweekday() == 3 for r in after)  # re-timed to Wednesdays at once
-    card = await MeetingStore(services.db).get(mid)
+    card = await get_meeting(services.db, mid)
     assert card is not None and (card.weekday, card.start_time) == (3, "20:00")
 
     sent = [o for o in await drain(services, services.clock.now()) if o.kind == "broadcast"]
@@ -265,6 +267,7 @@ def test_daily_feeds_wait_for_the_quiet_hours_and_their_interval() -> None:
     from datetime import timedelta
 
     from bot.feed_jobs import due_feeds
+    from storage.db import utc_text
     from storage.feeds import FeedState
 
     daily = Feed("daily", "https://a.nl/f", "meeting-guide")
@@ -273,7 +276,7 @@ def test_daily_feeds_wait_for_the_quiet_hours_and_their_interval() -> None:
     noon = datetime(2026, 10, 25, 11, 0, tzinfo=UTC)
     assert due_feeds([daily, hourly], {}, at_four) == [daily, hourly]
     assert due_feeds([daily, hourly], {}, noon) == [hourly]
-    two_hours_ago = (at_four - timedelta(hours=2)).isoformat()
+    two_hours_ago = utc_text(at_four - timedelta(hours=2))  # as the database holds it
     fresh = {n: FeedState(n, None, None, None, "unchanged", None, two_hours_ago, None)
              for n in ("daily", "hourly")}  # fmt: skip
     assert due_feeds([daily, hourly], fresh, at_four) == []

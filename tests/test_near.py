@@ -12,6 +12,7 @@ from conversations.engine import Engine
 from conversations.location_cache import LOCATIONS
 from conversations.upcoming import within
 from storage.directory import Filters, MeetingStore
+from storage.meeting import get_meeting
 from tests.directory_helpers import demo_id, ids, press, say, share, stored_state, text
 
 UTRECHT = (52.09, 5.12)
@@ -194,7 +195,7 @@ async def test_tuesday_1930_stays_1930_across_dst(
 ) -> None:
     clock.set(now)
     na = await demo_id(demo, "voorbeeld-02")
-    meeting = await MeetingStore(demo.db).get(na)
+    meeting = await get_meeting(demo.db, na)
     assert meeting is not None
     [(_, occ)] = await within(demo.db, [meeting], now)
     assert occ.begins.isoformat() == f"{day}T19:30:00{offset}"

@@ -13,7 +13,9 @@ from conversations.context import Services
 from conversations.reminders import SOURCE, when_words
 from conversations.trial_schedule import checkin_due, occurrence, reminder_due, top_up
 from conversations.types import Outgoing
+from storage.meeting import get_meeting
 from storage.trials import TrialStore
+from tests.trial_support import queued
 
 USER = "u" * 64
 
@@ -24,7 +26,7 @@ def z(*args: int) -> datetime:
 
 async def meeting_info(services: Services, **fields: object):
     mid = await add_meeting(services.db, **fields)
-    info = await TrialStore(services.db).meeting(mid)
+    info = await get_meeting(services.db, mid)
     assert info is not None
     return info
 
@@ -105,7 +107,7 @@ async def start_trial(services: Services, remind: str = "2h", **fields: object) 
 
 async def test_rows_store_utc_due_times_and_window(services: Services):
     trial_id, _ = await start_trial(services)  # clock: Monday 23 March 10:00 UTC
-    rows = await TrialStore(services.db).queued(trial_id)
+    rows = await queued(services.db, trial_id)
     dates = sorted({r.on_date for r in rows})
     assert dates == [date(2026, 3, 24), date(2026, 3, 31), date(2026, 4, 7)]
     due = {(r.on_date, r.kind): r.due_at for r in rows}
@@ -138,7 +140,7 @@ async def test_reminder_then_checkin_then_window_moves_on(services: Services):
     [checkin] = await drain(services, z(2026, 3, 24, 20, 15))
     assert checkin.kind == "trial.checkin"
     assert checkin.reply.messages[0].text.startswith("Ben je gegaan?")
-    rows = await TrialStore(services.db).queued(trial_id)
+    rows = await queued(services.db, trial_id)
     pending = sorted({r.on_date for r in rows if r.status == "pending"})
     assert pending == [date(2026, 3, 31), date(2026, 4, 7), date(2026, 4, 14)]
     assert await drain(services, z(2026, 3, 24, 23, 0)) == []  # nothing twice
@@ -149,11 +151,10 @@ async def test_cancelled_date_is_skipped_and_the_count_waits(services: Services)
     await add_change(services.db, mid, "cancel", date(2026, 3, 24))
     assert await drain(services, z(2026, 3, 24, 16, 30)) == []
     assert await drain(services, z(2026, 3, 24, 22, 0)) == []
-    store = TrialStore(services.db)
-    statuses = {(r.on_date, r.kind): r.status for r in await store.queued(trial_id)}
+    statuses = {(r.on_date, r.kind): r.status for r in await queued(services.db, trial_id)}
     assert statuses[(date(2026, 3, 24), "reminder")] == "skipped"
     assert statuses[(date(2026, 3, 24), "checkin")] == "skipped"
-    trial = await store.get(trial_id)
+    trial = await TrialStore(services.db).get(trial_id)
     assert trial is not None and trial.attended == 0
     [next_one] = await drain(services, z(2026, 3, 31, 15, 30))
     assert next_one.reply.messages[0].text.startswith("Vanavond 19:30")
@@ -194,7 +195,7 @@ async def test_after_downtime_started_meetings_skip_to_the_checkin(services: Ser
     # Down across the next reminder time, but back before the meeting starts: still reminded.
     [late] = await drain(services, z(2026, 3, 31, 17, 0))
     assert late.kind == "trial.reminder"
-    statuses = {(r.on_date, r.kind): r.status for r in await TrialStore(services.db).queued(trial_id)}
+    statuses = {(r.on_date, r.kind): r.status for r in await queued(services.db, trial_id)}
     assert statuses[(date(2026, 3, 24), "reminder")] == "skipped"
 
 
@@ -271,7 +272,7 @@ async def test_a_permanent_change_of_day_and_time_re_plans_the_queue(services: S
     trial_id, mid = await start_trial(services)
     await edit_meeting(services.db, mid, weekday=4, start_time="20:00", end_time="21:30")  # Thursdays
     assert await drain(services, z(2026, 3, 24, 16, 30)) == []  # the old Tuesday is not reminded
-    pending = [r for r in await TrialStore(services.db).queued(trial_id) if r.status == "pending"]
+    pending = [r for r in await queued(services.db, trial_id) if r.status == "pending"]
     assert {r.on_date.isoweekday() for r in pending} == {4}
     [reminder] = await drain(services, z(2026, 3, 26, 17, 0))  # Thursday 20:00 CET − 2 h
     assert reminder.reply.messages[0].text.startswith("Vanavond 20:00")

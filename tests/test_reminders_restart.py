@@ -18,7 +18,7 @@ from conversations.reminders import SOURCE
 from conversations.types import Input
 from storage.db import Database
 from storage.keys import load_keyring
-from storage.trials import TrialStore
+from tests.trial_support import queued
 
 REMINDER_AT = datetime(2026, 3, 24, 16, 30, tzinfo=UTC)
 
@@ -107,7 +107,7 @@ async def test_two_chat_processes_print_the_reminder_once(db_path: Path):
     assert "je meeting" not in out
     services = await open_services(db_path, REMINDER_AT)
     try:
-        rows = await TrialStore(services.db).queued(1)
+        rows = await queued(services.db, 1)
         first = next(r for r in rows if r.kind == "reminder")
         assert first.status == "sent"
     finally:

@@ -18,6 +18,7 @@ from site_builder.ics import telling
 from storage.directory import MeetingStore
 from storage.edits import cancel_date
 from storage.feeds import record_sync
+from storage.meeting import get_meeting
 from storage.occurrences import next_slots
 from tests.conftest import cli_env, run_cli
 from tests.directory_helpers import load_demo
@@ -80,7 +81,7 @@ async def test_online_meeting_without_link_says_link_via_contact(services: Servi
     store = MeetingStore(services.db)
     online = [m for m in await store.all_active() if m.online]
     assert online
-    await store.edit(online[0].id or 0, conference_url=None)
+    await services.db.execute("UPDATE meetings SET conference_url = NULL WHERE id = ?", (online[0].id,))
     await build(services, tmp_path)
     page = (tmp_path / "meeting" / str(online[0].id) / "index.html").read_text()
     assert "Link via contactpersoon" in page
@@ -95,10 +96,10 @@ async def test_calendar_file_is_weekly_discreet_and_knows_cancellations(
     store = MeetingStore(services.db)
     mid = next(m.id for m in await store.all_active() if m.program == "NA" and m.weekday == 2)
     assert mid is not None
-    m = await store.get(mid)
+    m = await get_meeting(services.db, mid)
     assert m is not None
     # A venue named after the fellowship must not reach the lock screen.
-    await store.edit(mid, location="NA-huis Utrecht")
+    await services.db.execute("UPDATE meetings SET location = ? WHERE id = ?", ("NA-huis Utrecht", mid))
     now = services.clock.now()
     second = next_slots(m.weekday, m.start_time, m.end_time, m.timezone, now, 2)[1]
     async with services.db.tx() as tx:

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidTag
 from conversations.clock import FixedClock
 from conversations.context import Services
 from storage.db import Database
-from storage.keys import ENV_KEY_FILE, ENV_SECRET, KeyRing, key_file_for, load_keyring
+from storage.keys import KeyRing, key_file_for, load_keyring
 from storage.users import UserStore
 from tests.conftest import TEST_SECRET
 
@@ -99,9 +99,7 @@ async def test_state_and_language_round_trip(services: Services) -> None:
     assert row is not None and row.lang == "en" and row.state == state and not row.has_chat
 
 
-def test_key_file_beside_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(ENV_SECRET, raising=False)
-    monkeypatch.delenv(ENV_KEY_FILE, raising=False)
+def test_key_file_beside_the_database(tmp_path: Path) -> None:
     db = tmp_path / "data" / "bot.db"
     keys = load_keyring(db)
     path = key_file_for(db)
@@ -110,10 +108,9 @@ def test_key_file_beside_the_database(tmp_path: Path, monkeypatch: pytest.Monkey
     assert load_keyring(db).pseudonym(CHAT) == keys.pseudonym(CHAT), "the same key is read back"
 
 
-def test_secret_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(ENV_SECRET, TEST_SECRET)
+def test_secret_from_the_settings(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    keys = load_keyring(db)
+    keys = load_keyring(db, secret=TEST_SECRET)
     assert keys.pseudonym(CHAT) == KeyRing(bytes.fromhex(TEST_SECRET)).pseudonym(CHAT)
     assert not key_file_for(db).exists()
 

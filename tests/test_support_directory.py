@@ -9,8 +9,9 @@ from conversations.context import Services
 from conversations.support_actions import publish
 from storage import broadcasts as bstore
 from storage.directory import MeetingStore
-from storage.edits import get_meeting, search_meetings
+from storage.edits import search_meetings
 from storage.importers import parse_bytes
+from storage.meeting import get_meeting
 from tests.conftest import TEST_SECRET, cli_env, run_cli
 
 FEED = [

@@ -7,7 +7,7 @@ from datetime import timedelta
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.types import Input, Reply
-from storage.edits import get_meeting
+from storage.meeting import get_meeting
 from storage.support import MAX_ATTEMPTS_PER_USER, SupportStore, forget_chat_if_unneeded, normalise_code
 from tests.support_helpers import add_follower, drain, make_meeting, make_worker, press, text_of
 
@@ -292,12 +292,11 @@ async def test_a_permanent_move_to_another_address_drops_the_old_map_point(
 ) -> None:
     """After a new address the old pin would point at the wrong building: the town's centre replaces it."""
     from conversations.support_actions import apply_change
-    from storage import edits
 
     mid = await make_meeting(services)
     async with services.db.tx() as tx:
         await tx.execute("UPDATE meetings SET lat = 52.09, lon = 5.12, cell = 1 WHERE id = ?", (mid,))
-    info = await edits.get_meeting(services.db, mid)
+    info = await get_meeting(services.db, mid)
     assert info is not None
     async with services.db.tx() as tx:
         params = {"field": "place", "value": "Wijkcentrum Oost, Dorpsstraat 3, Zeist"}

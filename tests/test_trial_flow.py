@@ -13,7 +13,7 @@ from conversations.deeplinks import resolve_deep_link
 from conversations.engine import Engine
 from conversations.reminders import SOURCE
 from conversations.types import Input, Outgoing, Reply
-from storage.directory import MeetingStore
+from storage.edits import close_meeting
 from storage.trials import TrialStore
 
 CHAT = 4242
@@ -244,7 +244,8 @@ def test_trial_texts_exist_in_dutch_and_english():
 
 async def test_a_closed_meeting_offers_another_of_the_same_fellowship(engine: Engine, services: Services):
     mid = await begin(engine, services)
-    await MeetingStore(services.db).set_attendance(mid, "inactive")
+    async with services.db.tx() as tx:  # a support worker closes it
+        await close_meeting(tx, mid, services.clock.now(), "B1")
     reply = await press(engine, "t:start")
     assert "niet meer door" in text(reply) and "n:start:NA" in ids(reply)
     assert await drain(services, datetime(2026, 3, 24, 16, 30, tzinfo=UTC)) == []

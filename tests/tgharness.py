@@ -6,11 +6,10 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from typing import Any
 
 from bot.app import TelegramAdapter, serve
-from bot.config import BotConfig
+from bot.config import Config
 from conversations.context import Services
 from tests.fakebotapi import FakeBotAPI
 
@@ -25,9 +24,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def bot_config(fake: FakeBotAPI, *, webhook: bool = False, **overrides: Any) -> BotConfig:
+def bot_config(fake: FakeBotAPI, *, webhook: bool = False, **overrides: Any) -> Config:
     """A configuration pointing at the fake, fast sweeps and no per-chat pacing."""
-    config = BotConfig(
+    config = Config(
         token=TOKEN,
         base_url=fake.base_url,
         allow_demo=True,
@@ -38,14 +37,10 @@ def bot_config(fake: FakeBotAPI, *, webhook: bool = False, **overrides: Any) -> 
     )
     if webhook:
         port = free_port()
-        config = replace(
-            config,
-            webhook_url=f"http://127.0.0.1:{port}/tg-hook",
-            listen="127.0.0.1",
-            port=port,
-            webhook_path="tg-hook",
+        config = config.model_copy(
+            update={"webhook_url": f"http://127.0.0.1:{port}/tg-hook", "listen": "127.0.0.1", "port": port}
         )
-    return replace(config, **overrides)
+    return config.model_copy(update=overrides)
 
 
 @asynccontextmanager

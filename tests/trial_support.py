@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from conversations.clock import FixedClock
 from conversations.context import Services
 from conversations.reminders import SOURCE
 from conversations.types import Outgoing
-from storage.db import Database
+from storage.db import Database, parse_utc
 
 _MEETING = {
     "source": "test",
@@ -71,3 +72,22 @@ async def drain(services: Services, at: datetime) -> list[Outgoing]:
     for item in items:
         await SOURCE.settle(services, item, "sent")
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A queued reminder or check-in as a test looks at it."""
+
+    on_date: date
+    kind: str
+    status: str
+    due_at: datetime
+
+
+async def queued(db: Database, trial_id: int) -> list[Queued]:
+    """Every queued row of a trial, by date (only tests need this view of the queue)."""
+    rows = await db.fetchall(
+        "SELECT on_date, kind, status, due_at FROM reminders WHERE trial_id = ? ORDER BY on_date, kind DESC",
+        (trial_id,),
+    )
+    return [Queued(date.fromisoformat(r[0]), r[1], r[2], parse_utc(r[3])) for r in rows]

@@ -14,9 +14,8 @@ from conversations.meeting_format import card_text, demo_line, moved_place, next
 from conversations.types import Button, Document, Pin, Reply
 from conversations.upcoming import next_of
 from storage import follows
-from storage.directory import MeetingStore
 from storage.edits import latest_note
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.occurrences import Occurrence
 from storage.support import forget_chat_if_unneeded
 
@@ -84,7 +83,7 @@ class CardFlow(Flow[CardState]):
     # --- getter and view ------------------------------------------------------------------------
 
     async def load(self, ctx: Context, st: CardState) -> CardData | None:
-        meeting = await MeetingStore(ctx.db).get(st.meeting) if st.meeting is not None else None
+        meeting = await get_meeting(ctx.db, st.meeting) if st.meeting is not None else None
         if meeting is None or meeting.id is None:
             return None
         return CardData(
@@ -135,7 +134,7 @@ class CardFlow(Flow[CardState]):
         if not self.at(ctx) or st.meeting != mid:
             st = came_from(ctx)
             st.meeting = mid
-        return st, await MeetingStore(ctx.db).get(mid)
+        return st, await get_meeting(ctx.db, mid)
 
     async def on_ics(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:
         """The next occurrences as an .ics file with a neutral title."""

@@ -35,7 +35,7 @@ from conversations.support_actions import (
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
 from storage import edits
-from storage.meeting import PROGRAMS, Meeting
+from storage.meeting import PROGRAMS, Meeting, get_meeting
 from storage.occurrences import DEFAULT_ZONE, next_slots, zone
 from storage.support import (
     CODE_LENGTH,
@@ -177,7 +177,7 @@ class SupportFlow(Flow[SupportState]):
         worker = await self.role(ctx)
         if worker is None:
             raise LookupError("no support role")  # the engine then shows the main menu
-        meeting = await edits.get_meeting(ctx.db, st.mid) if st.mid is not None else None
+        meeting = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
         return SupportData(worker, meeting)
 
     async def load_dates(self, ctx: Context, st: SupportState) -> SupportData:
@@ -525,7 +525,7 @@ class SupportFlow(Flow[SupportState]):
 
     async def on_send(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
         worker = await self.role(ctx)
-        m = await edits.get_meeting(ctx.db, st.mid) if st.mid is not None else None
+        m = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
         if worker is None or m is None:
             return await self.go(ctx, "menu")
         if (why := await self.refusal_of(ctx, st, m)) is not None:

@@ -19,7 +19,7 @@ from conversations.flows.base import Action, Flow, Step, table
 from conversations.trial_schedule import REMIND_CHOICES, next_dates, reschedule, top_up, upcoming
 from conversations.types import Document, Reply
 from storage import follows
-from storage.meeting import Meeting
+from storage.meeting import Meeting, get_meeting
 from storage.occurrences import Occurrence, slot_on
 from storage.support import forget_chat_if_unneeded
 from storage.trials import GOAL, Trial, TrialStore
@@ -80,7 +80,7 @@ class TrialFlow(Flow[TrialState]):
     async def offer(self, ctx: Context, meeting_id: int) -> Reply:
         """Offer a trial for a meeting: my trial if it is already that one, else ask to switch or when."""
         store = self.store(ctx)
-        meeting = await store.meeting(meeting_id)
+        meeting = await get_meeting(ctx.db, meeting_id)
         if meeting is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         current = await store.open_trial(ctx.user_key)
@@ -99,7 +99,7 @@ class TrialFlow(Flow[TrialState]):
 
     async def load_offer(self, ctx: Context, st: TrialState) -> OfferData | None:
         store = self.store(ctx)
-        meeting = await store.meeting(st.mid) if st.mid is not None else None
+        meeting = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
         if meeting is None or meeting.attendance == "inactive":
             return None
         return OfferData(meeting, await store.open_trial(ctx.user_key))
@@ -109,7 +109,7 @@ class TrialFlow(Flow[TrialState]):
         trial = await store.open_trial(ctx.user_key)
         if trial is None:
             return MineData(None)
-        meeting = await store.meeting(trial.meeting_id)
+        meeting = await get_meeting(ctx.db, trial.meeting_id)
         dates = await next_dates(ctx.db, meeting, ctx.now) if meeting is not None else []
         return MineData(trial, meeting, dates)
 
@@ -272,7 +272,7 @@ class TrialFlow(Flow[TrialState]):
         store = self.store(ctx)
         if await store.open_trial(ctx.user_key) is not None:
             return await self.mine(ctx)
-        meeting = await store.meeting(meeting_id)
+        meeting = await get_meeting(ctx.db, meeting_id)
         if meeting is None or meeting.id is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         async with ctx.db.transaction():
@@ -306,7 +306,7 @@ class TrialFlow(Flow[TrialState]):
         meeting_id = int(args[0])
         store = self.store(ctx)
         current = await store.open_trial(ctx.user_key)
-        meeting = await store.meeting(meeting_id)
+        meeting = await get_meeting(ctx.db, meeting_id)
         if meeting is None or meeting.attendance == "inactive":
             return self.not_found(ctx)
         if current is None:
@@ -388,7 +388,7 @@ class TrialFlow(Flow[TrialState]):
     async def on_ics(self, ctx: Context, st: TrialState, args: list[str]) -> Reply | None:
         store = self.store(ctx)
         trial = await store.open_trial(ctx.user_key)
-        meeting = await store.meeting(trial.meeting_id) if trial else None
+        meeting = await get_meeting(ctx.db, trial.meeting_id) if trial else None
         if meeting is None:
             return await self.mine(ctx)
         occs = await next_dates(ctx.db, meeting, ctx.now, GOAL)

@@ -70,7 +70,8 @@ def parse_bytes(raw: bytes, fmt: str, source: str, program: str | None = None) -
         raise BadValue(f"unknown format {fmt!r}")
     if fmt == "tsml-csv":
         return tsml_csv.parse(raw, source, program)
-    return JSON_FORMATS[fmt].parse(load_json(raw), source, program)
+    parsed: Parsed = JSON_FORMATS[fmt].parse(load_json(raw), source, program)
+    return parsed
 
 
 def parse_file(

@@ -15,7 +15,8 @@ DAY_SUFFIX = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: "su
 def records_of(data: Any) -> list[Any]:
     """The list of meetings in a feed (a bare list, or an object with 'meetings')."""
     if isinstance(data, dict) and isinstance(data.get("meetings"), list):
-        return data["meetings"]
+        meetings: list[Any] = data["meetings"]
+        return meetings
     if isinstance(data, list):
         return data
     raise BadValue("not a Meeting Guide feed: expected a list of meetings")
