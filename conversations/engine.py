@@ -14,7 +14,7 @@ from typing import Any
 from content.i18n import normalise_language
 from conversations.arrivals import ARRIVALS
 from conversations.assembly import assemble
-from conversations.buttons import BACK_ID, ensure_exit, parse_button
+from conversations.buttons import BACK_ID, button_id, ensure_exit, parse_button
 from conversations.context import Context, Services
 from conversations.crisis import Verdict, assess, is_crisis
 from conversations.deeplinks import split_payload
@@ -201,7 +201,7 @@ class Engine:
         """At concern level the flow answers as usual, and one gentle line with 'Hulp nu' is added."""
         if verdict.level != "concern" or reply.erased:
             return reply
-        return reply.add(ctx.t.t("concern.line"), [[Button(ctx.t.t("nav.urgent"), "h:show")]])
+        return reply.add(ctx.t.t("concern.line"), [[Button(ctx.t.t("nav.urgent"), button_id("h", "show"))]])
 
     async def free_text(self, ctx: Context, text: str) -> Reply:
         """Free text no question asked for: the screen an intent points to, else a kind word and the menu."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from conversations.buttons import button_id
 from conversations.crisis import normalise
 
 # (intent, pattern on normalised text); the first that matches wins.
@@ -45,12 +46,12 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 TARGETS = {
-    "urgent": "h:show",
-    "relatives": "l:start:relatives",
-    "which": "w:start",
-    "near": "n:start",
-    "trial": "t:start",
-    "privacy": "s:privacy",
+    "urgent": button_id("h", "show"),
+    "relatives": button_id("l", "start", "relatives"),
+    "which": button_id("w", "start"),
+    "near": button_id("n", "start"),
+    "trial": button_id("t", "start"),
+    "privacy": button_id("s", "privacy"),
 }
 
 _EN = frozenset("i you the is are my what where how can do does want need help please hello hi".split())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage.db import Database
+from storage.db import Database, parse_utc, utc_text
 from storage.trials import OPEN_STATUSES
 
 ASK_BEFORE = timedelta(days=7)
@@ -34,7 +34,7 @@ class Question:
 
 def iso(dt: datetime) -> str:
     """The stored form of an instant (as users.expires_at)."""
-    return dt.isoformat(timespec="seconds")
+    return utc_text(dt)
 
 
 async def claim(
@@ -85,7 +85,7 @@ async def next_due_at(db: Database) -> datetime | None:
         return None
     times = []
     if row[0]:
-        times.append(datetime.fromisoformat(row[0]) - ASK_BEFORE)
+        times.append(parse_utc(row[0]) - ASK_BEFORE)
     if row[1]:
-        times.append(datetime.fromisoformat(row[1]))
+        times.append(parse_utc(row[1]))
     return min(times) if times else None

@@ -115,16 +115,18 @@ def read_key_file(path: Path, variable: str) -> KeyRing:
     )
 
 
-def load_keyring(db_path: Path, *, create: bool = True) -> KeyRing:
+def load_keyring(
+    db_path: Path, *, create: bool = True, secret: str | None = None, key_file: Path | None = None
+) -> KeyRing:
     """Keys from EERSTESTAP_SECRET_KEY, else EERSTESTAP_KEY_FILE, else a key file beside the database.
 
     A key file is generated only when `create` is set and there is none (the caller decides: never for a
     database that already has users or a stored key check).
     """
-    env = os.environ.get(ENV_SECRET)
+    env = secret or os.environ.get(ENV_SECRET)
     if env:
         return KeyRing(parse_secret(env))
-    path, variable = key_file_path(db_path)
+    path, variable = (key_file, ENV_KEY_FILE) if key_file else key_file_path(db_path)
     if not path.exists() and not path.is_symlink():
         if not create:
             raise KeyError_(
