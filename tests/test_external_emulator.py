@@ -66,10 +66,10 @@ async def test_conversation_through_telegram_test_api(services: Services, tmp_pa
                 async with http.post(f"{url}/getUpdates", json={"token": TOKEN, "chatId": CHAT}) as resp:
                     body = json.loads(await resp.text())
                 texts += [u["message"]["text"] for u in body["result"]]
-                if len(texts) >= 2:
+                if any("knop" in t for t in texts):  # the welcome and its screen come as one message
                     break
                 await asyncio.sleep(0.05)
-        assert len(texts) >= 2 and any("knop" in t for t in texts)
+        assert texts and any("knop" in t for t in texts)
     finally:
         stop.set()
         if task is not None:
