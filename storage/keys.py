@@ -78,11 +78,10 @@ def key_file_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".key")
 
 
-def key_file_path(db_path: Path) -> tuple[Path, str]:
+def key_file_path(db_path: Path, key_file: Path | None = None) -> tuple[Path, str]:
     """Where the key file is, and the variable that names it (for messages that say what to fix)."""
-    named = os.environ.get(ENV_KEY_FILE)
-    if named:
-        return Path(named), ENV_KEY_FILE
+    if key_file is not None:
+        return key_file, ENV_KEY_FILE
     return key_file_for(db_path), f"{ENV_KEY_FILE} (default: beside the database)"
 
 
@@ -118,15 +117,14 @@ def read_key_file(path: Path, variable: str) -> KeyRing:
 def load_keyring(
     db_path: Path, *, create: bool = True, secret: str | None = None, key_file: Path | None = None
 ) -> KeyRing:
-    """Keys from EERSTESTAP_SECRET_KEY, else EERSTESTAP_KEY_FILE, else a key file beside the database.
+    """Keys from the secret, else the key file, else a key file beside the database.
 
-    A key file is generated only when `create` is set and there is none (the caller decides: never for a
-    database that already has users or a stored key check).
+    The caller passes what the settings hold; this module reads no environment. A key file is generated
+    only when `create` is set and there is none (never for a database that already has users).
     """
-    env = secret or os.environ.get(ENV_SECRET)
-    if env:
-        return KeyRing(parse_secret(env))
-    path, variable = (key_file, ENV_KEY_FILE) if key_file else key_file_path(db_path)
+    if secret:
+        return KeyRing(parse_secret(secret))
+    path, variable = key_file_path(db_path, key_file)
     if not path.exists() and not path.is_symlink():
         if not create:
             raise KeyError_(
