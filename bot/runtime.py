@@ -51,4 +51,3 @@ async def open_services(
         yield services
     finally:
         await db.close()
-

@@ -55,9 +55,8 @@ class KeyRing:
         return int(self._aead.decrypt(box[:12], box[12:], user_key.encode()).decode())
 
 
-def parse_secret(text: str) -> bytes:
-    """A secret given as base64 or hex of at least 32 bytes, or as a passphrase of at least 32 characters."""
-    text = text.strip()
+def decode_key(text: str) -> bytes | None:
+    """At least 32 bytes given as hex or base64, or None."""
     for decode in (bytes.fromhex, lambda s: base64.b64decode(s, validate=True)):
         try:
             raw = decode(text)
@@ -65,6 +64,15 @@ def parse_secret(text: str) -> bytes:
             continue
         if len(raw) >= MIN_SECRET_BYTES:
             return raw
+    return None
+
+
+def parse_secret(text: str) -> bytes:
+    """A secret given as base64 or hex of at least 32 bytes, or as a passphrase of at least 32 characters."""
+    text = text.strip()
+    raw = decode_key(text)
+    if raw is not None:
+        return raw
     if len(text.encode()) >= MIN_SECRET_BYTES:
         return text.encode()
     raise KeyError_(
@@ -101,13 +109,9 @@ def read_key_file(path: Path, variable: str) -> KeyRing:
         raise
     except (OSError, UnicodeError) as exc:
         raise KeyError_(f"cannot read the key file {path} ({type(exc).__name__}): check {variable}") from None
-    for decode in (bytes.fromhex, lambda s: base64.b64decode(s, validate=True)):
-        try:
-            raw = decode(text)
-        except ValueError:
-            continue
-        if len(raw) >= MIN_SECRET_BYTES:
-            return KeyRing(raw)
+    raw = decode_key(text)
+    if raw is not None:
+        return KeyRing(raw)
     raise KeyError_(
         f"the key file {path} is damaged or empty (it must hold 32 or more bytes as hex or base64): "
         f"restore it from the backup of {variable}"
