@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -364,10 +363,9 @@ async def show_figures(args: argparse.Namespace) -> int:
     return 0
 
 
-def declared_feeds() -> set[str]:
-    """The source names the feeds file ($EERSTESTAP_FEEDS, `[[feed]] name = …`) declares, if there is one."""
-    path = os.environ.get("EERSTESTAP_FEEDS", "").strip()
-    if not path:
+def declared_feeds(path: Path | None) -> set[str]:
+    """The source names the feeds file (`--feeds`/$EERSTESTAP_FEEDS, `[[feed]] name = …`) declares, if any."""
+    if path is None:
         return set()
     try:
         with open(path, "rb") as fh:
@@ -382,7 +380,7 @@ async def import_own(args: argparse.Namespace) -> int:
     if not source or source == SUPPORT_SOURCE:
         print(f"eerstestap admin import: choose your own --source name (not {SUPPORT_SOURCE!r})")
         return 2
-    if source in (*FORMATS, DEMO_SOURCE) or source in declared_feeds():
+    if source in (*FORMATS, DEMO_SOURCE) or source in declared_feeds(args.config.feeds):
         print(f"eerstestap admin import: {source!r} is a feed's name; choose your own --source name")
         return 2
     try:

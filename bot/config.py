@@ -71,6 +71,13 @@ def _http_url(value: object) -> object:
     return value
 
 
+def _tile_url(value: object) -> object:
+    value = _http_url(value)
+    if isinstance(value, str) and not all(part in value for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("no {z}/{x}/{y}")
+    return value
+
+
 def _base_url(value: object) -> object:
     value = _http_url(value)
     if isinstance(value, str) and not value.endswith("/bot"):
@@ -319,6 +326,24 @@ class Config(BaseModel):
             "the path of a file, not a directory",
             "(none)",
             "the feeds file of `eerstestap directory sync`; same as `--feeds`",
+        ),
+    )
+    tile_url: Annotated[str | None, BeforeValidator(_tile_url)] = setting(
+        "EERSTESTAP_TILE_URL",
+        None,
+        Doc(
+            "an http(s) URL with {z}, {x} and {y}",
+            "OpenStreetMap's tiles",
+            "map tiles of `eerstestap site build --map`; the only outside address the site may load",
+        ),
+    )
+    leaflet_dir: Annotated[Path | None, BeforeValidator(_dir_path)] = setting(
+        "EERSTESTAP_LEAFLET_DIR",
+        None,
+        Doc(
+            "the absolute path of a folder",
+            "found in node_modules",
+            "Leaflet's `dist/` folder, copied into the site by `site build --map`",
         ),
     )
     outbox_lease: Seconds = setting(
