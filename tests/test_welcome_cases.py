@@ -268,3 +268,15 @@ async def test_dates_and_deadlines_across_dst(services: Services, engine: Engine
     assert keep_until(datetime(2026, 10, 24).date(), "Europe/Amsterdam") == datetime(
         2026, 10, 25, 23, 0, tzinfo=UTC
     )
+
+
+async def test_a_sent_message_id_is_never_handed_out_again(services: Services, engine: Engine) -> None:
+    """The sender skips a claim it settled already (same id): a deleted row's id must not come back."""
+    rid = await accepted_pair(services, engine)
+    await engine.handle(NEWCOMER, Input.of_button(f"o:re:{rid}"))
+    await engine.handle(NEWCOMER, Input.of_text("een"))
+    first = [int(i.ref) for i in await inbox(services, WELCOMER)]
+    await engine.handle(NEWCOMER, Input.of_button(f"o:re:{rid}"))
+    await engine.handle(NEWCOMER, Input.of_text("twee"))
+    second = [int(i.ref) for i in await inbox(services, WELCOMER)]
+    assert first and second and min(second) > max(first)
