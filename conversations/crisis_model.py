@@ -80,9 +80,9 @@ class LinearModel:
         concern = self.level_bias[1] + scale * sum(map(self._concern.get, feats, repeat(0.0)))
         p_urgent, p_any = sigmoid(urgent), sigmoid(concern)
         top: tuple[str, ...] = ()
-        found = [f for f in feats if f in weights]
-        if explain and found:
-            ranked = sorted(found, key=lambda f: -(weights[f][0] + weights[f][1]))
+        found = [f for f in feats if f in weights] if explain else []
+        if found:
+            ranked = sorted(found, key=lambda f: (-(weights[f][0] + weights[f][1]), f))
             top = tuple(
                 dict.fromkeys(f.removeprefix("w:").removeprefix("b:").strip() for f in ranked[:explain])
             )
