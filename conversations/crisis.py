@@ -20,6 +20,7 @@ from pathlib import Path
 from content import CONTENT_DIR
 from conversations.crisis_model import LinearModel, load_model
 from conversations.regex_anchors import LiteralIndex
+from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
@@ -169,13 +170,16 @@ class CrisisRules:
 
     plain: PatternSet
     collapsed: PatternSet
+    speller: Speller
 
     def forms(self, text: str) -> list[Form]:
-        """Each form of a text with the pattern set for it, benign phrases removed."""
-        norm = normalise(text)
+        """Each form of a text with the pattern set for it, benign phrases removed.
+
+        The first is the text with typos in rule words undone (also what the model reads)."""
+        norm = self.speller.text(normalise(text))
         out: list[Form] = [(self.plain, *self.plain.stripped(norm))]
         if _DISGUISED.search(text) or _SPACED.search(norm):
-            clear = deobfuscate(text)
+            clear = self.speller.text(deobfuscate(text))
             if clear != norm:
                 out.append((self.plain, *self.plain.stripped(clear)))
         if _STRETCHED.search(text):  # 'diiie', 'zelfmoooord': letters stretched for emphasis
@@ -183,8 +187,8 @@ class CrisisRules:
         return out
 
     def clean(self, text: str) -> str:
-        """The normalised text with benign look-alikes removed: what the model reads."""
-        return self.plain.strip(normalise(text))
+        """The normalised text, typos undone, benign look-alikes removed: what the model reads."""
+        return self.plain.strip(self.speller.text(normalise(text)))
 
 
 def urgent_hit(forms: list[Form]) -> tuple[str, str] | None:
@@ -235,8 +239,10 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     return PatternSet(urgent_rules, cues, concern, history, benign, index, tuple(owner))
 
 
-def load_rules(path: Path) -> CrisisRules:
-    """Read and compile a crisis phrase file; ValueError when a category is missing or a regex is bad."""
+def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
+    """Read and compile a crisis phrase file; ValueError when a category is missing or a regex is bad.
+
+    Without a speller, words are read as written."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     urgent = data.get("urgent", {})
@@ -247,7 +253,9 @@ def load_rules(path: Path) -> CrisisRules:
     if unknown:
         raise ValueError(f"{path.name}: unknown category {', '.join(unknown)}")
     try:
-        return CrisisRules(_set(data, str), _set(data, collapse))
+        return CrisisRules(
+            _set(data, str), _set(data, collapse), speller or Speller(frozenset(), frozenset())
+        )
     except re.error as exc:
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
 
@@ -294,8 +302,8 @@ class Detector:
 
 @cache
 def rules() -> CrisisRules:
-    """Load and compile content/crisis.toml once."""
-    return load_rules(CONTENT_DIR / "crisis.toml")
+    """Load and compile content/crisis.toml (and the rule words' spelling lists) once."""
+    return load_rules(CONTENT_DIR / "crisis.toml", load_speller(CONTENT_DIR / "crisis_spelling.json"))
 
 
 @cache

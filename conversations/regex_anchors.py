@@ -15,7 +15,7 @@ from typing import Any
 _parser: Any = importlib.import_module("re._parser")  # the stdlib regex parser (sre_parse before 3.11)
 _c: Any = importlib.import_module("re._constants")
 
-GRAM = 3  # literals are indexed by their first GRAM characters; shorter ones are not usable
+GRAM = 3  # literals are indexed by a piece of three characters; shorter ones are not usable
 
 
 def _best(options: list[frozenset[str]]) -> frozenset[str] | None:
@@ -60,9 +60,14 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     return _required(_parser.parse(pattern))
 
 
+def _grams(text: str) -> set[str]:
+    """The pieces of GRAM characters in a text."""
+    return set(map("".join, zip(text, text[1:], text[2:], strict=False)))
+
+
 @dataclass(frozen=True, slots=True)
 class LiteralIndex:
-    """Required literals of numbered patterns, indexed by their first characters."""
+    """Required literals of numbered patterns, each indexed by its least common piece of GRAM characters."""
 
     by_gram: dict[str, tuple[tuple[str, frozenset[int]], ...]]
     always: frozenset[int]
@@ -80,17 +85,21 @@ class LiteralIndex:
                 continue
             for literal in literals:
                 by_literal.setdefault(literal, set()).add(n)
+        spread: dict[str, int] = {}  # how many literals contain each piece
+        for literal in by_literal:
+            for gram in _grams(literal):
+                spread[gram] = spread.get(gram, 0) + 1
         by_gram: dict[str, list[tuple[str, frozenset[int]]]] = {}
         for literal, ids in sorted(by_literal.items()):
-            by_gram.setdefault(literal[:GRAM], []).append((literal, frozenset(ids)))
+            key = min(sorted(_grams(literal)), key=lambda g: (" " in g, spread[g]))  # the rarest piece
+            by_gram.setdefault(key, []).append((literal, frozenset(ids)))
         return cls({k: tuple(v) for k, v in by_gram.items()}, frozenset(always), frozenset(by_gram))
 
     def candidates(self, text: str) -> set[int]:
         """Numbers of the patterns that may match `text` (a superset of those that do)."""
         out = set(self.always)
         by_gram = self.by_gram
-        grams = {text[i : i + GRAM] for i in range(len(text) - GRAM + 1)}
-        for gram in grams & self.grams:
+        for gram in _grams(text) & self.grams:
             for literal, ids in by_gram[gram]:
                 if literal in text:
                     out |= ids
