@@ -358,6 +358,19 @@ class Config(BaseModel):
         le=86400,
     )
 
+    welcome_timeout: Seconds = setting(
+        "EERSTESTAP_WELCOME_TIMEOUT",
+        6.0,
+        Doc(
+            "a number of hours from 1 to 72",
+            "`6`",
+            "a welcome request nobody accepted this many hours before the meeting is closed, and the "
+            "newcomer told kindly",
+        ),
+        ge=1,
+        le=72,
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _dependent_defaults(cls, data: Any) -> Any:

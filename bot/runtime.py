@@ -21,7 +21,11 @@ STARTUP_HOOKS: tuple[StartupHook, ...] = (load_demo_directory,)
 
 def flow_settings(config: Config, *, demo_allowed: bool = True) -> Settings:
     """The run-time switches flows and message sources see, taken from the settings."""
-    return Settings(demo_allowed=demo_allowed, outbox_lease=timedelta(seconds=config.outbox_lease))
+    return Settings(
+        demo_allowed=demo_allowed,
+        outbox_lease=timedelta(seconds=config.outbox_lease),
+        welcome_timeout=timedelta(hours=config.welcome_timeout),
+    )
 
 
 @asynccontextmanager

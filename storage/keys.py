@@ -35,6 +35,7 @@ class KeyRing:
             raise KeyError_(f"the secret key must be at least {MIN_SECRET_BYTES} bytes")
         self._hmac_key = _derive(secret, b"pseudonym")
         self._aead = AESGCM(_derive(secret, b"chat-id-seal"))
+        self._text_aead = AESGCM(_derive(secret, b"short-text-seal"))
         self.check_value = hmac.new(_derive(secret, b"key-check"), b"eerstestap", hashlib.sha256).hexdigest()
 
     def pseudonym(self, chat_id: int) -> str:
@@ -53,6 +54,15 @@ class KeyRing:
     def unseal(self, box: bytes, user_key: str) -> int:
         """Decrypt a sealed chat id (raises if it was tampered with or sealed for another pseudonym)."""
         return int(self._aead.decrypt(box[:12], box[12:], user_key.encode()).decode())
+
+    def seal_text(self, text: str, bound: str) -> bytes:
+        """Encrypt a short text (a nickname, a relayed message) bound to what it belongs to."""
+        nonce = secrets.token_bytes(12)
+        return nonce + self._text_aead.encrypt(nonce, text.encode(), f"text:{bound}".encode())
+
+    def unseal_text(self, box: bytes, bound: str) -> str:
+        """Decrypt a sealed short text (raises if tampered with or sealed for something else)."""
+        return self._text_aead.decrypt(box[:12], box[12:], f"text:{bound}".encode()).decode()
 
 
 def decode_key(text: str) -> bytes | None:

@@ -39,6 +39,8 @@ MALFORMED = [
     ("EERSTESTAP_SEND_WORKERS", "0"),
     ("EERSTESTAP_FEEDS", "{tmp}"),
     ("EERSTESTAP_OUTBOX_LEASE", "1m"),
+    ("EERSTESTAP_WELCOME_TIMEOUT", "6h"),
+    ("EERSTESTAP_WELCOME_TIMEOUT", "0"),
     ("EERSTESTAP_TILE_URL", "https://tiles.example.org/tile.png"),
     ("EERSTESTAP_LEAFLET_DIR", "node_modules/leaflet/dist"),
 ]

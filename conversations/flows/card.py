@@ -13,7 +13,7 @@ from conversations.flows.base import Action, Flow, Step, table
 from conversations.meeting_format import card_text, demo_line, moved_place, next_held
 from conversations.types import Button, Document, Pin, Reply
 from conversations.upcoming import next_of
-from storage import follows
+from storage import follows, welcome
 from storage.edits import latest_note
 from storage.meeting import Meeting, get_meeting
 from storage.occurrences import Occurrence
@@ -42,6 +42,7 @@ class CardData:
     note: tuple[str, str] | None = None
     following: bool = False
     prefix: list[str] = field(default_factory=list)
+    welcoming: bool = False
 
 
 def parse_id(text: str) -> int | None:
@@ -92,6 +93,7 @@ class CardFlow(Flow[CardState]):
             occurrences=await next_of(ctx.db, meeting, ctx.now, CARD_OCCURRENCES),
             note=await latest_note(ctx.db, meeting.id),
             following=await follows.is_following(ctx.db, ctx.user_key, meeting.id),
+            welcoming=await welcome.is_on(ctx.db, meeting.id),
         )
 
     def card(self, ctx: Context, st: CardState, data: CardData | None) -> Reply:
@@ -114,6 +116,8 @@ class CardFlow(Flow[CardState]):
             else:
                 rows.append([self.button(t.t("dir.btn.follow"), "follow", mid)])
             rows.append([button(t.t("dir.btn.trial"), "t", "start", f"m{mid}")])
+            if data.welcoming:
+                rows.append([button(t.t("welcome.btn.ask"), "o", "ask", mid)])
             if not meeting.is_demo:
                 rows.append([self.button(t.t("dir.btn.report"), "rep", mid)])
         elif data.following:

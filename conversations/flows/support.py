@@ -34,7 +34,7 @@ from conversations.support_actions import (
 )
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
-from storage import edits
+from storage import edits, welcome
 from storage import reports as rstore
 from storage.feeds import FeedState, feed_states
 from storage.meeting import PROGRAMS, Meeting, get_meeting
@@ -102,6 +102,7 @@ class SupportData:
     region: str | None = None
     regions: list[tuple[str, int]] = field(default_factory=list)
     sources: list[FeedState] = field(default_factory=list)
+    welcome: tuple[bool, list[int]] = (False, [])
 
 
 class SupportFlow(Flow[SupportState]):
@@ -186,8 +187,12 @@ class SupportFlow(Flow[SupportState]):
         if worker is None:
             raise LookupError("no support role")  # the engine then shows the main menu
         meeting = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
-        reported = await rstore.reports_of(ctx.db, meeting.id) if meeting and meeting.id else {}
-        return SupportData(worker, meeting, reported=reported)
+        data = SupportData(worker, meeting)
+        if meeting is not None and meeting.id is not None:
+            on = await welcome.is_on(ctx.db, meeting.id)
+            data.welcome = (on, [w for w, _ in await welcome.welcomers_at(ctx.db, meeting.id)])
+            data.reported = await rstore.reports_of(ctx.db, meeting.id)
+        return data
 
     async def load_menu(self, ctx: Context, st: SupportState) -> SupportData:
         """The menu says when reports wait or a source needs a look."""
@@ -344,6 +349,12 @@ class SupportFlow(Flow[SupportState]):
         ]
         if m.attendance == "inactive":
             lines.append(t.t("support.meeting.closed"))
+        on, welcomers = data.welcome
+        if on:
+            names = ", ".join(f"O{w}" for w in welcomers) or t.t("support.meeting.welcome_none")
+            lines.append(t.t("support.meeting.welcome_on", welcomers=names))
+        else:
+            lines.append(t.t("support.meeting.welcome_off"))
         if m.is_demo:
             lines.append(t.t("support.demo_label"))
         if data.reported:
@@ -358,6 +369,11 @@ class SupportFlow(Flow[SupportState]):
                 self.b(ctx, "support.btn.note", "nt"),
             ],
             [self.b(ctx, "support.btn.announce", "an")],
+            [
+                self.b(
+                    ctx, "support.btn.welcome_off" if on else "support.btn.welcome_on", "wel", 0 if on else 1
+                )
+            ],
             *([[self.b(ctx, "support.btn.dismiss", "rd")]] if data.reported else []),
             self.back_row(ctx),
         ]
@@ -689,6 +705,17 @@ class SupportFlow(Flow[SupportState]):
 
     # --- add a meeting: buttons and text --------------------------------------------------------
 
+    async def on_welcome(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        """Switch welcoming at the door on or off for this meeting (the group's own choice)."""
+        worker = await self.role(ctx)
+        m = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
+        if worker is None or m is None or m.id is None or args[0] not in ("0", "1"):
+            return await self.go(ctx, "menu")
+        on = args[0] == "1" and m.attendance != "inactive"
+        await welcome.set_meeting(ctx.db, m.id, on, ctx.now, worker.id)
+        key = "support.welcome.switched_on" if on else "support.welcome.switched_off"
+        return Reply().add(ctx.t.t(key)).extend(await self.go(ctx, "meeting", SupportState(mid=m.id)))
+
     async def on_add(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
         return await self.go(ctx, "add_prog")
 
@@ -806,6 +833,7 @@ class SupportFlow(Flow[SupportState]):
             "ro": Action(on_reopen, only_from=MEETING_STEPS),
             "nt": Action(on_note, only_from=MEETING_STEPS),
             "an": Action(on_announce, only_from=MEETING_STEPS),
+            "wel": Action(on_welcome, only_from=MEETING_STEPS),
             "aud": Action(on_audience, only_from=("preview",)),
             "ok": Action(on_send, only_from=("preview",)),
             "add": Action(on_add),
