@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -487,9 +486,8 @@ def copy_leaflet(source: Path | None, target: Path) -> None:
 
 
 def find_leaflet() -> Path | None:
-    """Leaflet's dist/: $EERSTESTAP_LEAFLET_DIR, else node_modules here or in .ci-cache/leaflet."""
-    env = os.environ.get("EERSTESTAP_LEAFLET_DIR")
-    candidates = [Path(env)] if env else []
+    """Leaflet's dist/ from node_modules here or in .ci-cache/leaflet."""
+    candidates: list[Path] = []
     here = Path.cwd()
     repo = Path(__file__).resolve().parent.parent
     for base in (here, repo, repo / ".ci-cache" / "leaflet"):

@@ -420,8 +420,7 @@ class MeetingStore:
         """
         if inline:
             return _reader(self.db).execute(sql, args).fetchall()
-        async with self.db._lock:  # the Database's own lock: no transaction interleaves
-            return list(await self.db.conn.execute_fetchall(sql, args))
+        return list(await self.db.fetchall(sql, args))
 
     def _rings_sql(
         self, lat: float, lon: float, filters: Filters, limit: int, radii: list[float]

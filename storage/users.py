@@ -10,6 +10,7 @@ from typing import Any
 
 from storage.db import Database, utc_text
 from storage.keys import KeyRing
+from storage.welcome import release_user
 
 log = logging.getLogger(__name__)
 DEFAULT_RETENTION = timedelta(days=90)
@@ -84,11 +85,15 @@ class UserStore:
             return None
         return self.keys.unseal(bytes(row[0]), user_key)
 
-    async def erase(self, user_key: str, *, flush: bool = True) -> int:
-        """Delete every row of every table carrying this pseudonym (one transaction), then flush the WAL."""
+    async def erase(self, user_key: str, *, flush: bool = True, now: datetime | None = None) -> int:
+        """Delete every row of every table carrying this pseudonym (one transaction), then flush the WAL.
+
+        First, in the same transaction, its side of any welcome ends (the other side is told neutrally).
+        """
         tables = await self.db.tables_with_column(USER_KEY_COLUMN)
         removed = 0
         async with self.db.tx() as tx:
+            await release_user(tx, user_key, now or datetime.now(UTC))
             for table in tables:
                 removed += await tx.execute(f"DELETE FROM {table} WHERE {USER_KEY_COLUMN} = ?", (user_key,))
         if flush:
@@ -105,7 +110,7 @@ class UserStore:
         erased = failed = 0
         for row in rows:
             try:
-                await self.erase(row[0], flush=False)
+                await self.erase(row[0], flush=False, now=now)
             except Exception as exc:
                 failed += 1
                 log.error("purge: could not erase one user (%s)", type(exc).__name__)
