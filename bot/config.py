@@ -325,7 +325,7 @@ class Config(BaseModel):
         Doc(
             "the path of a file, not a directory",
             "(none)",
-            "the feeds file of `eerstestap directory sync`; same as `--feeds`",
+            "the feeds file of `eerstestap directory sync`, synced daily by `run` too; same as `--feeds`",
         ),
     )
     tile_url: Annotated[str | None, BeforeValidator(_tile_url)] = setting(

@@ -17,6 +17,7 @@ from storage import follows, welcome
 from storage.edits import latest_note
 from storage.meeting import Meeting, get_meeting
 from storage.occurrences import Occurrence
+from storage.reports import REASONS, add_report
 from storage.support import forget_chat_if_unneeded
 
 CARD_OCCURRENCES = 4
@@ -117,6 +118,8 @@ class CardFlow(Flow[CardState]):
             rows.append([button(t.t("dir.btn.trial"), "t", "start", f"m{mid}")])
             if data.welcoming:
                 rows.append([button(t.t("welcome.btn.ask"), "o", "ask", mid)])
+            if not meeting.is_demo:
+                rows.append([self.button(t.t("dir.btn.report"), "rep", mid)])
         elif data.following:
             rows.append([self.button(t.t("dir.btn.unfollow"), "unfollow", mid)])
         if st.back != MENU_ID:
@@ -125,6 +128,15 @@ class CardFlow(Flow[CardState]):
         for line in data.prefix:
             reply.add(line)
         return reply.add(text, rows, pin=pin)
+
+    def report_view(self, ctx: Context, st: CardState, data: CardData | None) -> Reply:
+        """'Klopt er iets niet?': four reasons as buttons (no free text), and back to the card."""
+        if data is None:
+            return not_found(ctx)
+        mid = data.meeting.id or 0
+        rows = [[self.button(ctx.t.t(f"dir.report.{reason}"), "rr", mid, reason)] for reason in REASONS]
+        rows.append([self.button(ctx.t.t("dir.btn.back_card"), "start", mid)])
+        return Reply().add(ctx.t.t("dir.report.ask"), rows)
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -178,8 +190,33 @@ class CardFlow(Flow[CardState]):
             await forget_chat_if_unneeded(tx, ctx.user_key)
         return Reply().add(ctx.t.t("dir.follow.undone")).extend(await self.go(ctx, "show", st))
 
-    steps = table({"show": Step(card, load=load)})
-    actions = table({"ics": Action(on_ics), "follow": Action(on_follow), "unfollow": Action(on_unfollow)})
+    async def on_report(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:
+        """Ask what is wrong with the meeting on this card."""
+        st, meeting = await self.meeting_of(ctx, st, args)
+        if meeting is None or meeting.id is None:
+            return not_found(ctx)
+        return await self.go(ctx, "report", st)
+
+    async def on_reason(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:
+        """Count one report (at most one per meeting and reason a day, a few a day per person)."""
+        if len(args) != 2 or args[1] not in REASONS:
+            raise ValueError("forged reason")
+        st, meeting = await self.meeting_of(ctx, st, args)
+        if meeting is None or meeting.id is None or meeting.is_demo:
+            return not_found(ctx)
+        result = await add_report(ctx.db, ctx.services.keys, ctx.user_key, meeting.id, args[1], ctx.now)
+        return Reply().add(ctx.t.t(f"dir.report.{result}")).extend(await self.go(ctx, "show", st))
+
+    steps = table({"show": Step(card, load=load), "report": Step(report_view, load=load)})
+    actions = table(
+        {
+            "ics": Action(on_ics),
+            "follow": Action(on_follow),
+            "unfollow": Action(on_unfollow),
+            "rep": Action(on_report),
+            "rr": Action(on_reason, only_from=("report",), reenter=on_report),
+        }
+    )
 
 
 def card_pin(meeting: Meeting, occurrences: list[Occurrence]) -> Pin | None:
