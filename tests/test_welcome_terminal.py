@@ -71,8 +71,8 @@ def test_three_chats_on_one_database(tmp_path: Path) -> None:
     )
     assert all(t in answered for t in TO_WELCOMER) and answered.count("Doorgestuurd.") == 2
 
-    evening = chat(NEWCOMER, ["/wait 1m", "/wait 1h", "/wait 4h", "Ja, ik ben gegaan", "Ja, ik ben opgevangen"],
-                   now="2026-03-24T17:00")  # fmt: skip
+    evening_lines = ["/wait 1m", "/wait 1h", "/wait 4h", "Ja, ik ben gegaan", "Ja, ik ben opgevangen"]
+    evening = chat(NEWCOMER, evening_lines, now="2026-03-24T17:00")
     assert all(t in evening for t in TO_NEWCOMER)
     reminder = evening.split("je meeting", 1)[1]
     assert f"Zo vind je wie je opvangt: {FIND}" in reminder.split("\n\n")[0]
