@@ -141,6 +141,15 @@ async def meetings_on(db: Database, limit: int = 40) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+async def programs_on(db: Database) -> frozenset[str]:
+    """The fellowships that have at least one active meeting with welcoming on."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT m.program FROM welcome_meetings w JOIN meetings m ON m.id = w.meeting_id "
+        "WHERE m.attendance != 'inactive'"
+    )
+    return frozenset(str(r[0]) for r in rows)
+
+
 async def welcomers_at(db: Database, meeting_id: int) -> list[tuple[int, bool]]:
     """The active welcomers of a meeting: role id and whether they paused."""
     rows = await db.fetchall(
