@@ -130,5 +130,7 @@ class WhichFlow(Flow[WhichState]):
         rows = [[self.button(t.t("which.restart"), "again"), Button(t.t("nav.menu"), MENU_ID)]]
         return reply.add("\n\n".join(closing), rows)
 
-    steps = table({"q": Step(question, load=load_welcoming, text=typed), "result": Step(result, load=load_welcoming)})
+    steps = table(
+        {"q": Step(question, load=load_welcoming, text=typed), "result": Step(result, load=load_welcoming)}
+    )
     actions = table({"a": Action(on_answer), "done": Action(on_done), "again": Action(on_again)})
