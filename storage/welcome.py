@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from storage.db import Database, Tx, parse_utc, utc_text
 from storage.keys import KeyRing
+from storage.occurrences import DEFAULT_ZONE, zone
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ WELCOMER = "welcomer"
 NICK_MAX = 20
 FIND_MAX = 200
 RELAY_MAX = 300
-RELAY_PER_DAY = 10  # relayed messages per side and day
+RELAY_PER_DAY = 10  # relayed messages per side and (Amsterdam) day
 REMIND_BEFORE = timedelta(hours=2)  # the welcome's own reminder (when no trial reminder carries it)
 ASK_AFTER = timedelta(minutes=15)  # 'Ben je opgevangen?' after the meeting's end
 MAX_ATTEMPTS = 8
@@ -499,7 +500,7 @@ async def side_of(db: Database | Tx, req: Request, user_key: str) -> str | None:
 
 async def relay(db: Database, keys: KeyRing, request_id: int, from_key: str, text: str, now: datetime) -> str:
     """Queue a relayed text (sealed, for the other side only): 'ok', 'limit' or 'closed'."""
-    today = now.date().isoformat()
+    today = now.astimezone(zone(DEFAULT_ZONE)).date().isoformat()  # the day as people in NL count it
     async with db.tx() as tx:
         req = await get_request(tx, request_id)
         side = await side_of(tx, req, from_key) if req is not None else None
@@ -635,6 +636,14 @@ async def release_user(tx: Tx, user_key: str, now: datetime) -> None:
 
 async def expire_due(db: Database, now: datetime) -> int:
     """Open requests nobody accepted by their deadline: closed, the newcomer told kindly; how many."""
+    if (
+        await db.fetchone(
+            "SELECT 1 FROM welcome_requests WHERE status = 'open' AND deadline_at <= ? LIMIT 1",
+            (utc_text(now),),
+        )
+        is None
+    ):
+        return 0  # the usual case on every sweep: a read, no write lock
     async with db.tx() as tx:
         rows = await tx.fetchall(
             f"SELECT {_RCOLS} FROM welcome_requests WHERE status = 'open' AND deadline_at <= ?",
@@ -723,6 +732,12 @@ async def claim(
     only = " AND user_key = ?" if user_key else ""
     extra = [user_key] if user_key else []
     at = utc_text(now)
+    due = (
+        "SELECT id FROM welcome_outbox WHERE ((status = 'pending' AND due_at <= ?) "
+        f"OR (status = 'claimed' AND lease_until <= ?)){only}"
+    )
+    if await db.fetchone(f"{due} LIMIT 1", (at, at, *extra)) is None:
+        return []  # nothing due: no write lock taken on the sweep's hot path
     async with db.tx() as tx:
         rows = await tx.fetchall(
             "UPDATE welcome_outbox SET status = 'claimed', attempts = attempts + 1, lease_until = ? "
