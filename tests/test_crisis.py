@@ -165,6 +165,9 @@ def test_bad_phrase_file_is_refused(tmp_path: Path) -> None:
     bad.write_text('[urgent]\nsuicide = ["x"]\n')
     with pytest.raises(ValueError, match="selfharm"):
         load_rules(bad)
+    bad.write_text(f'[urgent]\nsuicide = ["van (zn|zijn) stokje "]\n{kinds}\n')  # could never match
+    with pytest.raises(ValueError, match="space"):
+        load_rules(bad)
 
 
 def test_bad_model_file_is_refused(tmp_path: Path) -> None:
