@@ -26,8 +26,9 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA secure_delete=ON",
-    "PRAGMA busy_timeout=10000",
 )
+BUSY_TIMEOUT_MS = 10_000
+CHECKPOINT_WAIT_MS = 200  # how long an erase's checkpoint waits for another process's readers
 
 
 def utc_text(dt: datetime) -> str:
@@ -99,6 +100,7 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._holder: asyncio.Task[Any] | None = None  # the task inside `transaction()`, if any
+        self.wal_pending = False  # an erase's checkpoint was held up by a reader: try again
 
     async def open(self) -> Database:
         """Connect, set pragmas and apply pending migrations."""
@@ -107,7 +109,7 @@ class Database:
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)
         self._conn.row_factory = aiosqlite.Row
-        for pragma in PRAGMAS:
+        for pragma in (*PRAGMAS, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"):
             await self._conn.execute(pragma)
         await self.migrate()
         return self
@@ -194,10 +196,26 @@ class Database:
             rows = list(await self.conn.execute_fetchall(sql, params))
         return rows[0] if rows else None
 
-    async def checkpoint(self) -> None:
-        """Fold the WAL into the database file and truncate it (used after erasing)."""
+    async def checkpoint(self) -> bool:
+        """Fold the WAL into the database file and truncate it (after erasing); whether that happened.
+
+        Another process's open read snapshot keeps older WAL frames (an erased row's too) in use: then the
+        checkpoint gives up within CHECKPOINT_WAIT_MS instead of stalling every statement, `wal_pending`
+        stays set, and `retry_checkpoint()` (the sender's sweep) tries again until the WAL is empty.
+        """
         async with self._locked():
-            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self.conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+            try:
+                rows = list(await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+            finally:
+                await self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        busy = int(rows[0][0]) if rows else 1
+        self.wal_pending = busy != 0
+        return not self.wal_pending
+
+    async def retry_checkpoint(self) -> bool:
+        """Checkpoint again if an earlier one after an erase could not finish; whether the WAL is clean."""
+        return await self.checkpoint() if self.wal_pending else True
 
     async def migrate(self) -> list[str]:
         """Apply every migration file not applied yet, each in its own transaction."""
