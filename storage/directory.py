@@ -8,7 +8,6 @@ import io
 import itertools
 import json
 import math
-import sqlite3
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,7 +26,6 @@ NL_AREA_KM2 = 34_000.0
 IMPORT_BATCH = 2000  # meetings per upsert batch of an import
 SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the last few
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
-_READERS: weakref.WeakKeyDictionary[Database, sqlite3.Connection] = weakref.WeakKeyDictionary()
 _M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
 _SELECT = SELECT_MEETINGS
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
@@ -214,7 +212,7 @@ class MeetingStore:
         counts = ImportReport()
         before: dict[str, Any] = {}  # notable fields of the meetings this import changes, as they were
         try:
-            async with self.db.tx() as tx:
+            async with self.db.tx(worker=True) as tx:  # long: on the worker thread, the loop answers on
                 await tx.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (slug TEXT PRIMARY KEY)")
                 await tx.execute("DELETE FROM temp.import_seen")
                 for batch in _batches(itertools.chain([first], stream), IMPORT_BATCH):
@@ -384,7 +382,7 @@ class MeetingStore:
         radii = [min(max(start_km, await self._first_radius(limit)), max_km)]
         while radii[-1] < max_km and len(radii) < 4:
             radii.append(min(radii[-1] * 3, max_km))
-        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii), inline=filters.index_only)
+        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii))
         by_ring: dict[int, list[Any]] = {}
         for r in rows:
             by_ring.setdefault(r[0], []).append(r)
@@ -398,7 +396,7 @@ class MeetingStore:
         radius = min(radius * 3, max_km)
         while True:  # rare: more rings, one statement each
             sql, args = self._rings_sql(lat, lon, filters, limit, [radius])
-            rows = await self._rows(sql, args, inline=filters.index_only)
+            rows = await self._rows(sql, args)
             found = _within(lat, lon, rows, radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return found
@@ -413,15 +411,9 @@ class MeetingStore:
         density = max(count, 1) / NL_AREA_KM2
         return min(25.0, math.sqrt(limit / (math.pi * density)) / 2)
 
-    async def _rows(self, sql: str, args: list[Any], *, inline: bool = False) -> list[Any]:
-        """A read for near-me. With inline, on a read-only connection right here, without a hop to the
-        database thread: a query the grid index answers alone takes well under a millisecond, less
-        than the hand-over costs (WAL lets this reader see every commit). Otherwise on the thread.
-        """
-        if inline:
-            return _reader(self.db).execute(sql, args).fetchall()
-        async with self.db._lock:  # the Database's own lock: no transaction interleaves
-            return list(await self.db.conn.execute_fetchall(sql, args))
+    async def _rows(self, sql: str, args: list[Any]) -> list[Any]:
+        """A near-me read (on the event-loop thread when nothing stands in the way: see Database)."""
+        return await self.db.fetchall(sql, args)
 
     def _rings_sql(
         self, lat: float, lon: float, filters: Filters, limit: int, radii: list[float]
@@ -482,7 +474,7 @@ class MeetingStore:
         if filters.program:
             args.append(filters.program)
         args += [dlat * dlat, *params, limit + SLACK]
-        return _within(lat, lon, await self._rows(sql, args, inline=filters.index_only), max_km, limit)
+        return _within(lat, lon, await self._rows(sql, args), max_km, limit)
 
     async def online(self, filters: Filters = Filters(), *, limit: int = 200) -> list[Meeting]:
         """Meetings one can join online (online and hybrid), by weekday and time."""
@@ -615,18 +607,6 @@ async def _notable_changes(
             if a != b:
                 out.append(MeetingChange(int(old["id"]), b, a))
     return out
-
-
-def _reader(db: Database) -> sqlite3.Connection:
-    """A read-only connection to the same database file, opened once per Database."""
-    conn = _READERS.get(db)
-    if conn is None:
-        conn = sqlite3.connect(db.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA query_only = ON")
-        weakref.finalize(db, conn.close)
-        _READERS[db] = conn
-    return conn
 
 
 def _within(lat: float, lon: float, rows: list[Any], radius: float, limit: int) -> list[Nearby]:
