@@ -133,6 +133,7 @@ class RowCache(Generic[K, V]):
 
     def __init__(self, size: int) -> None:
         self.size = size
+        self.versioned = False
         self._rows: OrderedDict[K, V] = OrderedDict()
 
     def get(self, key: K) -> V | None:
@@ -246,21 +247,29 @@ class Database:
 
     # ---- caches -------------------------------------------------------------------------------------
 
-    def cache(self, name: str, size: int = 10_000) -> RowCache[Any, Any]:
-        """A bounded row cache of this database, emptied whenever another connection committed."""
+    def cache(self, name: str, size: int = 10_000, *, versioned: bool = False) -> RowCache[Any, Any]:
+        """A bounded row cache of this database, emptied on a rollback and whenever another connection
+        committed; `versioned` caches (whose users check a version column) only on a rollback."""
         cache = self._caches.get(name)
         if cache is None:
             cache = self._caches[name] = RowCache(size)
+            cache.versioned = versioned
+        if not (self._held() and self._tx is not None and self._tx.conn is self._sync):
+            self._check_version()  # (a write transaction on the loop: nobody else committed since BEGIN)
+        return cache
+
+    def _check_version(self) -> None:
+        """Empty the unversioned caches if another connection committed since the last look."""
         if self._sync is not None:
             version = self._sync.execute("PRAGMA data_version").fetchone()[0]
             if version != self._version:
                 self._version = version
-                self._forget_caches()
-        return cache
+                self._forget_caches(unversioned=True)
 
-    def _forget_caches(self) -> None:
+    def _forget_caches(self, *, unversioned: bool = False) -> None:
         for cache in self._caches.values():
-            cache.clear()
+            if not (unversioned and cache.versioned):
+                cache.clear()
 
     # ---- routing ------------------------------------------------------------------------------------
 
@@ -341,6 +350,7 @@ class Database:
                     try:
                         self.loop_conn.execute(begin)
                         conn = self.loop_conn
+                        self._check_version()
                     except sqlite3.OperationalError as exc:
                         if not is_busy(exc):
                             raise

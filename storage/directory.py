@@ -19,14 +19,14 @@ from storage.db import Database, Tx, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed, neutral_cell
 from storage.languages import language_sql
-from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, from_row, to_row
+from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, by_version, from_row, to_row
 
 DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
 IMPORT_BATCH = 2000  # meetings per upsert batch of an import
 SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the last few
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
-_M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
+_NEAR_COLUMNS = "m.id AS id, m.lat AS lat, m.lon AS lon, m.version AS version"  # built: only the chosen
 _SELECT = SELECT_MEETINGS
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
 _UPSERT = (
@@ -390,7 +390,7 @@ class MeetingStore:
             ring = by_ring.get(i, [])
             found = _within(lat, lon, ring, radius, limit)
             if len(found) >= limit or radius >= max_km:
-                return found
+                return await self._nearby(found)
             if len(ring) >= limit:  # the flat distance judged this ring enough, the exact one does not
                 break
         radius = min(radius * 3, max_km)
@@ -399,8 +399,13 @@ class MeetingStore:
             rows = await self._rows(sql, args)
             found = _within(lat, lon, rows, radius, limit)
             if len(found) >= limit or radius >= max_km:
-                return found
+                return await self._nearby(found)
             radius = min(radius * 3, max_km)
+
+    async def _nearby(self, found: list[tuple[float, int, int]]) -> list[Nearby]:
+        """The chosen (km, id, version) as meetings: built once per content version, kept in memory."""
+        meetings = await by_version(self.db, [(mid, version) for _, mid, version in found])
+        return [Nearby(meetings[mid], km) for km, mid, _ in found if mid in meetings]
 
     async def _first_radius(self, limit: int) -> float:
         """A first search radius from the average density of in-person meetings (cached per database)."""
@@ -440,7 +445,7 @@ class MeetingStore:
             short = " AND ".join(f"(SELECT count(*) FROM b{j}) < ?" for j in range(i))
             cells = f"(SELECT lo, hi FROM c{i} WHERE {short})" if i else f"c{i}"
             ctes.append(
-                f"b{i} AS MATERIALIZED (SELECT m.id AS id, "
+                f"b{i} AS MATERIALIZED (SELECT {_NEAR_COLUMNS}, "
                 "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
                 f"FROM {cells} AS r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
                 f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?)"
@@ -449,12 +454,10 @@ class MeetingStore:
             if filters.program:
                 args.append(filters.program)
             args += [(reach / 111.2) ** 2, *params, limit + SLACK]
-        union = " UNION ALL ".join(f"SELECT {i} AS ring, id FROM b{i}" for i in range(len(radii)))
-        sql = (
-            f"WITH {', '.join(ctes)} SELECT b.ring, {_M_COLUMNS} FROM ({union}) b "
-            "JOIN meetings m ON m.id = b.id"
+        union = " UNION ALL ".join(
+            f"SELECT {i} AS ring, id, lat, lon, version FROM b{i}" for i in range(len(radii))
         )
-        return sql, args
+        return f"WITH {', '.join(ctes)} {union}", args
 
     async def near_scan(
         self, lat: float, lon: float, filters: Filters = Filters(), *, limit: int = 20, max_km: float = 50.0
@@ -465,16 +468,16 @@ class MeetingStore:
         k = lon_scale(lat)
         dlat = max_km * 1.02 / 111.2
         sql = (
-            "WITH best AS (SELECT m.id AS id, "
+            f"WITH best AS (SELECT {_NEAR_COLUMNS}, "
             "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 FROM meetings m NOT INDEXED "
             f"WHERE m.cell IS NOT NULL{program_sql} AND d2 <= ?{where} ORDER BY d2 LIMIT ?) "
-            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
+            "SELECT id, lat, lon, version FROM best"
         )
         args: list[Any] = [lat, lat, lon, lon, k * k]
         if filters.program:
             args.append(filters.program)
         args += [dlat * dlat, *params, limit + SLACK]
-        return _within(lat, lon, await self._rows(sql, args), max_km, limit)
+        return await self._nearby(_within(lat, lon, await self._rows(sql, args), max_km, limit))
 
     async def online(self, filters: Filters = Filters(), *, limit: int = 200) -> list[Meeting]:
         """Meetings one can join online (online and hybrid), by weekday and time."""
@@ -609,15 +612,18 @@ async def _notable_changes(
     return out
 
 
-def _within(lat: float, lon: float, rows: list[Any], radius: float, limit: int) -> list[Nearby]:
-    """Rows (any with the meeting columns) within a radius by exact distance, nearest first."""
+def _within(
+    lat: float, lon: float, rows: list[Any], radius: float, limit: int
+) -> list[tuple[float, int, int]]:
+    """(km, id, version) of the rows (id, lat, lon, version) within a radius by exact distance, nearest
+    first, at most `limit`: no meeting is built here."""
     scored = []
     for r in rows:
         km = haversine_km(lat, lon, r["lat"], r["lon"])
         if km <= radius:
-            scored.append((km, r["id"], r))
+            scored.append((km, r["id"], r["version"]))
     scored.sort(key=lambda x: (x[0], x[1]))
-    return [Nearby(from_row(r), km) for km, _, r in scored[:limit]]
+    return scored[:limit]
 
 
 def _cell(m: Meeting) -> int | None:

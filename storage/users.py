@@ -97,7 +97,7 @@ class UserStore:
             (user_key, lang, text, utc_text(now), utc_text(expires)),
         )
         if hit is not None:  # a new row is read (and cached) the next time it is needed
-            cache.put(user_key, Cached(lang, text, hit.has_chat, parse_utc(utc_text(expires))))
+            cache.put(user_key, Cached(lang, text, hit.has_chat, expires.replace(microsecond=0)))
 
     async def touch(self, user_key: str, lang: str, now: datetime) -> None:
         """Push a pseudonym's expiry forward without touching its stored language or state (new: a row)."""
