@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import subprocess
 import sys
 import textwrap
 import time
+from asyncio.subprocess import PIPE
 from pathlib import Path
 
 import pytest
@@ -53,15 +53,12 @@ async def test_two_processes_writing_at_once_lose_nothing_and_never_stall_the_lo
     for chat in range(1, 21):  # warm: the first turn loads texts and flows, which is not the database
         await engine.handle(chat, Input.of_text("/start"))
     rounds = 6
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db.path), str(rounds), str(HOLD)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+    writer = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", WRITER, str(db.path), str(rounds), str(HOLD), cwd=ROOT, stdout=PIPE
     )
     try:
         assert writer.stdout is not None
-        assert (await asyncio.to_thread(writer.stdout.readline)).strip() == "ready"
+        assert (await writer.stdout.readline()).strip() == b"ready"
         stalls: list[float] = []
         done = asyncio.Event()
 
@@ -73,7 +70,7 @@ async def test_two_processes_writing_at_once_lose_nothing_and_never_stall_the_lo
 
         async def person(chat: int) -> int:
             turns = 0
-            while writer.poll() is None or turns < 3:
+            while writer.returncode is None or turns < 3:
                 await engine.handle(chat, Input.of_text("/start"))
                 await engine.handle(chat, Input.of_button("m:home"))
                 turns += 1
@@ -81,13 +78,15 @@ async def test_two_processes_writing_at_once_lose_nothing_and_never_stall_the_lo
             return turns
 
         watcher = asyncio.create_task(watch_the_loop())
+        waited = asyncio.create_task(writer.wait())
         turns = await asyncio.wait_for(asyncio.gather(*(person(chat) for chat in range(1, 21))), 120)
         done.set()
         await watcher
-        assert writer.wait(30) == 0
+        assert await asyncio.wait_for(waited, 30) == 0
     finally:
-        if writer.poll() is None:
+        if writer.returncode is None:
             writer.kill()
+            await writer.wait()
     busy_s = db.loop_busy_ms / 1000
     # Both processes' writes are all there: the other process's rows and every person's row.
     check = sqlite3.connect(db.path)
@@ -167,19 +166,19 @@ async def test_a_rolled_back_update_leaves_no_cached_state(engine: Engine, servi
 async def test_near_me_builds_only_the_meetings_it_returns(
     demo: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    built: list[int | None] = []
+    built: list[int] = []
     real_build = meeting_module._build
 
     def counting(values: tuple[object, ...]) -> meeting_module.Meeting:
         m = real_build(values)
-        built.append(m.id)
+        built.append(m.id or 0)
         return m
 
     monkeypatch.setattr(meeting_module, "_build", counting)
     store = MeetingStore(demo.db)
     first = await store.near(*UTRECHT, limit=3)
     assert len(first) == 3
-    assert sorted(built) == sorted(n.meeting.id for n in first)
+    assert sorted(built) == sorted(n.meeting.id or 0 for n in first)
     built.clear()
     again = await store.near(*UTRECHT, limit=3)
     assert again == first and built == []  # kept in memory by id and content version
