@@ -11,7 +11,7 @@ import asyncio
 import gc
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeAlias
 
 from telegram import (
@@ -29,6 +29,8 @@ from telegram.request import BaseRequest
 from bot import render
 from bot.config import DEFAULT_BASE_URL, Config, require_token
 from bot.delivery import DeliveryConfig, Scheduler, Sender
+from bot.feed_jobs import start_feed_jobs
+from bot.feeds_config import Feed
 from bot.lenient import LenientRequest
 from bot.ordering import PerChatProcessor
 from bot.polling import Poller
@@ -91,9 +93,10 @@ def should_edit(reply: Reply, pressed: str, old_ids: list[str]) -> bool:
 class TelegramAdapter:
     """Holds the engine, the sender and the rendering for one Application."""
 
-    def __init__(self, services: Services, config: Config) -> None:
+    def __init__(self, services: Services, config: Config, feeds: Sequence[Feed] = ()) -> None:
         self.services = services
         self.config = config
+        self.feeds = list(feeds)  # the feeds file's sources, synced on the bot's own schedule
         self.assembly = assemble()  # the flows and the outgoing sources, put together in one place
         self.engine = Engine(services, self.assembly.flows)
         self.scheduler: Scheduler | None = None
@@ -329,6 +332,7 @@ class TelegramAdapter:
         )
         self.scheduler = Scheduler(application, self.sender)
         self.scheduler.start()
+        start_feed_jobs(application, self.services, self.feeds, self.scheduler.poke)
 
 
 class OneLineRateLimitLog(logging.Filter):
@@ -353,6 +357,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
     extra_post_init: Callable[[AnyApplication], Awaitable[None]] | None = None,
+    feeds: Sequence[Feed] = (),
 ) -> tuple[AnyApplication, TelegramAdapter]:
     """The Application with one handler for everything, the error handler, limits and jobs."""
     if config.bot_username:
@@ -361,7 +366,7 @@ def build_application(
     limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
     if RATE_LIMIT_LOG not in limiter_log.filters:
         limiter_log.addFilter(RATE_LIMIT_LOG)
-    adapter = TelegramAdapter(services, config)
+    adapter = TelegramAdapter(services, config, feeds)
 
     async def post_init(application: AnyApplication) -> None:
         await adapter.post_init(application)

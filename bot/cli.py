@@ -72,6 +72,9 @@ OPTION_SETTINGS = {
     "port": "EERSTESTAP_PORT",
     "allow_demo": "EERSTESTAP_ALLOW_DEMO",
     "feeds": "EERSTESTAP_FEEDS",
+    "tile_url": "EERSTESTAP_TILE_URL",
+    "leaflet_dir": "EERSTESTAP_LEAFLET_DIR",
+    "bot": "EERSTESTAP_BOT_USERNAME",
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,12 +15,13 @@ from conversations.clock import Clock, FixedClock
 from conversations.context import Services
 from conversations.support_actions import parse_time, publish, refusal, region_refusal
 from storage import broadcasts as bstore
+from storage import welcome as wstore
 from storage.directory import DEMO_SOURCE, MeetingStore
 from storage.edits import SUPPORT_SOURCE
 from storage.importers import FORMATS, BadValue, parse_file
 from storage.meeting import Meeting, get_meeting
 from storage.referrers import tag_figures
-from storage.support import SupportStore, figures, held_by_feed, write_audit
+from storage.support import ROLES, SupportStore, figures, held_by_feed, write_audit
 
 
 def register(
@@ -40,10 +40,17 @@ def register(
         c.set_defaults(func=func)
         return c
 
-    c = cmd("invite", "print a one-time invite code for a new support worker", invite)
+    c = cmd("invite", "print a one-time invite code for a new support worker or welcomer", invite)
     c.add_argument("--note", default=None, help='what the role is for, e.g. "regio Utrecht" (no names)')
+    c.add_argument(
+        "--role", choices=ROLES, default="support",
+        help="support (default): keeps the directory; welcomer: welcomes newcomers at chosen meetings",
+    )  # fmt: skip
     c.add_argument("--hours", type=float, default=48, help="hours until the code expires (default 48)")
     cmd("list", "list support-worker roles and open invites", list_roles)
+    c = cmd("welcome", "switch welcoming newcomers at a meeting on or off (the group's own choice)", welcome)
+    c.add_argument("state", choices=("on", "off"))
+    c.add_argument("meeting_id", type=int)
     c = cmd("revoke", "end a support-worker role", revoke)
     c.add_argument("id", type=int)
     for name, help_text in (("cancel", "cancel one date"), ("move", "move one date")):
@@ -121,13 +128,38 @@ async def invite(args: argparse.Namespace) -> int:
     async with open_services(args.config, _clock(args)) as services:
         store = SupportStore(services.db, services.keys)
         code, expires = await store.create_invite(
-            services.clock.now(), args.note, timedelta(hours=args.hours)
+            services.clock.now(), args.note, timedelta(hours=args.hours), role=args.role
         )
     when = expires.isoformat(timespec="minutes")
+    who, command = ("welcomer", "/opvang") if args.role == "welcomer" else ("support worker", "/beheer")
     _out(
         args,
-        {"code": code, "expires_at": when},
-        f"{code}\n(one-time code, expires {when}; the support worker sends: /beheer {code})",
+        {"code": code, "expires_at": when, "role": args.role},
+        f"{code}\n(one-time code, expires {when}; the {who} sends: {command} {code})",
+    )
+    return 0
+
+
+async def welcome(args: argparse.Namespace) -> int:
+    """`admin welcome on|off MEETING_ID`: the group's switch, and who (by role id) welcomes there."""
+    on = args.state == "on"
+    async with open_services(args.config, _clock(args)) as services:
+        m = await get_meeting(services.db, args.meeting_id)
+        if m is None or m.id is None:
+            print(f"eerstestap admin: no meeting {args.meeting_id}")
+            return 1
+        if on and m.attendance == "inactive":
+            print(f"eerstestap admin welcome: meeting {m.id} is closed; reopen it first")
+            return 2
+        changed = await wstore.set_meeting(services.db, m.id, on, services.clock.now(), None)
+        welcomers = [w for w, _ in await wstore.welcomers_at(services.db, m.id)]
+    names = ", ".join(f"O{w}" for w in welcomers) or "none yet"
+    _out(
+        args,
+        {"meeting": m.id, "welcome": on, "changed": changed, "welcomers": welcomers},
+        f"welcoming {'on' if on else 'off'} for meeting {m.id}"
+        + ("" if changed else " (it already was)")
+        + f"; welcomers: {names}",
     )
     return 0
 
@@ -145,7 +177,7 @@ async def list_roles(args: argparse.Namespace) -> int:
         "open_invites": [{"id": i[0], "note": i[1], "expires_at": i[3]} for i in invites],
     }
     lines = [
-        f"B{w.id}\t{w.role}\t{w.note or '-'}\tsince {w.created_at}"
+        f"{'O' if w.role == 'welcomer' else 'B'}{w.id}\t{w.role}\t{w.note or '-'}\tsince {w.created_at}"
         + (f"\trevoked {w.revoked_at}" if w.revoked_at else "")
         for w in workers
     ] or ["no support workers"]
@@ -321,6 +353,7 @@ async def show_figures(args: argparse.Namespace) -> int:
         fig["tags"] = [{"tag": f.tag, "month": f.month, **f.masked()} for f in await tag_figures(services.db)]
     text = ["trials (month program: started / first meeting / six reached):", *fig["trials"]]
     text += ["referrals (month tag: count):", *fig["referrals"]]
+    text += ["welcomes (month program: requested / accepted / met / not covered in time):", *fig["welcome"]]
     text += ["per tag (month tag: opened / trials / first meeting / six reached):"]
     text += [
         f"{r['month']} {r['tag']}: {r['opened']} / {r['trials']} / {r['first']} / {r['six']}"
@@ -330,10 +363,9 @@ async def show_figures(args: argparse.Namespace) -> int:
     return 0
 
 
-def declared_feeds() -> set[str]:
-    """The source names the feeds file ($EERSTESTAP_FEEDS, `[[feed]] name = …`) declares, if there is one."""
-    path = os.environ.get("EERSTESTAP_FEEDS", "").strip()
-    if not path:
+def declared_feeds(path: Path | None) -> set[str]:
+    """The source names the feeds file (`--feeds`/$EERSTESTAP_FEEDS, `[[feed]] name = …`) declares, if any."""
+    if path is None:
         return set()
     try:
         with open(path, "rb") as fh:
@@ -348,7 +380,7 @@ async def import_own(args: argparse.Namespace) -> int:
     if not source or source == SUPPORT_SOURCE:
         print(f"eerstestap admin import: choose your own --source name (not {SUPPORT_SOURCE!r})")
         return 2
-    if source in (*FORMATS, DEMO_SOURCE) or source in declared_feeds():
+    if source in (*FORMATS, DEMO_SOURCE) or source in declared_feeds(args.config.feeds):
         print(f"eerstestap admin import: {source!r} is a feed's name; choose your own --source name")
         return 2
     try:

@@ -79,16 +79,21 @@ async def bot_username(args: argparse.Namespace) -> str | None:
     return username
 
 
-async def run(args: argparse.Namespace) -> int:
+async def start_link(args: argparse.Namespace) -> str | None:
+    """The deep link that --tag/--flow ask for, or None after saying what is wrong."""
     try:
         payload = payload_for(args.tag, args.flow)
     except ValueError as exc:
-        print(f"eerstestap link: {exc}", file=sys.stderr)
-        return 2
+        print(f"eerstestap {args.command}: {exc}", file=sys.stderr)
+        return None
     username = await bot_username(args)
-    if not username:
+    return link_for(username, payload) if username else None
+
+
+async def run(args: argparse.Namespace) -> int:
+    url = await start_link(args)
+    if url is None:
         return 2
-    url = link_for(username, payload)
     print(url)
     if args.qr:
         import segno

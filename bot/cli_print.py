@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.cli_directory import resolve_point
-from bot.cli_link import ENV_USERNAME, bot_username, link_for, payload_for
+from bot.cli_link import ENV_USERNAME, bot_username, link_for, start_link
 from bot.runtime import open_services
 from content import LANGUAGES
 from content.i18n import translator
@@ -49,15 +49,9 @@ async def _write(path: Path, data: bytes) -> None:
 
 
 async def run_poster(args: argparse.Namespace) -> int:
-    try:
-        payload = payload_for(args.tag, args.flow)
-    except ValueError as exc:
-        print(f"eerstestap poster: {exc}", file=sys.stderr)
+    url = await start_link(args)
+    if url is None:
         return 2
-    username = await bot_username(args)
-    if not username:
-        return 2
-    url = link_for(username, payload)
     await _write(args.output, poster_pdf(translator(args.lang), url, args.flow))
     print(f"{args.output} ({url})")
     return 0

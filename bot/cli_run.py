@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, require_token
+from bot.feeds_config import FeedsError, load_feeds
 from bot.runtime import flow_settings, open_services
 from storage.directory import MeetingStore
 
@@ -33,6 +34,7 @@ def register(
     p.add_argument("--listen", default=None, help="address the webhook server listens on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port of the webhook server (default 8443)")
     p.add_argument("--allow-demo", action="store_true", help="run even if the directory is demo data only")
+    p.add_argument("--feeds", type=Path, default=None, help="sync the sources of this feeds file on schedule")
     p.add_argument("--env-file", type=Path, default=Path(".env"), help="read settings from this file (.env)")
     p.set_defaults(func=run)
 
@@ -52,6 +54,11 @@ async def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"eerstestap run: {exc}", file=sys.stderr)
         return 2
+    try:
+        feeds = load_feeds(config.feeds) if config.feeds is not None else []
+    except FeedsError as exc:
+        print(f"eerstestap run: {exc}", file=sys.stderr)
+        return 2
     from bot.app import serve  # imports python-telegram-bot only when running
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -67,7 +74,7 @@ async def run(args: argparse.Namespace) -> int:
             if refusal:
                 print(f"eerstestap run: {refusal}", file=sys.stderr)
                 return 3
-            await serve(services, config, stop)
+            await serve(services, config, stop, feeds=feeds)
     except Exception as exc:  # only Bot API trouble becomes a sentence; anything else is re-raised
         sentence = bot_api_trouble(exc, config.base_url)
         if sentence is None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.cli_link import ENV_USERNAME
 from bot.config import Config
 from bot.runtime import open_services
 from content import LANGUAGES
@@ -19,8 +18,6 @@ from storage.directory import MeetingStore
 from storage.meeting import Meeting
 from storage.occurrences import DateChange
 from storage.published import published_changes, published_meetings
-
-ENV_TILES = "EERSTESTAP_TILE_URL"
 
 
 def register(
@@ -35,9 +32,18 @@ def register(
     b.add_argument("--lang", default=",".join(LANGUAGES), help="languages, Dutch first (default: nl,en)")
     b.add_argument("--base-url", default=None, help="public address, for canonical links and sitemap.xml")
     b.add_argument("--map", action="store_true", help="add Leaflet maps (vendored from npm; off by default)")
-    b.add_argument("--tile-url", default=None, help=f"map tiles (default ${ENV_TILES}, else OpenStreetMap's)")
-    b.add_argument("--leaflet-dir", type=Path, default=None, help="Leaflet's dist/ folder (default: found)")
-    b.add_argument("--bot", default=None, help=f"bot username for t.me links (default ${ENV_USERNAME})")
+    b.add_argument(
+        "--tile-url", default=None, help="map tiles (default $EERSTESTAP_TILE_URL, else OpenStreetMap's)"
+    )
+    b.add_argument(
+        "--leaflet-dir",
+        type=Path,
+        default=None,
+        help="Leaflet's dist/ folder (default $EERSTESTAP_LEAFLET_DIR, else found)",
+    )
+    b.add_argument(
+        "--bot", default=None, help="bot username for t.me links (default $EERSTESTAP_BOT_USERNAME)"
+    )
     b.add_argument(
         "--exclude-source", action="append", default=[], help="leave out a source's meetings (repeatable)"
     )
@@ -64,11 +70,15 @@ def run_build(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"eerstestap site: {exc}", file=sys.stderr)
         return 2
-    bot = (args.bot or os.environ.get(ENV_USERNAME) or "").lstrip("@")
+    config: Config = args.config
+    bot = config.bot_username or ""
     if not bot:
-        print(f"eerstestap site: set --bot USERNAME or ${ENV_USERNAME} (for the t.me links)", file=sys.stderr)
+        print(
+            "eerstestap site: set --bot USERNAME or $EERSTESTAP_BOT_USERNAME (for the t.me links)",
+            file=sys.stderr,
+        )
         return 2
-    data = asyncio.run(read_directory(args.config, args.exclude_source))
+    data = asyncio.run(read_directory(config, args.exclude_source))
     options = SiteOptions(
         out=args.out,
         bot=bot,
@@ -76,8 +86,8 @@ def run_build(args: argparse.Namespace) -> int:
         langs=langs,
         base_url=args.base_url,
         map=args.map,
-        tile_url=args.tile_url or os.environ.get(ENV_TILES) or DEFAULT_TILES,
-        leaflet_dir=args.leaflet_dir,
+        tile_url=config.tile_url or DEFAULT_TILES,
+        leaflet_dir=config.leaflet_dir,
         only_info=data.only_demo,
         jobs=max(1, args.jobs if args.jobs is not None else default_jobs()),
     )

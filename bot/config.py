@@ -71,6 +71,13 @@ def _http_url(value: object) -> object:
     return value
 
 
+def _tile_url(value: object) -> object:
+    value = _http_url(value)
+    if isinstance(value, str) and not all(part in value for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("no {z}/{x}/{y}")
+    return value
+
+
 def _base_url(value: object) -> object:
     value = _http_url(value)
     if isinstance(value, str) and not value.endswith("/bot"):
@@ -318,7 +325,25 @@ class Config(BaseModel):
         Doc(
             "the path of a file, not a directory",
             "(none)",
-            "the feeds file of `eerstestap directory sync`; same as `--feeds`",
+            "the feeds file of `eerstestap directory sync`, synced daily by `run` too; same as `--feeds`",
+        ),
+    )
+    tile_url: Annotated[str | None, BeforeValidator(_tile_url)] = setting(
+        "EERSTESTAP_TILE_URL",
+        None,
+        Doc(
+            "an http(s) URL with {z}, {x} and {y}",
+            "OpenStreetMap's tiles",
+            "map tiles of `eerstestap site build --map`; the only outside address the site may load",
+        ),
+    )
+    leaflet_dir: Annotated[Path | None, BeforeValidator(_dir_path)] = setting(
+        "EERSTESTAP_LEAFLET_DIR",
+        None,
+        Doc(
+            "the absolute path of a folder",
+            "found in node_modules",
+            "Leaflet's `dist/` folder, copied into the site by `site build --map`",
         ),
     )
     outbox_lease: Seconds = setting(
@@ -331,6 +356,19 @@ class Config(BaseModel):
         ),
         ge=0.1,
         le=86400,
+    )
+
+    welcome_timeout: Seconds = setting(
+        "EERSTESTAP_WELCOME_TIMEOUT",
+        6.0,
+        Doc(
+            "a number of hours from 1 to 72",
+            "`6`",
+            "a welcome request nobody accepted this many hours before the meeting is closed, and the "
+            "newcomer told kindly",
+        ),
+        ge=1,
+        le=72,
     )
 
     @model_validator(mode="before")

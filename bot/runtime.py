@@ -8,18 +8,24 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
+from bot.demo_directory import load_demo_directory
 from conversations.clock import Clock, SystemClock
 from conversations.context import Services, Settings
 from storage.db import Database
 from storage.keycheck import open_keyring
 
-# Async callables run once after the database is open (e.g. loading the demo directory into an empty db).
-STARTUP_HOOKS: list[Callable[[Services], Awaitable[None]]] = []
+StartupHook = Callable[[Services], Awaitable[None]]
+# Run once after the database is open, in order: an empty directory gets the demo meetings.
+STARTUP_HOOKS: tuple[StartupHook, ...] = (load_demo_directory,)
 
 
 def flow_settings(config: Config, *, demo_allowed: bool = True) -> Settings:
     """The run-time switches flows and message sources see, taken from the settings."""
-    return Settings(demo_allowed=demo_allowed, outbox_lease=timedelta(seconds=config.outbox_lease))
+    return Settings(
+        demo_allowed=demo_allowed,
+        outbox_lease=timedelta(seconds=config.outbox_lease),
+        welcome_timeout=timedelta(hours=config.welcome_timeout),
+    )
 
 
 @asynccontextmanager
@@ -36,7 +42,7 @@ async def open_services(
     db = Database(path)
     await db.open()
     try:
-        keys = await open_keyring(db, path)
+        keys = await open_keyring(db, path, secret=config.secret_key, key_file=config.key_file)
     except BaseException:
         await db.close()
         raise
@@ -49,13 +55,3 @@ async def open_services(
         yield services
     finally:
         await db.close()
-
-
-def _register_directory_hooks() -> None:
-    from bot.demo_directory import load_demo_directory
-
-    if load_demo_directory not in STARTUP_HOOKS:
-        STARTUP_HOOKS.append(load_demo_directory)
-
-
-_register_directory_hooks()

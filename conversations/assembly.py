@@ -24,9 +24,11 @@ from conversations.flows.settings import SettingsFlow
 from conversations.flows.support import SupportFlow
 from conversations.flows.trial import TrialFlow
 from conversations.flows.urgent import UrgentFlow
+from conversations.flows.welcome import WelcomeFlow
 from conversations.flows.which import WhichFlow
 from conversations.outgoing import OutgoingSource
 from conversations.reminders import TrialReminders
+from conversations.welcome_source import WelcomeMessages
 
 
 def flows() -> tuple[Flow[Any], ...]:
@@ -42,12 +44,13 @@ def flows() -> tuple[Flow[Any], ...]:
         TrialFlow(),
         SupportFlow(),
         ProFlow(),
+        WelcomeFlow(),
     )
 
 
 def sources() -> tuple[OutgoingSource, ...]:
     """Every durable queue of unprompted messages the sender drains."""
-    return (TrialReminders(), BroadcastSource(), ExpiryQuestions())
+    return (TrialReminders(), BroadcastSource(), ExpiryQuestions(), WelcomeMessages())
 
 
 def check_content() -> None:

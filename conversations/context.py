@@ -21,6 +21,7 @@ class Settings:
     demo_allowed: bool = True
     bot_username: str = "EersteStapBot"
     outbox_lease: timedelta = DEFAULT_LEASE  # how long a claim on a broadcast message holds
+    welcome_timeout: timedelta = timedelta(hours=6)  # nobody accepted this long before the meeting: closed
 
 
 @dataclass(slots=True)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from content import CONTENT_DIR
 from conversations.crisis_model import LinearModel, load_model
+from conversations.regex_anchors import LiteralIndex
+from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
@@ -77,18 +79,31 @@ class Verdict:
         return self.level == "urgent"
 
 
+Candidates = dict[int, list[int]]  # per rule (its first pattern's number): numbers of patterns that may match
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """Patterns of one kind, also joined into one regex so a message is scanned once per kind."""
+    """Patterns of one kind; `first` is the number of its first pattern in its PatternSet's index."""
 
     name: str
     joined: re.Pattern[str]
     each: tuple[re.Pattern[str], ...]
+    first: int
 
-    def search(self, norm: str) -> str | None:
-        """The words that matched, or None."""
-        found = self.joined.search(norm)
-        return found.group(0).strip() if found else None
+    def search(self, norm: str, candidates: Candidates) -> str | None:
+        """The words that matched (leftmost match, first pattern on a tie), or None.
+
+        Only this rule's patterns among `candidates` (those the literal index says may match) are run."""
+        mine = candidates.get(self.first)
+        if not mine:
+            return None
+        best: re.Match[str] | None = None
+        for n in sorted(mine):
+            found = self.each[n - self.first].search(norm)
+            if found and (best is None or found.start() < best.start()):
+                best = found
+        return best.group(0).strip() if best else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,33 +115,53 @@ class PatternSet:
     concern: Rule
     history: Rule
     benign: Rule
+    index: LiteralIndex
+    owner: tuple[int, ...]  # per pattern number: the number of the first pattern of its rule
+
+    def candidates(self, norm: str) -> Candidates:
+        """The patterns (by number) that may match a text, grouped by rule."""
+        out: Candidates = {}
+        owner = self.owner
+        for n in self.index.candidates(norm):
+            out.setdefault(owner[n], []).append(n)
+        return out
 
     def strip(self, norm: str) -> str:
         """The text with benign look-alikes and past events (a past attempt) blanked out."""
-        norm = self.benign.joined.sub(" ", norm)
-        return self.history.joined.sub(" _past_ ", norm)
+        return self.stripped(norm)[0]
 
-    def urgent_hit(self, norm: str) -> tuple[str, str] | None:
+    def stripped(self, norm: str) -> tuple[str, Candidates]:
+        """strip(), and the candidate patterns of the stripped text."""
+        candidates = self.candidates(norm)
+        if self.benign.search(norm, candidates) is None and self.history.search(norm, candidates) is None:
+            return norm, candidates
+        norm = self.history.joined.sub(" _past_ ", self.benign.joined.sub(" ", norm))
+        return norm, self.candidates(norm)
+
+    def urgent_hit(self, norm: str, candidates: Candidates) -> tuple[str, str] | None:
         """(category, matched words) of the first kind of urgent rule that matches a stripped text."""
         for rule in self.urgent:
-            words = rule.search(norm)
+            words = rule.search(norm, candidates)
             if words:
                 return rule.name, words
         return None
 
-    def cue(self, norm: str) -> tuple[str, str] | None:
+    def cue(self, norm: str, candidates: Candidates) -> tuple[str, str] | None:
         """(category, words) of the first kind whose cue words a text has."""
         for rule in self.cues:
-            words = rule.search(norm)
+            words = rule.search(norm, candidates)
             if words:
                 return rule.name, words
         return None
 
-    def concern_hit(self, norm: str) -> str | None:
+    def concern_hit(self, norm: str, candidates: Candidates) -> str | None:
         """The matched words of a concern rule, if any (a past event blanked by strip counts)."""
         if " _past_ " in norm:
             return "a past attempt or past self-harm"
-        return self.concern.search(norm)
+        return self.concern.search(norm, candidates)
+
+
+Form = tuple[PatternSet, str, Candidates]  # the patterns for a form of a text, the text, its candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,69 +170,79 @@ class CrisisRules:
 
     plain: PatternSet
     collapsed: PatternSet
+    speller: Speller
 
-    def forms(self, text: str) -> list[tuple[PatternSet, str]]:
-        """Each form of a text with the pattern set for it, benign phrases removed."""
-        norm = normalise(text)
-        out = [(self.plain, self.plain.strip(norm))]
+    def forms(self, text: str) -> list[Form]:
+        """Each form of a text with the pattern set for it, benign phrases removed.
+
+        The first is the text with typos in rule words undone (also what the model reads)."""
+        norm = self.speller.text(normalise(text))
+        out: list[Form] = [(self.plain, *self.plain.stripped(norm))]
         if _DISGUISED.search(text) or _SPACED.search(norm):
-            out.append((self.plain, self.plain.strip(deobfuscate(text))))
+            clear = self.speller.text(deobfuscate(text))
+            if clear != norm:
+                out.append((self.plain, *self.plain.stripped(clear)))
         if _STRETCHED.search(text):  # 'diiie', 'zelfmoooord': letters stretched for emphasis
-            out += [(self.collapsed, self.collapsed.strip(collapse(n))) for _, n in out]
+            out += [(self.collapsed, *self.collapsed.stripped(collapse(n))) for _, n, _ in out]
         return out
 
     def clean(self, text: str) -> str:
-        """The normalised text with benign look-alikes removed: what the model reads."""
-        return self.plain.strip(normalise(text))
+        """The normalised text, typos undone, benign look-alikes removed: what the model reads."""
+        return self.plain.strip(self.speller.text(normalise(text)))
 
 
-def urgent_hit(forms: list[tuple[PatternSet, str]]) -> tuple[str, str] | None:
+def urgent_hit(forms: list[Form]) -> tuple[str, str] | None:
     """(category, matched words) of the first urgent rule, in any form of a text."""
-    for patterns, norm in forms:
-        hit = patterns.urgent_hit(norm)
+    for patterns, norm, candidates in forms:
+        hit = patterns.urgent_hit(norm, candidates)
         if hit:
             return hit
     return None
 
 
-def concern_hit(forms: list[tuple[PatternSet, str]]) -> str | None:
+def concern_hit(forms: list[Form]) -> str | None:
     """The matched words of a concern rule, in any form of a text."""
-    for patterns, norm in forms:
-        hit = patterns.concern_hit(norm)
+    for patterns, norm, candidates in forms:
+        hit = patterns.concern_hit(norm, candidates)
         if hit:
             return hit
     return None
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str) -> str:
     """A pattern on whole words: normalised text is ' word word ', so words start after a space.
 
     Starting with a literal space (not a look-behind) lets the regex engine jump from space to space."""
-    return re.compile(rf" (?:{pattern})(?= )")
-
-
-def _rule(name: str, patterns: list[str], shape) -> Rule:  # type: ignore[no-untyped-def]
-    shaped = [shape(p) for p in patterns] or ["(?!x)x"]
-    joined = "|".join(f"(?:{p})" for p in shaped)
-    return Rule(name, _compile(f"(?:{joined})"), tuple(_compile(p) for p in shaped))
+    return rf" (?:{pattern})(?= )"
 
 
 def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-arg]
+    sources: list[str] = []
+    owner: list[int] = []
+
+    def rule(name: str, patterns: list[str]) -> Rule:
+        shaped = [_compile(shape(p)) for p in patterns] or [_compile("(?!x)x")]
+        first = len(sources)
+        sources.extend(shaped)
+        owner.extend([first] * len(shaped))
+        joined = re.compile("|".join(f"(?:{p})" for p in shaped))
+        return Rule(name, joined, tuple(re.compile(p) for p in shaped), first)
+
     def section(name: str) -> Rule:
-        return _rule(name, list(data.get(name, {}).get("patterns", [])), shape)
+        return rule(name, list(data.get(name, {}).get("patterns", [])))
 
     urgent = data["urgent"]
-    return PatternSet(
-        tuple(_rule(cat, urgent[cat], shape) for cat in CATEGORIES),
-        tuple(_rule(cat, data.get("cues", {}).get(cat, []), shape) for cat in CUE_ORDER),
-        section("concern"),
-        section("history"),
-        section("benign"),
-    )
+    urgent_rules = tuple(rule(cat, urgent[cat]) for cat in CATEGORIES)
+    cues = tuple(rule(cat, data.get("cues", {}).get(cat, [])) for cat in CUE_ORDER)
+    concern, history, benign = section("concern"), section("history"), section("benign")
+    index = LiteralIndex.build(sources)
+    return PatternSet(urgent_rules, cues, concern, history, benign, index, tuple(owner))
 
 
-def load_rules(path: Path) -> CrisisRules:
-    """Read and compile a crisis phrase file; ValueError when a category is missing or a regex is bad."""
+def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
+    """Read and compile a crisis phrase file; ValueError when a category is missing or a regex is bad.
+
+    Without a speller, words are read as written."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     urgent = data.get("urgent", {})
@@ -208,7 +253,9 @@ def load_rules(path: Path) -> CrisisRules:
     if unknown:
         raise ValueError(f"{path.name}: unknown category {', '.join(unknown)}")
     try:
-        return CrisisRules(_set(data, str), _set(data, collapse))
+        return CrisisRules(
+            _set(data, str), _set(data, collapse), speller or Speller(frozenset(), frozenset())
+        )
     except re.error as exc:
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
 
@@ -227,7 +274,7 @@ class Detector:
         if hit:
             category, words = hit
             return Verdict("urgent", category, f"rule {category}: '{words}'")
-        clean = forms[0][1]
+        _, clean, candidates = forms[0]
         if clean.count(" ") <= MIN_MODEL_WORDS:  # one word: too little for the model to say anything
             concern = concern_hit(forms)
             return (
@@ -238,7 +285,7 @@ class Detector:
         scored = self.model.score(clean, explain=explain)
         features = ", ".join(f"'{f}'" for f in scored.top)
         if scored.urgent >= self.model.urgent_threshold:
-            cue = self.rules.plain.cue(clean)
+            cue = self.rules.plain.cue(clean, candidates)
             if cue:
                 category, words = cue
                 return Verdict(
@@ -255,8 +302,8 @@ class Detector:
 
 @cache
 def rules() -> CrisisRules:
-    """Load and compile content/crisis.toml once."""
-    return load_rules(CONTENT_DIR / "crisis.toml")
+    """Load and compile content/crisis.toml (and the rule words' spelling lists) once."""
+    return load_rules(CONTENT_DIR / "crisis.toml", load_speller(CONTENT_DIR / "crisis_spelling.json"))
 
 
 @cache

@@ -63,26 +63,25 @@ class LinearModel:
     category_weights: dict[str, tuple[float, ...]]
     urgent_threshold: float
     concern_threshold: float
-    _urgent: dict[str, float] = field(init=False, repr=False, compare=False)
-    _concern: dict[str, float] = field(init=False, repr=False, compare=False)
+    _both: dict[str, complex] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """Split the level weights into one dict per level, so scoring sums in C (map over dict.get)."""
-        object.__setattr__(self, "_urgent", {k: v[0] for k, v in self.level_weights.items()})
-        object.__setattr__(self, "_concern", {k: v[1] for k, v in self.level_weights.items()})
+        """Both level weights of a feature as one complex number (urgent + concern·i): one sum in C."""
+        object.__setattr__(self, "_both", {k: complex(*v) for k, v in self.level_weights.items()})
 
     def score(self, norm: str, explain: int = 0) -> Scored:
         """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
         weights = self.level_weights
         feats = features(norm)
         scale = 1.0 / math.sqrt(len(feats) or 1)
-        urgent = self.level_bias[0] + scale * sum(map(self._urgent.get, feats, repeat(0.0)))
-        concern = self.level_bias[1] + scale * sum(map(self._concern.get, feats, repeat(0.0)))
+        both = sum(map(self._both.get, feats, repeat(0j)))
+        urgent = self.level_bias[0] + scale * both.real
+        concern = self.level_bias[1] + scale * both.imag
         p_urgent, p_any = sigmoid(urgent), sigmoid(concern)
         top: tuple[str, ...] = ()
-        found = [f for f in feats if f in weights]
-        if explain and found:
-            ranked = sorted(found, key=lambda f: -(weights[f][0] + weights[f][1]))
+        found = [f for f in feats if f in weights] if explain else []
+        if found:
+            ranked = sorted(found, key=lambda f: (-(weights[f][0] + weights[f][1]), f))
             top = tuple(
                 dict.fromkeys(f.removeprefix("w:").removeprefix("b:").strip() for f in ranked[:explain])
             )

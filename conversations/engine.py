@@ -159,7 +159,7 @@ class Engine:
         pending = self.saving.get(user_key)
         if pending is not None:  # a save after urgent help must not bring the row back
             await asyncio.wait({pending})
-        return await self.services.users.erase(user_key)
+        return await self.services.users.erase(user_key, now=self.services.clock.now())
 
     def flow_of(self, ctx: Context) -> Flow[Any]:
         """The flow the person is in (the menu when the state names none we know)."""

@@ -22,6 +22,7 @@ from conversations.trial_schedule import (
     top_up,
 )
 from conversations.types import Button, Message, Outgoing, Reply
+from storage import welcome as wstore
 from storage.changes import date_changes
 from storage.meeting import Meeting, get_meetings
 from storage.occurrences import Occurrence
@@ -78,8 +79,19 @@ def place_lines(t: Translator, meeting: Meeting, occ: Occurrence) -> tuple[str |
     return head, details
 
 
-def reminder_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence, now: datetime) -> Reply:
-    """The discreet reminder: 'Vanavond 19:30 — je meeting', street and town, then details and buttons."""
+def reminder_reply(
+    t: Translator,
+    row_id: int,
+    meeting: Meeting,
+    occ: Occurrence,
+    now: datetime,
+    welcome: tuple[int, str | None] | None = None,
+) -> Reply:
+    """The discreet reminder: 'Vanavond 19:30 — je meeting', street and town, then details and buttons.
+
+    With an accepted welcome for that date (request id, the welcomer's 'how to find me'), it says so
+    after the first two lines.
+    """
     head, details = place_lines(t, meeting, occ)
     lines = [t.t("trial.reminder.title", when=when_words(t, occ.begins, now))]
     if head:
@@ -87,9 +99,13 @@ def reminder_reply(t: Translator, row_id: int, meeting: Meeting, occ: Occurrence
     if occ.status == "moved":
         lines.append(t.t("trial.reminder.moved"))
     lines.extend(details)
+    if welcome is not None:
+        find = welcome[1]
+        lines.append(t.t("welcome.remind.found", text=find) if find else t.t("welcome.remind.no_find"))
     if meeting.is_demo:
         lines.append(t.t("trial.demo"))
     buttons = [
+        *([[Button(t.t("welcome.btn.write"), button_id("o", "re", welcome[0]))]] if welcome else []),
         [Button(t.t("trial.btn.going"), button_id("t", "go", row_id)),
          Button(t.t("trial.btn.not_now"), button_id("t", "skip", row_id))],
         [Button(t.t("trial.btn.pause"), button_id("t", "pause")),
@@ -170,6 +186,18 @@ async def retime_meeting(services: Services, meeting_id: int, now: datetime) -> 
     return changed
 
 
+async def welcome_of(
+    services: Services, user_key: str, meeting: Meeting, occ: Occurrence
+) -> tuple[int, str | None] | None:
+    """An accepted welcome for this date: its request id and the welcomer's 'how to find me'."""
+    if meeting.id is None:
+        return None
+    req = await wstore.accepted_on(services.db, user_key, meeting.id, occ.slot.local_date)
+    if req is None:
+        return None
+    return req.id, await wstore.find_text(services.db, services.keys, req.id)
+
+
 class TrialReminders:
     """The durable queue of trial reminders and check-ins."""
 
@@ -232,7 +260,8 @@ class TrialReminders:
                 langs[r.user_key] = row.lang if row else "nl"
             t = translator(langs[r.user_key])
             if r.kind == "reminder":
-                reply = reminder_reply(t, r.id, meeting, occ, now)
+                welcome = await welcome_of(services, r.user_key, meeting, occ)
+                reply = reminder_reply(t, r.id, meeting, occ, now, welcome)
                 out.append(Outgoing(r.user_key, reply, KIND_REMINDER, str(r.id)))
             else:
                 out.append(

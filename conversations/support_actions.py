@@ -17,9 +17,11 @@ from storage.importers.normalise import BadValue
 from storage.importers.normalise import parse_time as parse_clock
 from storage.meeting import Meeting
 from storage.occurrences import slot_on
+from storage.reports import dismiss_reports
 from storage.support import write_audit
 
 KINDS = ("cancel", "move", "edit", "close", "reopen", "note", "announce")
+FIXING_KINDS = ("edit", "close")
 URL_RE = re.compile(r"^https?://\S+$")
 
 
@@ -170,6 +172,8 @@ async def publish(
     async with services.db.tx() as tx:
         if m is not None:
             await apply_change(tx, m, kind, params, text, now, actor)
+            if kind in FIXING_KINDS and m.id is not None:
+                await dismiss_reports(tx, m.id)  # the reports led here: a fix or a closure answers them
         cast = await bstore.create_broadcast(
             tx, now, audience, kind, params=params, text=text, created_by=role_id
         )

@@ -35,6 +35,7 @@ class KeyRing:
             raise KeyError_(f"the secret key must be at least {MIN_SECRET_BYTES} bytes")
         self._hmac_key = _derive(secret, b"pseudonym")
         self._aead = AESGCM(_derive(secret, b"chat-id-seal"))
+        self._text_aead = AESGCM(_derive(secret, b"short-text-seal"))
         self.check_value = hmac.new(_derive(secret, b"key-check"), b"eerstestap", hashlib.sha256).hexdigest()
 
     def pseudonym(self, chat_id: int) -> str:
@@ -54,10 +55,18 @@ class KeyRing:
         """Decrypt a sealed chat id (raises if it was tampered with or sealed for another pseudonym)."""
         return int(self._aead.decrypt(box[:12], box[12:], user_key.encode()).decode())
 
+    def seal_text(self, text: str, bound: str) -> bytes:
+        """Encrypt a short text (a nickname, a relayed message) bound to what it belongs to."""
+        nonce = secrets.token_bytes(12)
+        return nonce + self._text_aead.encrypt(nonce, text.encode(), f"text:{bound}".encode())
 
-def parse_secret(text: str) -> bytes:
-    """A secret given as base64 or hex of at least 32 bytes, or as a passphrase of at least 32 characters."""
-    text = text.strip()
+    def unseal_text(self, box: bytes, bound: str) -> str:
+        """Decrypt a sealed short text (raises if tampered with or sealed for something else)."""
+        return self._text_aead.decrypt(box[:12], box[12:], f"text:{bound}".encode()).decode()
+
+
+def decode_key(text: str) -> bytes | None:
+    """At least 32 bytes given as hex or base64, or None."""
     for decode in (bytes.fromhex, lambda s: base64.b64decode(s, validate=True)):
         try:
             raw = decode(text)
@@ -65,6 +74,15 @@ def parse_secret(text: str) -> bytes:
             continue
         if len(raw) >= MIN_SECRET_BYTES:
             return raw
+    return None
+
+
+def parse_secret(text: str) -> bytes:
+    """A secret given as base64 or hex of at least 32 bytes, or as a passphrase of at least 32 characters."""
+    text = text.strip()
+    raw = decode_key(text)
+    if raw is not None:
+        return raw
     if len(text.encode()) >= MIN_SECRET_BYTES:
         return text.encode()
     raise KeyError_(
@@ -78,11 +96,10 @@ def key_file_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".key")
 
 
-def key_file_path(db_path: Path) -> tuple[Path, str]:
+def key_file_path(db_path: Path, key_file: Path | None = None) -> tuple[Path, str]:
     """Where the key file is, and the variable that names it (for messages that say what to fix)."""
-    named = os.environ.get(ENV_KEY_FILE)
-    if named:
-        return Path(named), ENV_KEY_FILE
+    if key_file is not None:
+        return key_file, ENV_KEY_FILE
     return key_file_for(db_path), f"{ENV_KEY_FILE} (default: beside the database)"
 
 
@@ -102,13 +119,9 @@ def read_key_file(path: Path, variable: str) -> KeyRing:
         raise
     except (OSError, UnicodeError) as exc:
         raise KeyError_(f"cannot read the key file {path} ({type(exc).__name__}): check {variable}") from None
-    for decode in (bytes.fromhex, lambda s: base64.b64decode(s, validate=True)):
-        try:
-            raw = decode(text)
-        except ValueError:
-            continue
-        if len(raw) >= MIN_SECRET_BYTES:
-            return KeyRing(raw)
+    raw = decode_key(text)
+    if raw is not None:
+        return KeyRing(raw)
     raise KeyError_(
         f"the key file {path} is damaged or empty (it must hold 32 or more bytes as hex or base64): "
         f"restore it from the backup of {variable}"
@@ -118,15 +131,14 @@ def read_key_file(path: Path, variable: str) -> KeyRing:
 def load_keyring(
     db_path: Path, *, create: bool = True, secret: str | None = None, key_file: Path | None = None
 ) -> KeyRing:
-    """Keys from EERSTESTAP_SECRET_KEY, else EERSTESTAP_KEY_FILE, else a key file beside the database.
+    """Keys from the secret, else the key file, else a key file beside the database.
 
-    A key file is generated only when `create` is set and there is none (the caller decides: never for a
-    database that already has users or a stored key check).
+    The caller passes what the settings hold; this module reads no environment. A key file is generated
+    only when `create` is set and there is none (never for a database that already has users).
     """
-    env = secret or os.environ.get(ENV_SECRET)
-    if env:
-        return KeyRing(parse_secret(env))
-    path, variable = (key_file, ENV_KEY_FILE) if key_file else key_file_path(db_path)
+    if secret:
+        return KeyRing(parse_secret(secret))
+    path, variable = key_file_path(db_path, key_file)
     if not path.exists() and not path.is_symlink():
         if not create:
             raise KeyError_(

@@ -12,6 +12,8 @@ from storage.keys import KeyRing
 from storage.referrals import referral_counts
 from storage.trials import OPEN_SQL
 from storage.users import user_cache
+from storage.welcome import NEEDS_CHAT_SQL, release_welcomer
+from storage.welcome import counters as welcome_counters
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 12
@@ -19,6 +21,7 @@ DEFAULT_INVITE_TTL = timedelta(hours=48)
 ATTEMPT_WINDOW = timedelta(hours=1)
 MAX_ATTEMPTS_PER_USER = 5
 MAX_ATTEMPTS_GLOBAL = 50
+ROLES = ("support", "welcomer")  # what an invite grants; a welcomer only welcomes newcomers (issue 14)
 
 
 def normalise_code(text: str) -> str:
@@ -41,6 +44,7 @@ class Worker:
     created_at: str
     revoked_at: str | None
     user_key: str = ""
+    paused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,9 @@ async def held_by_feed(db: Database, source: str) -> bool:
     return row is not None and bool(row[0]) and not bool(row[1])
 
 
+_WCOLS = "id, role, note, created_at, revoked_at, user_key, paused"
+
+
 class SupportStore:
     """Roles, invites and the audit log."""
 
@@ -91,14 +98,20 @@ class SupportStore:
         self.keys = keys
 
     async def create_invite(
-        self, now: datetime, note: str | None = None, ttl: timedelta = DEFAULT_INVITE_TTL
+        self,
+        now: datetime,
+        note: str | None = None,
+        ttl: timedelta = DEFAULT_INVITE_TTL,
+        role: str = "support",
     ) -> tuple[str, datetime]:
-        """A new one-time code (returned once, stored only as a digest) and when it expires."""
+        """A new one-time code for a role (returned once, stored only as a digest) and when it expires."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         expires = now + ttl
         await self.db.execute(
-            "INSERT INTO invites(code_tag, note, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            (self.keys.tag("invite", code), note, utc_text(now), utc_text(expires)),
+            "INSERT INTO invites(code_tag, note, created_at, expires_at, role) VALUES (?, ?, ?, ?, ?)",
+            (self.keys.tag("invite", code), note, utc_text(now), utc_text(expires), role),
         )
         return format_code(code), expires
 
@@ -121,7 +134,8 @@ class SupportStore:
             if mine[0] >= MAX_ATTEMPTS_PER_USER or (mine[0] and total[0] >= MAX_ATTEMPTS_GLOBAL):  # type: ignore[index]
                 return Redeem("limited")
             invite = await tx.fetchone(
-                "SELECT id, note FROM invites WHERE code_tag = ? AND used_at IS NULL AND expires_at > ?",
+                "SELECT id, note, role FROM invites "
+                "WHERE code_tag = ? AND used_at IS NULL AND expires_at > ?",
                 (tag, utc_text(now)),
             )
             if invite is None:
@@ -130,16 +144,17 @@ class SupportStore:
                     (guesser, utc_text(now)),
                 )
                 return Redeem("invalid")
+            role = str(invite[2] or "support")
             existing = await tx.fetchone(
-                "SELECT id FROM support_workers WHERE user_key = ? AND revoked_at IS NULL", (user_key,)
+                "SELECT id FROM support_workers WHERE user_key = ? AND role = ? AND revoked_at IS NULL",
+                (user_key, role),
             )
             if existing is not None:
                 worker_id = int(existing[0])
             else:
                 worker_id = await tx.insert(
-                    "INSERT INTO support_workers(user_key, role, note, created_at) "
-                    "VALUES (?, 'support', ?, ?)",
-                    (user_key, invite[1], utc_text(now)),
+                    "INSERT INTO support_workers(user_key, role, note, created_at) VALUES (?, ?, ?, ?)",
+                    (user_key, role, invite[1], utc_text(now)),
                 )
             await tx.execute(
                 "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?",
@@ -154,24 +169,23 @@ class SupportStore:
     async def worker(self, worker_id: int) -> Worker | None:
         """A role by id (revoked or not)."""
         row = await self.db.fetchone(
-            "SELECT id, role, note, created_at, revoked_at, user_key FROM support_workers WHERE id = ?",
+            f"SELECT {_WCOLS} FROM support_workers WHERE id = ?",
             (worker_id,),
         )
         return Worker(*row) if row else None
 
-    async def role_of(self, user_key: str) -> Worker | None:
+    async def role_of(self, user_key: str, role: str = "support") -> Worker | None:
         """The active role of a pseudonym, or None: checked before every support-worker action."""
         row = await self.db.fetchone(
-            "SELECT id, role, note, created_at, revoked_at, user_key FROM support_workers "
-            "WHERE user_key = ? AND revoked_at IS NULL",
-            (user_key,),
+            f"SELECT {_WCOLS} FROM support_workers WHERE user_key = ? AND role = ? AND revoked_at IS NULL",
+            (user_key, role),
         )
         return Worker(*row) if row else None
 
     async def list_workers(self) -> list[Worker]:
         """Every role, active and revoked (without the pseudonym)."""
         rows = await self.db.fetchall(
-            "SELECT id, role, note, created_at, revoked_at FROM support_workers ORDER BY id"
+            "SELECT id, role, note, created_at, revoked_at, '', paused FROM support_workers ORDER BY id"
         )
         return [Worker(*r) for r in rows]
 
@@ -196,6 +210,7 @@ class SupportStore:
                     "INSERT INTO audit_log(at, role_id, action, summary) VALUES (?, ?, 'role.revoked', '')",
                     (utc_text(now), worker_id),
                 )
+                await release_welcomer(tx, worker_id, now)  # their open requests go back to the others
         return bool(changed)
 
     async def audit(
@@ -235,8 +250,8 @@ def small(n: int) -> str:
 async def figures(
     db: Database, months: int = 12, name: Callable[[str], str] | None = None
 ) -> dict[str, list[str]]:
-    """Anonymous figures per month: trials per fellowship (by `name`, not its code), referrals per poster
-    tag; small counts masked."""
+    """Anonymous figures per month: trials and welcomes per fellowship (by `name`, not its code), referrals
+    per poster tag; small counts masked."""
     name = name or _short_name
     rows = await db.fetchall(
         "SELECT month, program, started, first_attended, six_reached FROM trial_counters "
@@ -248,7 +263,15 @@ async def figures(
     for tag, day, count in await referral_counts(db):
         per_month[day[:7], tag] = per_month.get((day[:7], tag), 0) + count
     newest = sorted(per_month, key=lambda k: (-int(k[0].replace("-", "")), k[1]))[: months * 50]
-    return {"trials": trials, "referrals": [f"{m} {tag}: {small(per_month[m, tag])}" for m, tag in newest]}
+    welcomes = [
+        f"{m} {name(p)}: {small(req)} / {small(acc)} / {small(met)} / {small(unc)}"
+        for m, p, req, acc, met, unc in await welcome_counters(db, months)
+    ]
+    return {
+        "trials": trials,
+        "referrals": [f"{m} {tag}: {small(per_month[m, tag])}" for m, tag in newest],
+        "welcome": welcomes,
+    }
 
 
 _UNNEEDED = (
@@ -261,7 +284,8 @@ _UNNEEDED = (
     "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.user_key = users.user_key "
     "AND o.status IN ('pending', 'claimed')) "
     "AND NOT EXISTS (SELECT 1 FROM support_workers w WHERE w.user_key = users.user_key "
-    "AND w.revoked_at IS NULL)"
+    "AND w.revoked_at IS NULL) "
+    f"AND NOT ({NEEDS_CHAT_SQL})"
 )
 
 

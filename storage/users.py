@@ -10,6 +10,7 @@ from typing import Any
 
 from storage.db import Database, RowCache, parse_utc, utc_text
 from storage.keys import KeyRing
+from storage.welcome import release_user
 
 log = logging.getLogger(__name__)
 DEFAULT_RETENTION = timedelta(days=90)
@@ -129,12 +130,19 @@ class UserStore:
             return None
         return self.keys.unseal(bytes(row[0]), user_key)
 
-    async def erase(self, user_key: str, *, flush: bool = True, worker: bool = False) -> int:
-        """Delete every row of every table carrying this pseudonym (one transaction), then flush the WAL."""
+    async def erase(
+        self, user_key: str, *, flush: bool = True, now: datetime | None = None, worker: bool = False
+    ) -> int:
+        """Delete every row of every table carrying this pseudonym (one transaction), then flush the WAL.
+
+        First, in the same transaction, its side of any welcome ends (the other side is told neutrally).
+        worker=True runs it on the database's worker thread (purges: many in a row).
+        """
         tables = await self.db.tables_with_column(USER_KEY_COLUMN)
         removed = 0
         user_cache(self.db).discard(user_key)
         async with self.db.tx(worker=worker) as tx:
+            await release_user(tx, user_key, now or datetime.now(UTC))
             for table in tables:
                 removed += await tx.execute(f"DELETE FROM {table} WHERE {USER_KEY_COLUMN} = ?", (user_key,))
             user_cache(self.db).discard(user_key)
@@ -152,7 +160,7 @@ class UserStore:
         erased = failed = 0
         for row in rows:
             try:
-                await self.erase(row[0], flush=False, worker=True)  # long: off the loop
+                await self.erase(row[0], flush=False, now=now, worker=True)  # many: off the loop
             except Exception as exc:
                 failed += 1
                 log.error("purge: could not erase one user (%s)", type(exc).__name__)

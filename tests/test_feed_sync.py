@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from storage.directory import MeetingStore
 from storage.feeds import feed_state, pending_retime
 from storage.meeting import get_meeting
 from storage.trials import TrialStore
-from tests.conftest import run_cli
+from tests.conftest import cli_env, run_cli
 from tests.support_helpers import add_follower, drain
 from tests.trial_support import queued
 
@@ -282,3 +283,36 @@ def test_daily_feeds_wait_for_the_quiet_hours_and_their_interval() -> None:
     assert due_feeds([daily, hourly], fresh, at_four) == []
     assert due_feeds([daily, hourly], fresh, at_four + timedelta(hours=4)) == [hourly]
     assert due_feeds([daily], fresh, at_four + timedelta(days=1)) == [daily]
+
+
+async def test_the_running_bot_syncs_its_feeds_on_its_own_schedule(
+    services: Services, server: FeedServer
+) -> None:
+    """`eerstestap run` with a feeds file: the hourly job is there, and one run of it imports the feed."""
+    from tests.fakebotapi import FakeBotAPI
+    from tests.tgharness import running_bot
+
+    server.serve([meeting(i) for i in range(3)])
+    hourly = dataclasses.replace(feed_of(server), interval=timedelta(hours=1))  # due at any hour
+    async with FakeBotAPI() as fake, running_bot(services, fake, feeds=[hourly]) as adapter:
+        assert adapter.scheduler is not None
+        jobs = adapter.scheduler.jobs.get_jobs_by_name("feed-sync")
+        assert len(jobs) == 1
+        await jobs[0].run(adapter.scheduler.jobs.application)
+    assert len(await ids_by_slug(services)) == 3, "the feed's meetings are in the directory"
+    state = await feed_state(services.db, "na-test")
+    assert state is not None and state.status == "updated"
+
+
+def test_run_refuses_a_broken_feeds_file_with_one_sentence(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nname = "x"\nformat = "nope"\nurl = "https://example.org"\n')
+    result = run_cli(
+        "run", "--db", str(tmp_path / "bot.db"), "--allow-demo",
+        env={**cli_env(), "EERSTESTAP_FEEDS": str(feeds), "TELEGRAM_BOT_TOKEN": "123456:AAE-abc_def"},
+    )  # fmt: skip
+    assert (
+        result.returncode == 2
+        and "feed 1: format must be" in result.stderr
+        and "Traceback" not in result.stderr
+    )

@@ -19,10 +19,12 @@ from conversations.flows.near import NearState
 from conversations.flows.state import dump_state
 from conversations.flows.support import SupportState
 from conversations.flows.trial import TrialState
+from conversations.flows.welcome import WelcomeState
 from conversations.flows.which import WhichState
 from conversations.location_cache import LOCATIONS
 from conversations.places import resolve
 from conversations.types import Input, Reply
+from storage.support import SupportStore
 
 NL, EN = translator("nl"), translator("en")
 FLOWS = {f.name: f for f in flows()}
@@ -88,6 +90,11 @@ async def prepare(services: Services, engine: Engine, chat: int, flow: str, step
             start="19:30",
             place="Buurthuis De Linde, Lindelaan 4, Utrecht",
         )
+    elif flow == "welcome":
+        state = WelcomeState(mid=mid, day="2026-03-24")
+        if step in ("home", "pick"):
+            code, _ = await SupportStore(services.db, services.keys).create_invite(now, role="welcomer")
+            await engine.handle(chat, Input.of_text(f"/opvang {code}"))
     row = await services.users.get(key)
     await services.users.save(
         key, row.lang if row else "nl", {"flow": flow, "step": step, "data": dump_state(state)}, now

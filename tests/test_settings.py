@@ -39,6 +39,10 @@ MALFORMED = [
     ("EERSTESTAP_SEND_WORKERS", "0"),
     ("EERSTESTAP_FEEDS", "{tmp}"),
     ("EERSTESTAP_OUTBOX_LEASE", "1m"),
+    ("EERSTESTAP_WELCOME_TIMEOUT", "6h"),
+    ("EERSTESTAP_WELCOME_TIMEOUT", "0"),
+    ("EERSTESTAP_TILE_URL", "https://tiles.example.org/tile.png"),
+    ("EERSTESTAP_LEAFLET_DIR", "node_modules/leaflet/dist"),
 ]
 SECRET_SETTINGS = {"TELEGRAM_BOT_TOKEN", "EERSTESTAP_SECRET_KEY", "EERSTESTAP_WEBHOOK_SECRET"}
 
@@ -148,3 +152,19 @@ def test_readme_settings_table_is_generated_from_the_settings() -> None:
     assert match.group(1) == markdown_table(), "regenerate with: python tools/settings_table.py"
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", match.group(1), re.M))
     assert documented == set(DOCS)
+
+
+ENV_READERS = {
+    "bot/config.py",
+    "bot/cli.py",
+}  # the settings object, and the command line that hands it the environment
+
+
+def test_only_the_settings_read_the_environment() -> None:
+    """Every other module gets its settings passed down (os.environ / os.getenv appear nowhere else)."""
+    readers = set()
+    for package in ("bot", "conversations", "storage", "content", "site_builder", "printables"):
+        for path in (ROOT / package).rglob("*.py"):
+            if re.search(r"os\.environ|os\.getenv|getenv\(", path.read_text(encoding="utf-8")):
+                readers.add(path.relative_to(ROOT).as_posix())
+    assert readers == ENV_READERS

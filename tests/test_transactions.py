@@ -152,3 +152,14 @@ async def test_a_transaction_inside_a_store_transaction_joins_it(services: Servi
                 await db.execute("INSERT INTO referrals(tag, day, count) VALUES ('b', '2026-03-23', 1)")
             raise Crash
     assert await count(services, "SELECT COUNT(*) FROM referrals") == 0
+
+
+async def test_a_near_me_search_inside_a_transaction_does_not_wait_on_itself(services: Services) -> None:
+    """Every store read joins the open transaction (none takes the database lock on its own)."""
+    from storage.directory import Filters, MeetingStore
+
+    store = MeetingStore(services.db)
+    async with services.db.transaction():
+        for filters in (Filters(), Filters(weekdays=(1,))):  # the indexed read, and the read on the thread
+            async with asyncio.timeout(5):  # same task (wait_for would start another one)
+                await store.near(52.09, 5.12, filters)

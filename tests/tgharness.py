@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.app import TelegramAdapter, serve
 from bot.config import Config
+from bot.feeds_config import Feed
 from conversations.context import Services
 from tests.fakebotapi import FakeBotAPI
 
@@ -45,13 +46,18 @@ def bot_config(fake: FakeBotAPI, *, webhook: bool = False, **overrides: Any) -> 
 
 @asynccontextmanager
 async def running_bot(
-    services: Services, fake: FakeBotAPI, *, webhook: bool = False, **overrides: Any
+    services: Services,
+    fake: FakeBotAPI,
+    *,
+    webhook: bool = False,
+    feeds: Sequence[Feed] = (),
+    **overrides: Any,
 ) -> AsyncIterator[TelegramAdapter]:
     """Start the bot (polling or webhook) against the fake; stop it cleanly on exit."""
     config = bot_config(fake, webhook=webhook, **overrides)
     stop = asyncio.Event()
     ready: asyncio.Future[TelegramAdapter] = asyncio.get_running_loop().create_future()
-    task = asyncio.create_task(serve(services, config, stop, started=ready.set_result))
+    task = asyncio.create_task(serve(services, config, stop, started=ready.set_result, feeds=feeds))
     done, _ = await asyncio.wait({task, ready}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         task.result()  # raises what went wrong

@@ -13,10 +13,11 @@ from conversations.flows.base import Action, Flow, Step, table
 from conversations.meeting_format import card_text, demo_line, moved_place, next_held
 from conversations.types import Button, Document, Pin, Reply
 from conversations.upcoming import next_of
-from storage import follows
+from storage import follows, welcome
 from storage.edits import latest_note
 from storage.meeting import Meeting, get_meeting
 from storage.occurrences import Occurrence
+from storage.reports import REASONS, add_report
 from storage.support import forget_chat_if_unneeded
 
 CARD_OCCURRENCES = 4
@@ -41,6 +42,7 @@ class CardData:
     note: tuple[str, str] | None = None
     following: bool = False
     prefix: list[str] = field(default_factory=list)
+    welcoming: bool = False
 
 
 def parse_id(text: str) -> int | None:
@@ -91,6 +93,7 @@ class CardFlow(Flow[CardState]):
             occurrences=await next_of(ctx.db, meeting, ctx.now, CARD_OCCURRENCES),
             note=await latest_note(ctx.db, meeting.id),
             following=await follows.is_following(ctx.db, ctx.user_key, meeting.id),
+            welcoming=await welcome.is_on(ctx.db, meeting.id),
         )
 
     def card(self, ctx: Context, st: CardState, data: CardData | None) -> Reply:
@@ -113,6 +116,10 @@ class CardFlow(Flow[CardState]):
             else:
                 rows.append([self.button(t.t("dir.btn.follow"), "follow", mid)])
             rows.append([button(t.t("dir.btn.trial"), "t", "start", f"m{mid}")])
+            if data.welcoming:
+                rows.append([button(t.t("welcome.btn.ask"), "o", "ask", mid)])
+            if not meeting.is_demo:
+                rows.append([self.button(t.t("dir.btn.report"), "rep", mid)])
         elif data.following:
             rows.append([self.button(t.t("dir.btn.unfollow"), "unfollow", mid)])
         if st.back != MENU_ID:
@@ -121,6 +128,15 @@ class CardFlow(Flow[CardState]):
         for line in data.prefix:
             reply.add(line)
         return reply.add(text, rows, pin=pin)
+
+    def report_view(self, ctx: Context, st: CardState, data: CardData | None) -> Reply:
+        """'Klopt er iets niet?': four reasons as buttons (no free text), and back to the card."""
+        if data is None:
+            return not_found(ctx)
+        mid = data.meeting.id or 0
+        rows = [[self.button(ctx.t.t(f"dir.report.{reason}"), "rr", mid, reason)] for reason in REASONS]
+        rows.append([self.button(ctx.t.t("dir.btn.back_card"), "start", mid)])
+        return Reply().add(ctx.t.t("dir.report.ask"), rows)
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -174,8 +190,33 @@ class CardFlow(Flow[CardState]):
             await forget_chat_if_unneeded(tx, ctx.user_key)
         return Reply().add(ctx.t.t("dir.follow.undone")).extend(await self.go(ctx, "show", st))
 
-    steps = table({"show": Step(card, load=load)})
-    actions = table({"ics": Action(on_ics), "follow": Action(on_follow), "unfollow": Action(on_unfollow)})
+    async def on_report(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:
+        """Ask what is wrong with the meeting on this card."""
+        st, meeting = await self.meeting_of(ctx, st, args)
+        if meeting is None or meeting.id is None:
+            return not_found(ctx)
+        return await self.go(ctx, "report", st)
+
+    async def on_reason(self, ctx: Context, st: CardState, args: list[str]) -> Reply | None:
+        """Count one report (at most one per meeting and reason a day, a few a day per person)."""
+        if len(args) != 2 or args[1] not in REASONS:
+            raise ValueError("forged reason")
+        st, meeting = await self.meeting_of(ctx, st, args)
+        if meeting is None or meeting.id is None or meeting.is_demo:
+            return not_found(ctx)
+        result = await add_report(ctx.db, ctx.services.keys, ctx.user_key, meeting.id, args[1], ctx.now)
+        return Reply().add(ctx.t.t(f"dir.report.{result}")).extend(await self.go(ctx, "show", st))
+
+    steps = table({"show": Step(card, load=load), "report": Step(report_view, load=load)})
+    actions = table(
+        {
+            "ics": Action(on_ics),
+            "follow": Action(on_follow),
+            "unfollow": Action(on_unfollow),
+            "rep": Action(on_report),
+            "rr": Action(on_reason, only_from=("report",), reenter=on_report),
+        }
+    )
 
 
 def card_pin(meeting: Meeting, occurrences: list[Occurrence]) -> Pin | None:

@@ -34,7 +34,9 @@ from conversations.support_actions import (
 )
 from conversations.types import Button, Reply
 from storage import broadcasts as bstore
-from storage import edits
+from storage import edits, welcome
+from storage import reports as rstore
+from storage.feeds import FeedState, feed_states
 from storage.meeting import PROGRAMS, Meeting, get_meeting
 from storage.occurrences import DEFAULT_ZONE, next_slots, zone
 from storage.support import (
@@ -51,6 +53,7 @@ MAX_TEXT = 500
 MAX_SHORT = 150
 DATES_SHOWN = 6
 FIELDS = ("time", "place", "url")
+SOURCE_TROUBLE = ("held", "failed")
 MEETING_STEPS = ("meeting", "date", "mv_time", "mv_place", "edit", "ed_value", "note", "preview")
 
 
@@ -94,6 +97,12 @@ class SupportData:
     casts: list[bstore.Broadcast] = field(default_factory=list)
     log: list[AuditEntry] = field(default_factory=list)
     figures: dict[str, list[str]] = field(default_factory=dict)
+    reported: dict[str, int] = field(default_factory=dict)  # the meeting's open reports, per reason
+    reports: list[rstore.MeetingReports] = field(default_factory=list)
+    region: str | None = None
+    regions: list[tuple[str, int]] = field(default_factory=list)
+    sources: list[FeedState] = field(default_factory=list)
+    welcome: tuple[bool, list[int]] = (False, [])
 
 
 class SupportFlow(Flow[SupportState]):
@@ -178,7 +187,37 @@ class SupportFlow(Flow[SupportState]):
         if worker is None:
             raise LookupError("no support role")  # the engine then shows the main menu
         meeting = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
-        return SupportData(worker, meeting)
+        data = SupportData(worker, meeting)
+        if meeting is not None and meeting.id is not None:
+            on = await welcome.is_on(ctx.db, meeting.id)
+            data.welcome = (on, [w for w, _ in await welcome.welcomers_at(ctx.db, meeting.id)])
+            data.reported = await rstore.reports_of(ctx.db, meeting.id)
+        return data
+
+    async def load_menu(self, ctx: Context, st: SupportState) -> SupportData:
+        """The menu says when reports wait or a source needs a look."""
+        data = await self.load(ctx, st)
+        data.region = await rstore.worker_region(ctx.db, data.worker.id)
+        data.reports = await rstore.open_reports(ctx.db, data.region)
+        data.sources = [f for f in await feed_states(ctx.db) if f.status in SOURCE_TROUBLE]
+        return data
+
+    async def load_reports(self, ctx: Context, st: SupportState) -> SupportData:
+        data = await self.load(ctx, st)
+        data.region = await rstore.worker_region(ctx.db, data.worker.id)
+        data.reports = await rstore.open_reports(ctx.db, data.region)
+        return data
+
+    async def load_regions(self, ctx: Context, st: SupportState) -> SupportData:
+        data = await self.load(ctx, st)
+        data.region = await rstore.worker_region(ctx.db, data.worker.id)
+        data.regions = await rstore.report_regions(ctx.db)
+        return data
+
+    async def load_sources(self, ctx: Context, st: SupportState) -> SupportData:
+        data = await self.load(ctx, st)
+        data.sources = await feed_states(ctx.db)
+        return data
 
     async def load_dates(self, ctx: Context, st: SupportState) -> SupportData:
         """The next dates to cancel or move; a date that is already cancelled is not offered."""
@@ -232,11 +271,62 @@ class SupportFlow(Flow[SupportState]):
         rows = [
             [self.b(ctx, "support.btn.find", "find")],
             [self.b(ctx, "support.btn.add", "add")],
-            [self.b(ctx, "support.btn.progress", "pg")],
+            [self.b(ctx, "support.btn.reports", "rps", count=len(data.reports))],
+            [self.b(ctx, "support.btn.progress", "pg"), self.b(ctx, "support.btn.sources", "src")],
             [self.b(ctx, "support.btn.log", "log"), self.b(ctx, "support.btn.figures", "fig")],
             [Button(ctx.t.t("nav.menu"), MENU_ID)],
         ]
-        return Reply().add(ctx.t.t("support.menu", role=data.worker.id), rows)
+        lines = [ctx.t.t("support.menu", role=data.worker.id)]
+        if data.sources:
+            lines.append(ctx.t.t("support.sources.attention", count=len(data.sources)))
+        return Reply().add("\n".join(lines), rows)
+
+    def reported_line(self, ctx: Context, counts: dict[str, int]) -> str:
+        """'3 meldingen: andere tijd (2), andere plek (1)'."""
+        parts = [
+            f"{ctx.t.t(f'dir.report.{r}').lower()} ({counts[r]})" for r in rstore.REASONS if counts.get(r)
+        ]
+        return ctx.t.t("support.reports.line", count=sum(counts.values()), reasons=", ".join(parts))
+
+    def reports_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        t = ctx.t
+        head = (
+            t.t("support.reports.region", region=data.region) if data.region else t.t("support.reports.all")
+        )
+        lines = [head]
+        rows: list[list[Button]] = []
+        for item in data.reports:
+            place = f" ({item.city})" if item.city else ""
+            lines.append(f"• {item.name}{place}: {self.reported_line(ctx, item.counts)}")
+            rows.append([self.button(cut_label(item.name + place, 60), "m", item.meeting_id)])
+        if not data.reports:
+            lines.append(t.t("support.reports.none"))
+        rows.append([self.b(ctx, "support.btn.region", "rgn")])
+        return Reply().add("\n".join(lines), [*rows, self.back_row(ctx)])
+
+    def regions_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        rows = [
+            [self.button(f"{name} ({count})", "rg", name)]
+            for name, count in data.regions
+            if ":" not in name and len(name.encode()) <= 40
+        ]
+        rows.append([self.b(ctx, "support.btn.all_regions", "rg")])
+        return self.ask(ctx, "support.reports.pick_region", rows)
+
+    def sources_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
+        t = ctx.t
+        lines = [t.t("support.sources.head")]
+        for f in data.sources:
+            when = log_time(f.checked_at)
+            line = t.t(f"support.sources.{f.status}", name=f.name, when=when)
+            if f.status in SOURCE_TROUBLE and f.detail:
+                line += f" ({f.detail[:120]})"
+            if f.status == "held":
+                line += "\n  " + t.t("support.sources.accept", name=f.name)
+            lines.append(line)
+        if not data.sources:
+            lines.append(t.t("support.sources.none"))
+        return Reply().add("\n".join(lines), [self.back_row(ctx)])
 
     def find_view(self, ctx: Context, st: SupportState, data: SupportData) -> Reply:
         return self.ask(ctx, "support.find.ask")
@@ -259,8 +349,16 @@ class SupportFlow(Flow[SupportState]):
         ]
         if m.attendance == "inactive":
             lines.append(t.t("support.meeting.closed"))
+        on, welcomers = data.welcome
+        if on:
+            names = ", ".join(f"O{w}" for w in welcomers) or t.t("support.meeting.welcome_none")
+            lines.append(t.t("support.meeting.welcome_on", welcomers=names))
+        else:
+            lines.append(t.t("support.meeting.welcome_off"))
         if m.is_demo:
             lines.append(t.t("support.demo_label"))
+        if data.reported:
+            lines.append(self.reported_line(ctx, data.reported))
         rows = [
             [self.b(ctx, "support.btn.cancel", "cx"), self.b(ctx, "support.btn.move", "mv")],
             [self.b(ctx, "support.btn.edit", "ed")],
@@ -271,6 +369,12 @@ class SupportFlow(Flow[SupportState]):
                 self.b(ctx, "support.btn.note", "nt"),
             ],
             [self.b(ctx, "support.btn.announce", "an")],
+            [
+                self.b(
+                    ctx, "support.btn.welcome_off" if on else "support.btn.welcome_on", "wel", 0 if on else 1
+                )
+            ],
+            *([[self.b(ctx, "support.btn.dismiss", "rd")]] if data.reported else []),
             self.back_row(ctx),
         ]
         return Reply().add("\n".join(lines), rows)
@@ -451,6 +555,36 @@ class SupportFlow(Flow[SupportState]):
     async def on_figures(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
         return await self.go(ctx, "figures", st)
 
+    async def on_reports(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "reports")
+
+    async def on_regions(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "regions")
+
+    async def on_region(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        """Choose the region whose reports come first (no argument: all regions)."""
+        worker = await self.role(ctx)
+        if worker is None:
+            return None
+        region = args[0] if args else None
+        if region is not None and region not in {name for name, _ in await rstore.report_regions(ctx.db)}:
+            region = None  # a region without reports, or a forged one: show all
+        await rstore.set_worker_region(ctx.db, worker.id, region)
+        return await self.go(ctx, "reports")
+
+    async def on_dismiss(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        """The reports of this meeting are dealt with (fixed, closed, or not right): clear them."""
+        worker = await self.role(ctx)
+        if worker is None or st.mid is None:
+            return await self.go(ctx, "menu")
+        async with ctx.db.tx() as tx:
+            await rstore.dismiss_reports(tx, st.mid)
+            await write_audit(tx, ctx.now, worker.id, "reports_cleared", st.mid)
+        return Reply().add(ctx.t.t("support.reports.cleared")).extend(await self.go(ctx, "meeting", st))
+
+    async def on_sources(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        return await self.go(ctx, "sources")
+
     async def on_progress(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
         st.cast = int(args[0]) if args and args[0].isdigit() else None
         return await self.go(ctx, "progress", st)
@@ -571,6 +705,17 @@ class SupportFlow(Flow[SupportState]):
 
     # --- add a meeting: buttons and text --------------------------------------------------------
 
+    async def on_welcome(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
+        """Switch welcoming at the door on or off for this meeting (the group's own choice)."""
+        worker = await self.role(ctx)
+        m = await get_meeting(ctx.db, st.mid) if st.mid is not None else None
+        if worker is None or m is None or m.id is None or args[0] not in ("0", "1"):
+            return await self.go(ctx, "menu")
+        on = args[0] == "1" and m.attendance != "inactive"
+        await welcome.set_meeting(ctx.db, m.id, on, ctx.now, worker.id)
+        key = "support.welcome.switched_on" if on else "support.welcome.switched_off"
+        return Reply().add(ctx.t.t(key)).extend(await self.go(ctx, "meeting", SupportState(mid=m.id)))
+
     async def on_add(self, ctx: Context, st: SupportState, args: list[str]) -> Reply | None:
         return await self.go(ctx, "add_prog")
 
@@ -639,7 +784,10 @@ class SupportFlow(Flow[SupportState]):
 
     steps = table(
         {
-            "menu": Step(menu_view, load=load),
+            "menu": Step(menu_view, load=load_menu),
+            "reports": Step(reports_view, load=load_reports),
+            "regions": Step(regions_view, load=load_regions),
+            "sources": Step(sources_view, load=load_sources),
             "find": Step(find_view, load=load, text=find),
             "meeting": Step(meeting_view, load=load),
             "date": Step(date_view, load=load_dates),
@@ -668,6 +816,11 @@ class SupportFlow(Flow[SupportState]):
             "log": Action(on_log),
             "fig": Action(on_figures),
             "pg": Action(on_progress),
+            "rps": Action(on_reports),
+            "rgn": Action(on_regions),
+            "rg": Action(on_region, only_from=("regions",), reenter=on_regions),
+            "rd": Action(on_dismiss, only_from=("meeting",)),
+            "src": Action(on_sources),
             "cx": Action(on_cancel, only_from=MEETING_STEPS),
             "mv": Action(on_move, only_from=MEETING_STEPS),
             "cd": Action(on_cancel_date, only_from=MEETING_STEPS),
@@ -680,6 +833,7 @@ class SupportFlow(Flow[SupportState]):
             "ro": Action(on_reopen, only_from=MEETING_STEPS),
             "nt": Action(on_note, only_from=MEETING_STEPS),
             "an": Action(on_announce, only_from=MEETING_STEPS),
+            "wel": Action(on_welcome, only_from=MEETING_STEPS),
             "aud": Action(on_audience, only_from=("preview",)),
             "ok": Action(on_send, only_from=("preview",)),
             "add": Action(on_add),

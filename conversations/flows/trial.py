@@ -18,7 +18,7 @@ from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
 from conversations.trial_schedule import REMIND_CHOICES, next_dates, reschedule, top_up, upcoming
 from conversations.types import Document, Reply
-from storage import follows
+from storage import follows, welcome
 from storage.meeting import Meeting, get_meeting
 from storage.occurrences import Occurrence, slot_on
 from storage.support import forget_chat_if_unneeded
@@ -46,6 +46,7 @@ class MineData:
     trial: Trial | None
     meeting: Meeting | None = None
     dates: list[Occurrence] = field(default_factory=list)
+    welcoming: bool = False
 
 
 @dataclass(slots=True)
@@ -111,7 +112,7 @@ class TrialFlow(Flow[TrialState]):
             return MineData(None)
         meeting = await get_meeting(ctx.db, trial.meeting_id)
         dates = await next_dates(ctx.db, meeting, ctx.now) if meeting is not None else []
-        return MineData(trial, meeting, dates)
+        return MineData(trial, meeting, dates, await welcome.is_on(ctx.db, trial.meeting_id))
 
     # --- views ----------------------------------------------------------------------------------
 
@@ -199,6 +200,7 @@ class TrialFlow(Flow[TrialState]):
         rows = [
             [self.button(t.t("trial.btn.timing"), "timing"), pause],
             [self.button(t.t("trial.btn.calendar"), "ics")],
+            *([[button(t.t("welcome.btn.ask"), "o", "ask", meeting.id or 0)]] if data.welcoming else []),
             [self.button(t.t("pro.progress.button"), "share")],
             [self.button(t.t("trial.btn.stop"), "stop")],
             nav_row(t),
@@ -442,7 +444,7 @@ class TrialFlow(Flow[TrialState]):
         if trial.attended >= GOAL and trial.status == "done":
             return Reply().add(progress).extend(await self.go(ctx, "six"))
         if answer == "nofit":
-            return Reply().add(
+            nofit = Reply().add(
                 "\n".join([ctx.t.t("trial.checkin.nofit"), progress]),
                 [
                     [button(ctx.t.t("trial.btn.same_program"), "n", "start", trial.program)],
@@ -450,10 +452,22 @@ class TrialFlow(Flow[TrialState]):
                     mine,
                 ],
             )
+            return await self.met_question(ctx, trial, nofit)
         lines = [progress, ctx.t.t(f"trial.warm.{trial.attended % 3}")]
         if trial.attended in MILESTONES:
             lines.append(ctx.t.t(f"trial.milestone.{trial.attended}"))
-        return Reply().add("\n".join(lines), [mine])
+        return await self.met_question(ctx, trial, Reply().add("\n".join(lines), [mine]))
+
+    async def met_question(self, ctx: Context, trial: Trial, reply: Reply) -> Reply:
+        """After a welcome at this meeting: 'Ben je opgevangen?' is one more tap (counted anonymously)."""
+        req = await welcome.met_question(ctx.db, ctx.user_key, trial.meeting_id, ctx.now)
+        if req is None:
+            return reply
+        rows = [
+            [button(ctx.t.t("welcome.btn.met_yes"), "o", "met", req.id, 1),
+             button(ctx.t.t("welcome.btn.met_no"), "o", "met", req.id, 0)]
+        ]  # fmt: skip
+        return reply.add(ctx.t.t("welcome.ask.after_checkin"), rows)
 
     async def on_keep(self, ctx: Context, st: TrialState, args: list[str]) -> Reply | None:
         store = self.store(ctx)

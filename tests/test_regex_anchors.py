@@ -1,0 +1,38 @@
+"""The literal index before the crisis rules: it may skip a pattern only when that pattern cannot match."""
+
+from __future__ import annotations
+
+from conversations.crisis import normalise, read_labelled, rules
+from conversations.regex_anchors import LiteralIndex, required_literals
+from tests.conftest import ROOT
+
+
+def test_required_literals_of_common_shapes() -> None:
+    assert required_literals("zelfmoord\\w*") == {"zelfmoord"}
+    assert required_literals("(gestopt|stoppen) (\\w+ ){0,4}met") == {"gestopt", "stoppen"}
+    assert required_literals("(ik )?wil dood") == {"wil dood"}
+    assert required_literals("(ik|me) (\\w+ )?(snij|kras)") == {"snij", "kras"}
+    assert required_literals("(a|\\w+ )dood") == {"dood"}  # a branch without a literal: pick another part
+    assert required_literals("(om|\\w+) (x|y)") is None  # nothing three letters long is required
+    assert required_literals("(?:pillen|\\w+pillen)") == {"pillen"}  # inside a word is fine: substrings
+
+
+def test_index_never_skips_a_pattern_that_matches() -> None:
+    patterns = [" (?:wil dood)(?= )", " (?:\\w+pillen) (?:genomen)(?= )", " (?:(om|\\w+) (x|y))(?= )"]
+    index = LiteralIndex.build(patterns)
+    assert index.candidates(" ik wil dood ") >= {0, 2}
+    assert 1 in index.candidates(" slaappillen genomen ")
+    assert 0 not in index.candidates(" ik wil slapen ")
+
+
+def test_rules_with_the_index_match_as_every_pattern_would() -> None:
+    texts = [row[3] for row in read_labelled(ROOT / "tests" / "data" / "crisis" / "tune.tsv")]
+    patterns = rules().plain
+    every = (*patterns.urgent, *patterns.cues, patterns.concern, patterns.history, patterns.benign)
+    for text in texts:
+        norm = normalise(text)
+        candidates = patterns.candidates(norm)
+        for rule in every:
+            found = rule.joined.search(norm)
+            expected = found.group(0).strip() if found else None
+            assert rule.search(norm, candidates) == expected, (rule.name, text)
