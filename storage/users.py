@@ -10,6 +10,7 @@ from typing import Any
 
 from storage.db import Database, RowCache, parse_utc, utc_text
 from storage.keys import KeyRing
+from storage.welcome import purge as purge_welcomes
 from storage.welcome import release_user
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,8 @@ class UserStore:
     async def purge_expired(self, now: datetime) -> int:
         """Erase every pseudonym whose expiry has passed, each in its own transaction; return how many.
 
+        Welcome requests whose meeting was more than a day ago go too (storage.welcome.purge).
+
         A pseudonym that cannot be erased is logged by error type (never its key) and skipped, so one bad
         row never stops the purge; `failed` tells how many were skipped in the last run.
         """
@@ -168,5 +171,6 @@ class UserStore:
                 erased += 1
         if erased:
             await self.db.checkpoint()
-        self.failed = failed
+        _, bad = await purge_welcomes(self.db, now)  # requests (sealed nicknames) the day after the meeting
+        self.failed = failed + bad
         return erased
