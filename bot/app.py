@@ -335,20 +335,6 @@ class TelegramAdapter:
         start_feed_jobs(application, self.services, self.feeds, self.scheduler.poke)
 
 
-class OneLineRateLimitLog(logging.Filter):
-    """PTB's AIORateLimiter logs a full traceback each time it gives up on a 429: keep one line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info:
-            record.exc_info = None
-            record.exc_text = None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-        return True
-
-
-RATE_LIMIT_LOG = OneLineRateLimitLog()
-
-
 def build_application(
     services: Services,
     config: Config,
@@ -363,9 +349,6 @@ def build_application(
     if config.bot_username:
         services.settings.bot_username = config.bot_username
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
-    limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
-    if RATE_LIMIT_LOG not in limiter_log.filters:
-        limiter_log.addFilter(RATE_LIMIT_LOG)
     adapter = TelegramAdapter(services, config, feeds)
 
     async def post_init(application: AnyApplication) -> None:
