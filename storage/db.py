@@ -29,8 +29,9 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA secure_delete=ON",
-    "PRAGMA busy_timeout=10000",
 )
+BUSY_TIMEOUT_MS = 10_000
+CHECKPOINT_WAIT_MS = 200  # how long an erase's checkpoint waits for another process's readers
 
 
 def utc_text(dt: datetime) -> str:
@@ -189,6 +190,7 @@ class Database:
         self._version = -1
         self._checkpoint_after = False  # an erase inside a transaction: fold the WAL after its commit
         self.fallbacks = 0  # statements and transactions that went to the worker after a busy answer
+        self.wal_pending = False  # an erase's checkpoint was held up by a reader: try again
 
     async def open(self) -> Database:
         """Connect, set pragmas and apply pending migrations."""
@@ -197,7 +199,7 @@ class Database:
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)
         self._conn.row_factory = aiosqlite.Row
-        for pragma in PRAGMAS:
+        for pragma in (*PRAGMAS, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"):
             await self._conn.execute(pragma)
         await self.migrate()
         sync = sqlite3.connect(
@@ -261,7 +263,7 @@ class Database:
     def _check_version(self) -> None:
         """Empty the unversioned caches if another connection committed since the last look."""
         if self._sync is not None:
-            version = self._sync.execute("PRAGMA data_version").fetchone()[0]
+            version = self._sync.execute("PRAGMA data_version").fetchall()[0][0]
             if version != self._version:
                 self._version = version
                 self._forget_caches(unversioned=True)
@@ -368,7 +370,7 @@ class Database:
                 else:
                     await self._end(conn, "COMMIT")
                     if self._checkpoint_after:
-                        await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                        await self._truncate_wal()
             finally:
                 self._holder = None
                 self._tx = None
@@ -419,13 +421,34 @@ class Database:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
-    async def checkpoint(self) -> None:
-        """Fold the WAL into the database file and truncate it (used after erasing)."""
-        if self._held():  # nothing can be folded inside a transaction: right after its commit
-            self._checkpoint_after = True
-            return
+    async def checkpoint(self) -> bool:
+        """Fold the WAL into the database file and truncate it (after erasing); whether that happened.
+
+        Another process's open read snapshot keeps older WAL frames (an erased row's too) in use: then the
+        checkpoint gives up within CHECKPOINT_WAIT_MS instead of stalling every statement, `wal_pending`
+        stays set, and `retry_checkpoint()` (the sender's sweep) tries again until the WAL is empty.
+        Inside a transaction nothing can be folded yet: it runs right after that transaction's commit.
+        """
+        if self._held():
+            self._checkpoint_after = self.wal_pending = True
+            return False
         async with self._lock:
-            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return await self._truncate_wal()
+
+    async def _truncate_wal(self) -> bool:
+        """The checkpoint itself, on the worker connection (the statement lock is held)."""
+        await self.conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+        try:
+            rows = list(await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        finally:
+            await self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        busy = int(rows[0][0]) if rows else 1
+        self.wal_pending = busy != 0
+        return not self.wal_pending
+
+    async def retry_checkpoint(self) -> bool:
+        """Checkpoint again if an earlier one after an erase could not finish; whether the WAL is clean."""
+        return await self.checkpoint() if self.wal_pending else True
 
     async def migrate(self) -> list[str]:
         """Apply every migration file not applied yet, each in its own transaction."""
