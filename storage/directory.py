@@ -10,7 +10,6 @@ import json
 import math
 import os
 import secrets
-import sqlite3
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -22,15 +21,14 @@ from storage.db import Database, Tx, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
 from storage.importers.normalise import Parsed, neutral_cell
 from storage.languages import language_sql
-from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, from_row, to_row
+from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, by_version, from_row, to_row
 
 DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
 IMPORT_BATCH = 2000  # meetings per upsert batch of an import
 SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the last few
 _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
-_READERS: weakref.WeakKeyDictionary[Database, sqlite3.Connection] = weakref.WeakKeyDictionary()
-_M_COLUMNS = ", ".join("m." + c for c in ("id", *COLUMNS))
+_NEAR_COLUMNS = "m.id AS id, m.lat AS lat, m.lon AS lon, m.version AS version"  # built: only the chosen
 _SELECT = SELECT_MEETINGS
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
 _UPSERT = (
@@ -226,7 +224,7 @@ class MeetingStore:
             if strict and parsed.rejected_total:  # a rejected record after the last meeting
                 return _report(parsed)
             # 2. Apply: everything at once, set by set, in one short transaction (all or nothing).
-            async with self.db.tx() as tx:
+            async with self.db.tx(worker=True) as tx:  # long: off the loop thread
                 await self._apply_stage(tx, stage, source, stamp, is_demo, counts, on_changes)
         finally:
             await _drop_stage(self.db, stage)
@@ -281,7 +279,7 @@ class MeetingStore:
                 row.update(content_hash=digest, last_seen=stamp, cell=_cell(m), stage_kind="change")
                 rows.append(row)
         counts.total += len(batch)
-        async with self.db.tx() as tx:
+        async with self.db.tx(worker=True) as tx:  # a short write, but off the loop thread
             await tx.executemany(
                 f"INSERT OR REPLACE INTO {stage} ({_STAGE_COLS}) VALUES ({_STAGE_MARKS})", rows
             )
@@ -403,7 +401,7 @@ class MeetingStore:
         radii = [min(max(start_km, await self._first_radius(limit)), max_km)]
         while radii[-1] < max_km and len(radii) < 4:
             radii.append(min(radii[-1] * 3, max_km))
-        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii), inline=filters.index_only)
+        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii))
         by_ring: dict[int, list[Any]] = {}
         for r in rows:
             by_ring.setdefault(r[0], []).append(r)
@@ -411,17 +409,22 @@ class MeetingStore:
             ring = by_ring.get(i, [])
             found = _within(lat, lon, ring, radius, limit)
             if len(found) >= limit or radius >= max_km:
-                return found
+                return await self._nearby(found)
             if len(ring) >= limit:  # the flat distance judged this ring enough, the exact one does not
                 break
         radius = min(radius * 3, max_km)
         while True:  # rare: more rings, one statement each
             sql, args = self._rings_sql(lat, lon, filters, limit, [radius])
-            rows = await self._rows(sql, args, inline=filters.index_only)
+            rows = await self._rows(sql, args)
             found = _within(lat, lon, rows, radius, limit)
             if len(found) >= limit or radius >= max_km:
-                return found
+                return await self._nearby(found)
             radius = min(radius * 3, max_km)
+
+    async def _nearby(self, found: list[tuple[float, int, int]]) -> list[Nearby]:
+        """The chosen (km, id, version) as meetings: built once per content version, kept in memory."""
+        meetings = await by_version(self.db, [(mid, version) for _, mid, version in found])
+        return [Nearby(meetings[mid], km) for km, mid, _ in found if mid in meetings]
 
     async def _first_radius(self, limit: int) -> float:
         """A first search radius from the average density of in-person meetings (cached per database)."""
@@ -432,14 +435,9 @@ class MeetingStore:
         density = max(count, 1) / NL_AREA_KM2
         return min(25.0, math.sqrt(limit / (math.pi * density)) / 2)
 
-    async def _rows(self, sql: str, args: list[Any], *, inline: bool = False) -> list[Any]:
-        """A read for near-me. With inline, on a read-only connection right here, without a hop to the
-        database thread: a query the grid index answers alone takes well under a millisecond, less
-        than the hand-over costs (WAL lets this reader see every commit). Otherwise on the thread.
-        """
-        if inline:
-            return _reader(self.db).execute(sql, args).fetchall()
-        return list(await self.db.fetchall(sql, args))
+    async def _rows(self, sql: str, args: list[Any]) -> list[Any]:
+        """A near-me read (on the event-loop thread when nothing stands in the way: see Database)."""
+        return await self.db.fetchall(sql, args)
 
     def _rings_sql(
         self, lat: float, lon: float, filters: Filters, limit: int, radii: list[float]
@@ -466,7 +464,7 @@ class MeetingStore:
             short = " AND ".join(f"(SELECT count(*) FROM b{j}) < ?" for j in range(i))
             cells = f"(SELECT lo, hi FROM c{i} WHERE {short})" if i else f"c{i}"
             ctes.append(
-                f"b{i} AS MATERIALIZED (SELECT m.id AS id, "
+                f"b{i} AS MATERIALIZED (SELECT {_NEAR_COLUMNS}, "
                 "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
                 f"FROM {cells} AS r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
                 f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?)"
@@ -475,12 +473,10 @@ class MeetingStore:
             if filters.program:
                 args.append(filters.program)
             args += [(reach / 111.2) ** 2, *params, limit + SLACK]
-        union = " UNION ALL ".join(f"SELECT {i} AS ring, id FROM b{i}" for i in range(len(radii)))
-        sql = (
-            f"WITH {', '.join(ctes)} SELECT b.ring, {_M_COLUMNS} FROM ({union}) b "
-            "JOIN meetings m ON m.id = b.id"
+        union = " UNION ALL ".join(
+            f"SELECT {i} AS ring, id, lat, lon, version FROM b{i}" for i in range(len(radii))
         )
-        return sql, args
+        return f"WITH {', '.join(ctes)} {union}", args
 
     async def near_scan(
         self, lat: float, lon: float, filters: Filters = Filters(), *, limit: int = 20, max_km: float = 50.0
@@ -491,16 +487,16 @@ class MeetingStore:
         k = lon_scale(lat)
         dlat = max_km * 1.02 / 111.2
         sql = (
-            "WITH best AS (SELECT m.id AS id, "
+            f"WITH best AS (SELECT {_NEAR_COLUMNS}, "
             "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 FROM meetings m NOT INDEXED "
             f"WHERE m.cell IS NOT NULL{program_sql} AND d2 <= ?{where} ORDER BY d2 LIMIT ?) "
-            f"SELECT {_M_COLUMNS} FROM best JOIN meetings m ON m.id = best.id"
+            "SELECT id, lat, lon, version FROM best"
         )
         args: list[Any] = [lat, lat, lon, lon, k * k]
         if filters.program:
             args.append(filters.program)
         args += [dlat * dlat, *params, limit + SLACK]
-        return _within(lat, lon, await self._rows(sql, args, inline=filters.index_only), max_km, limit)
+        return await self._nearby(_within(lat, lon, await self._rows(sql, args), max_km, limit))
 
     async def online(self, filters: Filters = Filters(), *, limit: int = 200) -> list[Meeting]:
         """Meetings one can join online (online and hybrid), by weekday and time."""
@@ -663,27 +659,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _reader(db: Database) -> sqlite3.Connection:
-    """A read-only connection to the same database file, opened once per Database."""
-    conn = _READERS.get(db)
-    if conn is None:
-        conn = sqlite3.connect(db.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA query_only = ON")
-        weakref.finalize(db, conn.close)
-        _READERS[db] = conn
-    return conn
-
-
-def _within(lat: float, lon: float, rows: list[Any], radius: float, limit: int) -> list[Nearby]:
-    """Rows (any with the meeting columns) within a radius by exact distance, nearest first."""
+def _within(
+    lat: float, lon: float, rows: list[Any], radius: float, limit: int
+) -> list[tuple[float, int, int]]:
+    """(km, id, version) of the rows (id, lat, lon, version) within a radius by exact distance, nearest
+    first, at most `limit`: no meeting is built here."""
     scored = []
     for r in rows:
         km = haversine_km(lat, lon, r["lat"], r["lon"])
         if km <= radius:
-            scored.append((km, r["id"], r))
+            scored.append((km, r["id"], r["version"]))
     scored.sort(key=lambda x: (x[0], x[1]))
-    return [Nearby(from_row(r), km) for km, _, r in scored[:limit]]
+    return scored[:limit]
 
 
 def _cell(m: Meeting) -> int | None:
