@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,68 @@ def test_axe_finds_no_serious_violations(site: str, chromium: Any, path: str) ->
         assert traffic.blocked == []
     finally:
         context.close()
+
+
+def test_map_shows_the_pins_with_tiles_only_from_the_configured_server(chromium: Any, tmp_path: Path) -> None:
+    """`--map`: Leaflet from the build (never a CDN), tiles only from the tile setting, a pin a venue."""
+    from site_builder.build import find_leaflet
+
+    leaflet = find_leaflet()
+    if leaflet is None:
+        pytest.skip("Leaflet is not installed (npm install leaflet@1; .ci/run does)")
+    tiles = tmp_path / "tiles"
+    tiles.mkdir()
+    with serve(tmp_path) as base:  # the tile server: the same local server, another folder
+
+        async def run() -> None:
+            db = Database(tmp_path / "e.db")
+            await db.open()
+            clock = FixedClock(datetime(2026, 3, 23, 10, 0, tzinfo=UTC))
+            keys = KeyRing(bytes.fromhex(TEST_SECRET))
+            services = Services(db=db, keys=keys, clock=clock, settings=Settings())
+            try:
+                await load_sample(services)
+                await build(
+                    services, tmp_path / "site", map=True, leaflet_dir=leaflet,
+                    tile_url=base + "tiles/{z}/{x}/{y}.png",
+                )  # fmt: skip
+            finally:
+                await db.close()
+
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, run()).result()
+        html = unescape((tmp_path / "site" / "plaats" / "utrecht" / "index.html").read_text(encoding="utf-8"))
+        tile_origin = base.rstrip("/")
+        assert f"img-src 'self' data: {tile_origin};" in html, (
+            "the CSP lets in the tile server and nothing else"
+        )
+        assert (tmp_path / "site" / "static" / "leaflet" / "leaflet.js").exists()
+        context = chromium.new_context()
+        traffic = Traffic()
+        context.route("**/*", traffic.route)
+        requests: list[str] = []
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        try:
+            page.goto(base + "site/plaats/utrecht/")
+            page.wait_for_selector(".leaflet-marker-icon", timeout=10_000)
+            pins = page.locator(".leaflet-marker-icon").count()
+            expected = len(page.evaluate("JSON.parse(document.getElementById('map-data').textContent)"))
+            assert pins == expected > 0
+            page.wait_for_function("document.querySelectorAll('img.leaflet-tile').length > 0", timeout=10_000)
+            tile_requests = [u for u in requests if "/tiles/" in u]
+            assert tile_requests and all(u.startswith(base + "tiles/") for u in tile_requests)
+            assert not [u for u in requests if "leaflet" in u and not u.startswith(base)], (
+                "Leaflet from the build"
+            )
+            assert traffic.blocked == []
+        finally:
+            context.close()
+        context = chromium.new_context(bypass_csp=True)
+        page = context.new_page()
+        try:
+            page.goto(base + "site/plaats/utrecht/")
+            page.wait_for_selector(".leaflet-marker-icon", timeout=10_000)
+            assert serious_violations(page, axe_source()) == []
+        finally:
+            context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.types import Input
+from storage import welcome
 from tests.support_helpers import press, text_of
 from tests.welcome_helpers import (
     NEWCOMER,
@@ -66,3 +67,95 @@ def test_admin_invite_welcomer_and_welcome_switch(tmp_path) -> None:  # type: ig
     assert bad.returncode == 2
     listed = json.loads(run_cli("admin", "list", "--db", db, "--json", env=env).stdout)
     assert len(listed["open_invites"]) == 1
+
+
+async def test_the_trial_reminder_carries_the_welcome_and_the_checkin_counts_it(
+    services: Services, engine: Engine, clock
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    mid = await welcoming_meeting(services)
+    await make_welcomer(services, engine, WELCOMER, mid)
+    await engine.handle(NEWCOMER, Input.of_button(f"t:start:m{mid}"))
+    mine = await engine.handle(NEWCOMER, Input.of_button(f"t:new:{mid}:2h"))
+    assert any(
+        b.id == f"o:ask:{mid}" for b in (await engine.handle(NEWCOMER, Input.of_button("t:start"))).buttons()
+    )
+    await ask_welcome(engine, NEWCOMER, mid, nick=None)
+    offer = one(await inbox(services, WELCOMER), "voor het eerst")
+    accepted = await engine.handle(WELCOMER, press(offer, "Ik vang op"))
+    assert "Diegene gaf geen naam." in text_of(accepted), text_of(mine)
+    await engine.handle(WELCOMER, Input.of_text("Ik sta om 19:20 bij de deur, met een rode sjaal."))
+    await inbox(services, NEWCOMER)
+    clock.set(datetime(2026, 3, 24, 17, 30, tzinfo=ams))
+    reminder = one(await inbox(services, NEWCOMER), "je meeting")
+    text = text_of(reminder)
+    assert "Zo vind je wie je opvangt: Ik sta om 19:20 bij de deur, met een rode sjaal." in text
+    assert "Zo vind je" not in "\n".join(text.splitlines()[:2])  # after the discreet first two lines
+    clock.set(datetime(2026, 3, 24, 21, 20, tzinfo=ams))
+    items = await inbox(services, NEWCOMER)
+    checkin = one(items, "Ben je gegaan?")
+    assert not [i for i in items if "Ben je opgevangen?" in text_of(i.reply)]  # the trial's check-in asks
+    went = await engine.handle(NEWCOMER, press(checkin, "Ja"))
+    assert "ben je opgevangen?" in text_of(went)
+    met = await engine.handle(NEWCOMER, press(went, "Ja, ik ben opgevangen"))
+    assert "Fijn dat je bent opgevangen" in text_of(met)
+    again = await engine.handle(NEWCOMER, press(went, "Ja, ik ben opgevangen"))
+    assert "Fijn" not in text_of(again)  # counted once
+    rows = await welcome.counters(services.db)
+    assert [r[2:] for r in rows] == [(1, 1, 1, 0)]
+
+
+async def test_without_a_trial_the_welcome_reminds_and_asks_itself(
+    services: Services, engine: Engine, clock
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    mid = await welcoming_meeting(services)
+    await make_welcomer(services, engine, WELCOMER, mid)
+    await ask_welcome(engine, NEWCOMER, mid)
+    await engine.handle(WELCOMER, press(one(await inbox(services, WELCOMER), "voor het eerst"), "Ik vang op"))
+    await inbox(services, NEWCOMER)
+    clock.set(datetime(2026, 3, 24, 17, 30, tzinfo=ams))
+    remind = one(await inbox(services, NEWCOMER), "je wordt opgevangen")
+    assert text_of(remind).splitlines()[:2] == [
+        "Vanavond 19:30: je wordt opgevangen.",
+        "Lindelaan 4, Utrecht",
+    ]
+    clock.set(datetime(2026, 3, 24, 21, 20, tzinfo=ams))
+    ask = one(await inbox(services, NEWCOMER), "Ben je opgevangen?")
+    await engine.handle(NEWCOMER, press(ask, "Nee"))
+    assert [r[2:] for r in await welcome.counters(services.db)] == [(1, 1, 0, 0)]
+
+
+def test_no_welcome_message_names_a_fellowship_in_its_first_lines() -> None:
+    """Lock screens: every kind, with a revealing meeting name and typed texts that name the group."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from content.i18n import translator
+    from conversations.discretion import first_lines, revealing_words
+    from conversations.welcome_source import render
+    from storage.meeting import Meeting
+
+    m = Meeting(
+        source="t", slug="s", id=5, name="AA De Brug (Anonieme Alcoholisten)", program="AA", weekday=2,
+        start_time="19:30", end_time="21:00", address="Kliniekstraat 1", city="Utrecht",
+    )  # fmt: skip
+    kinds = (
+        "offer", "taken", "accepted", "found", "relay.newcomer", "relay.welcomer", "ended.newcomer",
+        "ended.welcomer", "reopened", "uncovered", "report.newcomer", "report.welcomer", "remind", "ask",
+    )  # fmt: skip
+    now = datetime(2026, 3, 24, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    for lang in ("nl", "en"):
+        for kind in kinds:
+            reply = render(
+                translator(lang), kind, 7, m, date(2026, 3, 24), text="Bij de AA-deur, alcohol", now=now
+            )
+            assert reply is not None, kind
+            head = first_lines(reply.messages[0].text)
+            assert revealing_words("\n".join(head)) == [], (lang, kind, head)

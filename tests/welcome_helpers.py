@@ -53,3 +53,22 @@ def one(items: list[Outgoing], kind_text: str) -> Reply:
     found = [i.reply for i in items if kind_text in text_of(i.reply)]
     assert len(found) == 1, [text_of(i.reply) for i in items]
     return found[0]
+
+
+def leaks(files: list, needles: dict[str, bytes]) -> list[str]:  # type: ignore[type-arg]
+    """Which needles (name → bytes) occur in which of the files that exist (db, -wal, -shm, logs)."""
+    found = []
+    for path in files:
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        found += [f"{name} in {path.name}" for name, needle in needles.items() if needle and needle in data]
+    return found
+
+
+def db_files(db: object) -> list:  # type: ignore[type-arg]
+    """The database file and its -wal and -shm companions."""
+    from pathlib import Path
+
+    path = Path(str(db))
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
