@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import serve
-from bot.config import BotConfig
+from bot.config import Config
 from bot.runtime import open_services
 from bot.send_limit import MESSAGE_METHODS
 from content.i18n import translator
@@ -101,7 +101,7 @@ async def one_run(users: int, seconds: float, limit: float) -> dict[str, Any]:
             meeting = (await MeetingStore(services.db).all_active())[0]
             recipients = list(range(FIRST_RECIPIENT, FIRST_RECIPIENT + RECIPIENTS))
             await bulk_followers(services, recipients, meeting.id)
-            config = BotConfig(
+            config = Config(
                 token="123:load",
                 base_url=fake.base_url,
                 allow_demo=True,

@@ -8,6 +8,7 @@ by type and flow only, and the person gets a short apology with the menu.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -334,20 +335,6 @@ class TelegramAdapter:
         start_feed_jobs(application, self.services, self.feeds, self.scheduler.poke)
 
 
-class OneLineRateLimitLog(logging.Filter):
-    """PTB's AIORateLimiter logs a full traceback each time it gives up on a 429: keep one line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info:
-            record.exc_info = None
-            record.exc_text = None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-        return True
-
-
-RATE_LIMIT_LOG = OneLineRateLimitLog()
-
-
 def build_application(
     services: Services,
     config: Config,
@@ -362,9 +349,6 @@ def build_application(
     if config.bot_username:
         services.settings.bot_username = config.bot_username
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
-    limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
-    if RATE_LIMIT_LOG not in limiter_log.filters:
-        limiter_log.addFilter(RATE_LIMIT_LOG)
     adapter = TelegramAdapter(services, config, feeds)
 
     async def post_init(application: AnyApplication) -> None:
@@ -391,6 +375,13 @@ def build_application(
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(adapter.on_error)
     return application, adapter
+
+
+def freeze_heap() -> None:
+    """Once the bot is up: collect what start-up left behind, then move every object alive now (modules,
+    texts, content, flows) out of the collector's sight, so full collections stop pausing the tail."""
+    gc.collect()
+    gc.freeze()
 
 
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query", "my_chat_member"]
@@ -431,6 +422,7 @@ async def serve(
         await application.start()
         if poller is not None:
             poller.start()
+        freeze_heap()
         log.info("running (%s)", "webhook" if config.webhook else "polling")
         if started is not None:
             started(adapter)

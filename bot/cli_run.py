@@ -11,7 +11,9 @@ from pathlib import Path
 
 from bot.config import ConfigError, require_token
 from bot.feeds_config import FeedsError, load_feeds
+from bot.run_lock import AlreadyRunning, run_lock
 from bot.runtime import flow_settings, open_services
+from storage.claims import expire_claims
 from storage.directory import MeetingStore
 
 log = logging.getLogger(__name__)
@@ -69,12 +71,19 @@ async def run(args: argparse.Namespace) -> int:
         loop.add_signal_handler(sig, stop.set)
     settings = flow_settings(config, demo_allowed=config.allow_demo)
     try:
-        async with open_services(config, settings=settings) as services:
-            refusal = None if config.allow_demo else await demo_refusal(MeetingStore(services.db))
-            if refusal:
-                print(f"eerstestap run: {refusal}", file=sys.stderr)
-                return 3
-            await serve(services, config, stop, feeds=feeds)
+        with run_lock(config.db_path):
+            async with open_services(config, settings=settings) as services:
+                refusal = None if config.allow_demo else await demo_refusal(MeetingStore(services.db))
+                if refusal:
+                    print(f"eerstestap run: {refusal}", file=sys.stderr)
+                    return 3
+                released = await expire_claims(services.db, services.clock.now())
+                if released:
+                    log.info("took over %d messages a stopped process had claimed", released)
+                await serve(services, config, stop, feeds=feeds)
+    except AlreadyRunning as exc:
+        print(f"eerstestap run: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # only Bot API trouble becomes a sentence; anything else is re-raised
         sentence = bot_api_trouble(exc, config.base_url)
         if sentence is None:

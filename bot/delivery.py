@@ -359,6 +359,7 @@ class Scheduler:
         handled = 0
         try:
             handled = await self.sender.drain()
+            await self.sender.services.db.retry_checkpoint()  # an erased person must leave the WAL too
         except Exception as exc:
             log.error("sweep failed (%s)", type(exc).__name__)
         # Something 'due' that could not be claimed (leased by another process) must not spin the loop.

@@ -80,13 +80,14 @@ class Engine:
         if pending is not None:  # the save after urgent help goes first, so it cannot overwrite this turn
             await asyncio.wait({pending})
         first_text = inp.text if inp.kind == "text" else inp.args
-        ctx = await self.context(chat_id, inp.language_hint, first_text)
-        reply = await self.dispatch(ctx, inp)
-        if reply.erased:
-            return reply
-        if reply.resume and ctx.flow not in NO_RETURN:
-            reply.extend(await self.show_current(ctx))
-        await self.save(ctx)
+        async with self.services.db.transaction():  # one user action, one commit
+            ctx = await self.context(chat_id, inp.language_hint, first_text)
+            reply = await self.dispatch(ctx, inp)
+            if reply.erased:
+                return reply
+            if reply.resume and ctx.flow not in NO_RETURN:
+                reply.extend(await self.show_current(ctx))
+            await self.save(ctx)
         return ensure_exit(reply, ctx.t)
 
     def is_urgent(self, inp: Input) -> bool:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
+import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import aiosqlite
 
@@ -26,8 +29,9 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA secure_delete=ON",
-    "PRAGMA busy_timeout=10000",
 )
+BUSY_TIMEOUT_MS = 10_000
+CHECKPOINT_WAIT_MS = 200  # how long an erase's checkpoint waits for another process's readers
 
 
 def utc_text(dt: datetime) -> str:
@@ -57,21 +61,46 @@ def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[tuple[list[
         yield chunk, ",".join("?" * len(chunk))
 
 
-class Tx:
-    """Statements inside one transaction (the database lock is held)."""
+LOOP_BUSY_MS = 50  # how long a statement on the event-loop thread may wait for another process's lock
+CONTENDED_SECONDS = 1.0  # after a busy answer, writes go straight to the worker thread for this long
+CHECKPOINT_EVERY = 100  # commits on the loop connection between two background WAL checkpoints
+LOOP_PRAGMAS = (
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",
+    "PRAGMA wal_autocheckpoint=0",  # checkpoints (and their fsync) run on a thread, never on the loop
+)
+Params = Sequence[Any] | dict[str, Any]
+K = TypeVar("K")
+V = TypeVar("V")
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an error is SQLite's 'database is locked' (SQLITE_BUSY and its extended codes)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    busy = code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+    return isinstance(exc, sqlite3.OperationalError) and busy
+
+
+class Tx:
+    """Statements inside one transaction (the database lock is held), on the connection it began on."""
+
+    def __init__(self, conn: aiosqlite.Connection | sqlite3.Connection) -> None:
         self.conn = conn
 
-    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+    async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the number of changed rows."""
+        if isinstance(self.conn, sqlite3.Connection):
+            return self.conn.execute(sql, params).rowcount
         cur = await self.conn.execute(sql, params)
         count = cur.rowcount
         await cur.close()
         return count
 
-    async def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+    async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new rowid."""
+        if isinstance(self.conn, sqlite3.Connection):
+            return self.conn.execute(sql, params).lastrowid or 0
         cur = await self.conn.execute(sql, params)
         rowid = cur.lastrowid or 0
         await cur.close()
@@ -79,26 +108,89 @@ class Tx:
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> None:
         """Run one statement for many rows."""
-        await self.conn.executemany(sql, rows)
+        if isinstance(self.conn, sqlite3.Connection):
+            self.conn.executemany(sql, rows)
+        else:
+            await self.conn.executemany(sql, rows)
 
-    async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         """All rows of a query."""
+        if isinstance(self.conn, sqlite3.Connection):
+            return self.conn.execute(sql, params).fetchall()
         return list(await self.conn.execute_fetchall(sql, params))
 
-    async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         """The first row of a query, or None."""
-        rows = list(await self.conn.execute_fetchall(sql, params))
+        rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
 
-class Database:
-    """One aiosqlite connection; every statement goes through a lock so transactions never interleave."""
+class RowCache(Generic[K, V]):
+    """A small bounded cache of rows this process read or wrote (least recently used goes first).
 
-    def __init__(self, path: str | Path) -> None:
+    The database empties it whenever it cannot vouch for it: a rollback, or a commit by any other
+    connection (another process, or this process's worker thread), seen through PRAGMA data_version.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.versioned = False
+        self._rows: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._rows.get(key)
+        if value is not None:
+            self._rows.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._rows[key] = value
+        self._rows.move_to_end(key)
+        while len(self._rows) > self.size:
+            self._rows.popitem(last=False)
+
+    def discard(self, key: K) -> None:
+        self._rows.pop(key, None)
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+
+class Database:
+    """Two connections to one SQLite file, and a lock so transactions never interleave.
+
+    Short statements run on a plain sqlite3 connection right on the event-loop thread (a hop to a
+    worker thread costs ten times the statement). It waits at most `loop_busy_ms` for another process's
+    lock; when that runs out the statement (or the whole transaction) goes to the aiosqlite worker
+    thread instead, which waits as long as it must without holding up the loop. Long work (imports,
+    purges: `transaction(worker=True)`) runs on the worker from the start. Reads outside a transaction
+    see the last commit and need no lock, unless another task has a transaction open on the loop
+    connection.
+    """
+
+    def __init__(self, path: str | Path, *, loop_busy_ms: int = LOOP_BUSY_MS) -> None:
         self.path = Path(path)
+        self.loop_busy_ms = loop_busy_ms
         self._conn: aiosqlite.Connection | None = None
+        self._sync: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
         self._holder: asyncio.Task[Any] | None = None  # the task inside `transaction()`, if any
+        self._tx: Tx | None = None  # that transaction's statements
+        self._contended_until = 0.0  # monotonic time until which writes skip the loop connection
+        self._loop_commits = 0
+        self._checkpointer: sqlite3.Connection | None = None
+        self._checkpointing: asyncio.Task[None] | None = None
+        self._caches: dict[str, RowCache[Any, Any]] = {}
+        self._version = -1
+        self._checkpoint_after = False  # an erase inside a transaction: fold the WAL after its commit
+        self.fallbacks = 0  # statements and transactions that went to the worker after a busy answer
+        self.wal_pending = False  # an erase's checkpoint was held up by a reader: try again
 
     async def open(self) -> Database:
         """Connect, set pragmas and apply pending migrations."""
@@ -107,13 +199,27 @@ class Database:
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)
         self._conn.row_factory = aiosqlite.Row
-        for pragma in PRAGMAS:
+        for pragma in (*PRAGMAS, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"):
             await self._conn.execute(pragma)
         await self.migrate()
+        sync = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, cached_statements=512
+        )
+        sync.row_factory = sqlite3.Row
+        for pragma in (*LOOP_PRAGMAS, f"PRAGMA busy_timeout={int(self.loop_busy_ms)}"):
+            sync.execute(pragma)
+        self._sync = sync
         return self
 
     async def close(self) -> None:
         """Checkpoint the WAL and close."""
+        if self._checkpointing is not None:
+            await asyncio.wait({self._checkpointing})
+            self._checkpointing = None
+        for conn in (self._sync, self._checkpointer):
+            if conn is not None:
+                conn.close()
+        self._sync = self._checkpointer = None
         if self._conn is not None:
             try:
                 await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -129,75 +235,220 @@ class Database:
 
     @property
     def conn(self) -> aiosqlite.Connection:
+        """The worker-thread connection (long work)."""
         if self._conn is None:
             raise RuntimeError("database is not open")
         return self._conn
+
+    @property
+    def loop_conn(self) -> sqlite3.Connection:
+        """The connection used right on the event-loop thread (short statements)."""
+        if self._sync is None:
+            raise RuntimeError("database is not open")
+        return self._sync
+
+    # ---- caches -------------------------------------------------------------------------------------
+
+    def cache(self, name: str, size: int = 10_000, *, versioned: bool = False) -> RowCache[Any, Any]:
+        """A bounded row cache of this database, emptied on a rollback and whenever another connection
+        committed; `versioned` caches (whose users check a version column) only on a rollback."""
+        cache = self._caches.get(name)
+        if cache is None:
+            cache = self._caches[name] = RowCache(size)
+            cache.versioned = versioned
+        if not (self._held() and self._tx is not None and self._tx.conn is self._sync):
+            self._check_version()  # (a write transaction on the loop: nobody else committed since BEGIN)
+        return cache
+
+    def _check_version(self) -> None:
+        """Empty the unversioned caches if another connection committed since the last look."""
+        if self._sync is not None:
+            version = self._sync.execute("PRAGMA data_version").fetchall()[0][0]
+            if version != self._version:
+                self._version = version
+                self._forget_caches(unversioned=True)
+
+    def _forget_caches(self, *, unversioned: bool = False) -> None:
+        for cache in self._caches.values():
+            if not (unversioned and cache.versioned):
+                cache.clear()
+
+    # ---- routing ------------------------------------------------------------------------------------
 
     def _held(self) -> bool:
         """Whether the running task is inside this database's `transaction()`."""
         return self._holder is not None and self._holder is asyncio.current_task()
 
-    @asynccontextmanager
-    async def _locked(self) -> AsyncIterator[None]:
-        """The statement lock, unless this task already holds it inside `transaction()`."""
-        if self._held():
-            yield
-        else:
-            async with self._lock:
-                yield
+    def _loop_free(self) -> bool:
+        """Whether the loop connection is outside any transaction (another task's would be joined)."""
+        return self._sync is not None and not self._sync.in_transaction
+
+    def _loop_writes(self) -> bool:
+        """Whether a write may try the loop connection (no busy answer from it lately)."""
+        return self._sync is not None and time.monotonic() >= self._contended_until
+
+    def _contended(self) -> None:
+        self.fallbacks += 1
+        self._contended_until = time.monotonic() + CONTENDED_SECONDS
+
+    def _committed_on_loop(self) -> None:
+        """Count a commit on the loop connection; now and then fold the WAL back on a thread."""
+        self._loop_commits += 1
+        if self._loop_commits % CHECKPOINT_EVERY == 0 and self._checkpointing is None:
+            self._checkpointing = asyncio.get_running_loop().create_task(self._background_checkpoint())
+
+    async def _background_checkpoint(self) -> None:
+        try:
+            await asyncio.to_thread(self._passive_checkpoint)
+        except Exception as exc:  # a checkpoint that could not run now runs next time
+            log.info("background checkpoint skipped (%s)", type(exc).__name__)
+        finally:
+            self._checkpointing = None
+
+    def _passive_checkpoint(self) -> None:
+        if self._checkpointer is None:
+            self._checkpointer = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    async def _read(self, sql: str, params: Params) -> list[aiosqlite.Row]:
+        """A read outside any transaction of this task: on the loop unless that would wait."""
+        if self._loop_free():
+            try:
+                return self.loop_conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                self.fallbacks += 1
+        async with self._lock:  # another task's transaction is open on the loop connection, or busy
+            if self._loop_free():
+                try:
+                    return self.loop_conn.execute(sql, params).fetchall()
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    self.fallbacks += 1
+            return list(await self.conn.execute_fetchall(sql, params))
+
+    # ---- transactions and statements --------------------------------------------------------------
 
     @asynccontextmanager
-    async def transaction(self, immediate: bool = True) -> AsyncIterator[Database]:
+    async def transaction(self, immediate: bool = True, *, worker: bool = False) -> AsyncIterator[Database]:
         """One transaction for every statement this task runs on this database inside the block.
 
         `async with db.transaction():` then call store functions as usual; they all commit together, or
         roll back together on any error. Nested transactions (and `tx()`) join the outer one; other tasks
-        (even ones started inside the block) wait for the lock as usual.
+        (even ones started inside the block) wait for the lock as usual. worker=True runs it on the
+        worker thread (long work: imports, purges), so the event loop keeps answering meanwhile.
         """
         if self._held():
             yield self
             return
         async with self._lock:
             self._holder = asyncio.current_task()
+            begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+            conn: aiosqlite.Connection | sqlite3.Connection | None = None
             try:
-                await self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+                if not worker and self._loop_writes():
+                    try:
+                        self.loop_conn.execute(begin)
+                        conn = self.loop_conn
+                        self._check_version()
+                    except sqlite3.OperationalError as exc:
+                        if not is_busy(exc):
+                            raise
+                        self._contended()
+                if conn is None:
+                    conn = self.conn
+                    await conn.execute(begin)
+                self._tx = Tx(conn)
                 try:
                     yield self
                 except BaseException:
-                    await self.conn.execute("ROLLBACK")
+                    self._forget_caches()
+                    await self._end(conn, "ROLLBACK")
                     raise
                 else:
-                    await self.conn.execute("COMMIT")
+                    await self._end(conn, "COMMIT")
+                    if self._checkpoint_after:
+                        await self._truncate_wal()
             finally:
                 self._holder = None
+                self._tx = None
+                self._checkpoint_after = False
+
+    async def _end(self, conn: aiosqlite.Connection | sqlite3.Connection, how: str) -> None:
+        if isinstance(conn, sqlite3.Connection):
+            if conn.in_transaction or how == "COMMIT":
+                conn.execute(how)
+            if how == "COMMIT":
+                self._committed_on_loop()
+        elif conn.in_transaction or how == "COMMIT":
+            await conn.execute(how)
 
     @asynccontextmanager
-    async def tx(self, immediate: bool = True) -> AsyncIterator[Tx]:
+    async def tx(self, immediate: bool = True, *, worker: bool = False) -> AsyncIterator[Tx]:
         """A transaction: committed on success, rolled back on any error (joins an open `transaction()`)."""
-        async with self.transaction(immediate):
-            yield Tx(self.conn)
+        async with self.transaction(immediate, worker=worker):
+            assert self._tx is not None
+            yield self._tx
 
-    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
-        """One statement, committed on its own (autocommit: a single round trip to the database thread)."""
-        async with self._locked():
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """One statement, committed on its own (inside `transaction()`: part of it)."""
+        if self._held() and self._tx is not None:
+            return await self._tx.execute(sql, params)
+        async with self._lock:
+            if self._loop_writes() and self._loop_free():
+                try:
+                    count = self.loop_conn.execute(sql, params).rowcount
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    self._contended()
+                else:
+                    self._committed_on_loop()
+                    return count
             cur = await self.conn.execute(sql, params)
             return cur.rowcount
 
-    async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         """All rows of a read query."""
-        async with self._locked():
-            return list(await self.conn.execute_fetchall(sql, params))
+        if self._held() and self._tx is not None:
+            return await self._tx.fetchall(sql, params)
+        return await self._read(sql, params)
 
-    async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         """The first row of a read query."""
-        async with self._locked():
-            rows = list(await self.conn.execute_fetchall(sql, params))
+        rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
-    async def checkpoint(self) -> None:
-        """Fold the WAL into the database file and truncate it (used after erasing)."""
-        async with self._locked():
-            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    async def checkpoint(self) -> bool:
+        """Fold the WAL into the database file and truncate it (after erasing); whether that happened.
+
+        Another process's open read snapshot keeps older WAL frames (an erased row's too) in use: then the
+        checkpoint gives up within CHECKPOINT_WAIT_MS instead of stalling every statement, `wal_pending`
+        stays set, and `retry_checkpoint()` (the sender's sweep) tries again until the WAL is empty.
+        Inside a transaction nothing can be folded yet: it runs right after that transaction's commit.
+        """
+        if self._held():
+            self._checkpoint_after = self.wal_pending = True
+            return False
+        async with self._lock:
+            return await self._truncate_wal()
+
+    async def _truncate_wal(self) -> bool:
+        """The checkpoint itself, on the worker connection (the statement lock is held)."""
+        await self.conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+        try:
+            rows = list(await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        finally:
+            await self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        busy = int(rows[0][0]) if rows else 1
+        self.wal_pending = busy != 0
+        return not self.wal_pending
+
+    async def retry_checkpoint(self) -> bool:
+        """Checkpoint again if an earlier one after an erase could not finish; whether the WAL is clean."""
+        return await self.checkpoint() if self.wal_pending else True
 
     async def migrate(self) -> list[str]:
         """Apply every migration file not applied yet, each in its own transaction."""
@@ -227,6 +478,13 @@ class Database:
             applied.append(path.stem)
             log.info("applied migration %s", path.stem)
         return applied
+
+    async def tables_like(self, pattern: str) -> list[str]:
+        """Names of the tables matching a LIKE pattern."""
+        rows = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", (pattern,)
+        )
+        return [str(r[0]) for r in rows]
 
     async def tables_with_column(self, column: str) -> list[str]:
         """Names of the tables that have a given column (used to erase a user everywhere)."""

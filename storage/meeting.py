@@ -103,6 +103,9 @@ def from_row(row: Any) -> Meeting:
 
 
 _FROM_ROW: dict[tuple[Any, ...], Meeting] = {}
+_SELECT_VERSIONED = "SELECT version, id, " + ", ".join(COLUMNS) + " FROM meetings"
+CACHE = "meetings"  # the name of the (id → (version, Meeting)) cache on a Database
+CACHE_SIZE = 20_000
 _FROM_ROW_MAX = 50_000
 
 
@@ -120,6 +123,27 @@ async def get_meetings(db: Database | Tx, ids: Iterable[int]) -> dict[int, Meeti
     for chunk, marks in in_chunks(list(dict.fromkeys(ids))):
         rows = await db.fetchall(f"{SELECT_MEETINGS} WHERE id IN ({marks})", chunk)
         out.update({r["id"]: from_row(r) for r in rows})
+    return out
+
+
+async def by_version(db: Database, wanted: list[tuple[int, int]]) -> dict[int, Meeting]:
+    """Meetings by (id, content version): each built once per version and kept in memory (the cache is
+    emptied on a rollback); the ones not kept are read in one statement. A meeting gone meanwhile is
+    left out."""
+    cache = db.cache(CACHE, CACHE_SIZE, versioned=True)
+    out: dict[int, Meeting] = {}
+    missing: list[int] = []
+    for mid, version in wanted:
+        hit = cache.get(mid)
+        if hit is not None and hit[0] == version:
+            out[mid] = hit[1]
+        else:
+            missing.append(mid)
+    for chunk, marks in in_chunks(missing):
+        for r in await db.fetchall(f"{_SELECT_VERSIONED} WHERE id IN ({marks})", chunk):
+            meeting = _build(tuple(r[name] for name in (*COLUMNS, "id")))
+            cache.put(meeting.id, (r["version"], meeting))
+            out[r["id"]] = meeting
     return out
 
 

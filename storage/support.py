@@ -11,6 +11,7 @@ from storage.db import Database, Tx, utc_text
 from storage.keys import KeyRing
 from storage.referrals import referral_counts
 from storage.trials import OPEN_SQL
+from storage.users import user_cache
 from storage.welcome import NEEDS_CHAT_SQL, release_welcomer
 from storage.welcome import counters as welcome_counters
 
@@ -294,16 +295,20 @@ async def forget_chat_if_unneeded(db: Database, user_key: str) -> bool:
     Needed while it follows a meeting, has an open trial or queued reminders, has broadcast rows still
     to send, or holds a support-worker role (for the broadcast summaries).
     """
-    return (
-        await db.execute(f"UPDATE users SET chat_box = NULL WHERE user_key = ? AND {_UNNEEDED}", (user_key,))
-        > 0
+    dropped = await db.execute(
+        f"UPDATE users SET chat_box = NULL WHERE user_key = ? AND {_UNNEEDED}", (user_key,)
     )
+    user_cache(db).discard(user_key)
+    return dropped > 0
 
 
 async def forget_unneeded_chats(db: Database, broadcast_id: int) -> int:
     """After a broadcast: drop the chat ids its recipients no longer need (e.g. they unfollowed meanwhile)."""
-    return await db.execute(
+    dropped = await db.execute(
         "UPDATE users SET chat_box = NULL WHERE user_key IN "
         f"(SELECT user_key FROM outbox WHERE broadcast_id = ?) AND {_UNNEEDED}",
         (broadcast_id,),
     )
+    if dropped:
+        user_cache(db).clear()
+    return dropped

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage.db import Database, utc_text
+from storage.db import Database, RowCache, parse_utc, utc_text
 from storage.keys import KeyRing
 from storage.welcome import purge as purge_welcomes
 from storage.welcome import release_user
@@ -16,6 +16,33 @@ from storage.welcome import release_user
 log = logging.getLogger(__name__)
 DEFAULT_RETENTION = timedelta(days=90)
 USER_KEY_COLUMN = "user_key"
+CACHE = "users"  # the name of the user-row cache on a Database (see user_cache)
+CACHE_SIZE = 5_000  # user rows kept in memory (the most recently active people)
+SAVE_SLACK = timedelta(hours=1)  # an unchanged row is written again only to move its expiry this much
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A user row as this process last read or wrote it (state as its JSON text: never shared mutably)."""
+
+    lang: str
+    state: str
+    has_chat: bool
+    expires_at: datetime | None  # None: not in the one timestamp format (an old row): write it again
+
+
+def _expiry(text: str | None) -> datetime | None:
+    try:
+        return parse_utc(text) if text else None
+    except ValueError:
+        return None
+
+
+def user_cache(db: Database) -> RowCache[str, Cached]:
+    """The bounded cache of user rows of a database: erased with the user, emptied on a rollback or a
+    commit by any other connection. Anything that changes the users table outside UserStore forgets
+    the rows it touched here."""
+    return db.cache(CACHE, CACHE_SIZE)
 
 
 @dataclass(slots=True)
@@ -38,28 +65,41 @@ class UserStore:
         self.failed = 0  # pseudonyms the last purge could not erase
 
     async def get(self, user_key: str) -> UserRow | None:
-        """The stored row of a pseudonym, or None."""
-        row = await self.db.fetchone(
-            "SELECT user_key, lang, state, chat_box IS NOT NULL FROM users WHERE user_key = ?", (user_key,)
-        )
-        if row is None:
-            return None
-        return UserRow(row[0], row[1], json.loads(row[2] or "{}"), bool(row[3]))
+        """The stored row of a pseudonym, or None (from the cache when this process knows it)."""
+        cache = user_cache(self.db)
+        hit = cache.get(user_key)
+        if hit is None:
+            row = await self.db.fetchone(
+                "SELECT lang, state, chat_box IS NOT NULL, expires_at FROM users WHERE user_key = ?",
+                (user_key,),
+            )
+            if row is None:
+                return None
+            hit = Cached(row[0], row[1] or "{}", bool(row[2]), _expiry(row[3]))
+            cache.put(user_key, hit)
+        return UserRow(user_key, hit.lang, json.loads(hit.state), hit.has_chat)
 
     async def save(self, user_key: str, lang: str, state: dict[str, Any], now: datetime) -> None:
-        """Insert or update a pseudonym's language and state, pushing its expiry forward."""
+        """Insert or update a pseudonym's language and state, pushing its expiry forward.
+
+        A row whose language and state are unchanged is not written again until its expiry would move by
+        more than SAVE_SLACK (so it expires at most that much before `retention` after the last visit).
+        """
+        text = json.dumps(state, separators=(",", ":"))
+        expires = now + self.retention
+        cache = user_cache(self.db)
+        hit = cache.get(user_key)
+        if hit is not None and hit.lang == lang and hit.state == text and hit.expires_at is not None:
+            if expires - hit.expires_at < SAVE_SLACK:
+                return
         await self.db.execute(
             "INSERT INTO users(user_key, lang, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(user_key) DO UPDATE SET lang = excluded.lang, state = excluded.state, "
             "updated_at = excluded.updated_at, expires_at = excluded.expires_at",
-            (
-                user_key,
-                lang,
-                json.dumps(state, separators=(",", ":")),
-                utc_text(now),
-                utc_text(now + self.retention),
-            ),
+            (user_key, lang, text, utc_text(now), utc_text(expires)),
         )
+        if hit is not None:  # a new row is read (and cached) the next time it is needed
+            cache.put(user_key, Cached(lang, text, hit.has_chat, expires.replace(microsecond=0)))
 
     async def touch(self, user_key: str, lang: str, now: datetime) -> None:
         """Push a pseudonym's expiry forward without touching its stored language or state (new: a row)."""
@@ -69,6 +109,7 @@ class UserStore:
             "expires_at = excluded.expires_at",
             (user_key, lang, utc_text(now), utc_text(now + self.retention)),
         )
+        user_cache(self.db).discard(user_key)
 
     async def remember_chat(self, user_key: str, chat_id: int, now: datetime | None = None) -> None:
         """Keep the sealed chat id so the bot can send reminders or changes later (creates the row if new)."""
@@ -78,6 +119,10 @@ class UserStore:
             "ON CONFLICT(user_key) DO UPDATE SET chat_box = excluded.chat_box",
             (user_key, self.keys.seal(chat_id, user_key), utc_text(at), utc_text(at + self.retention)),
         )
+        cache = user_cache(self.db)
+        hit = cache.get(user_key)
+        if hit is not None:
+            cache.put(user_key, Cached(hit.lang, hit.state, True, hit.expires_at))
 
     async def chat_id(self, user_key: str) -> int | None:
         """Unseal the chat id of a pseudonym, if one is kept."""
@@ -86,17 +131,22 @@ class UserStore:
             return None
         return self.keys.unseal(bytes(row[0]), user_key)
 
-    async def erase(self, user_key: str, *, flush: bool = True, now: datetime | None = None) -> int:
+    async def erase(
+        self, user_key: str, *, flush: bool = True, now: datetime | None = None, worker: bool = False
+    ) -> int:
         """Delete every row of every table carrying this pseudonym (one transaction), then flush the WAL.
 
         First, in the same transaction, its side of any welcome ends (the other side is told neutrally).
+        worker=True runs it on the database's worker thread (purges: many in a row).
         """
         tables = await self.db.tables_with_column(USER_KEY_COLUMN)
         removed = 0
-        async with self.db.tx() as tx:
+        user_cache(self.db).discard(user_key)
+        async with self.db.tx(worker=worker) as tx:
             await release_user(tx, user_key, now or datetime.now(UTC))
             for table in tables:
                 removed += await tx.execute(f"DELETE FROM {table} WHERE {USER_KEY_COLUMN} = ?", (user_key,))
+            user_cache(self.db).discard(user_key)
         if flush:
             await self.db.checkpoint()
         return removed
@@ -113,7 +163,7 @@ class UserStore:
         erased = failed = 0
         for row in rows:
             try:
-                await self.erase(row[0], flush=False, now=now)
+                await self.erase(row[0], flush=False, now=now, worker=True)  # many: off the loop
             except Exception as exc:
                 failed += 1
                 log.error("purge: could not erase one user (%s)", type(exc).__name__)

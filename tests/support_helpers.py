@@ -8,6 +8,7 @@ from conversations.assembly import sources
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.types import Input, Outgoing, Reply
+from storage.db import utc_text
 from storage.edits import add_meeting
 from storage.support import SupportStore
 
@@ -78,12 +79,12 @@ def text_of(reply: Reply) -> str:
 
 async def bulk_followers(services: Services, chat_ids: list[int], meeting_id: int) -> dict[int, str]:
     """Many followers with sealed chat ids at once (one transaction); chat id → pseudonym."""
-    now = services.clock.now().isoformat(timespec="seconds")
+    now = utc_text(services.clock.now())
     keys = {chat: services.keys.pseudonym(chat) for chat in chat_ids}
     async with services.db.tx() as tx:
         await tx.executemany(
             "INSERT INTO users(user_key, lang, state, chat_box, updated_at, expires_at) "
-            "VALUES (?, 'nl', '{}', ?, ?, '2999-01-01T00:00:00+00:00')",
+            "VALUES (?, 'nl', '{}', ?, ?, '2999-01-01T00:00:00Z')",
             [(key, services.keys.seal(chat, key), now) for chat, key in keys.items()],
         )
         await tx.executemany(

@@ -74,7 +74,7 @@ async def test_purge_goes_on_past_a_row_it_cannot_erase(
     await make_worker(services, engine, WORKER)  # expires with the others
     stuck = services.keys.pseudonym(4)
     await services.db.execute(
-        f"CREATE TEMP TRIGGER stuck BEFORE DELETE ON users WHEN OLD.user_key = '{stuck}' "
+        f"CREATE TRIGGER stuck BEFORE DELETE ON users WHEN OLD.user_key = '{stuck}' "
         "BEGIN SELECT RAISE(ABORT, 'stuck row'); END"
     )
     clock.advance(timedelta(days=91))

@@ -112,3 +112,23 @@ async def test_two_chat_processes_print_the_reminder_once(db_path: Path):
         assert first.status == "sent"
     finally:
         await services.db.close()
+
+
+async def test_the_restarted_bot_takes_over_its_own_claims_at_once(db_path: Path):
+    """`eerstestap run` holds the run lock, so claims it finds are a stopped process's: no 5-minute wait."""
+    from storage.claims import expire_claims
+
+    await prepare(db_path)
+    crashed = await open_services(db_path, REMINDER_AT)
+    [lost] = await SOURCE.claim_due(crashed, REMINDER_AT)
+    await crashed.db.close()
+    restarted = await open_services(db_path, REMINDER_AT)
+    try:
+        assert await expire_claims(restarted.db, REMINDER_AT) == 1
+        [again] = await SOURCE.claim_due(restarted, REMINDER_AT)  # at once, same moment
+        assert again.ref == lost.ref
+        await SOURCE.settle(restarted, again, "sent")
+        assert await expire_claims(restarted.db, REMINDER_AT) == 0
+        assert await SOURCE.claim_due(restarted, REMINDER_AT) == []
+    finally:
+        await restarted.db.close()

@@ -131,3 +131,39 @@ async def test_a_new_database_file_is_readable_by_its_owner_only(tmp_path: Path)
         for suffix in ("", "-wal"):
             mode = stat.S_IMODE(os.stat(str(tmp_path / "fresh.db") + suffix).st_mode)
             assert mode & 0o077 == 0, (suffix, oct(mode))
+
+
+def file_bytes(path: str) -> bytes:
+    """A file's bytes, for scanning."""
+    return Path(path).read_bytes()
+
+
+async def test_an_erase_leaves_the_wal_once_another_process_lets_go_of_its_snapshot(
+    services: Services,
+) -> None:
+    """A reader in another process keeps old WAL frames: the checkpoint gives up quickly and is retried."""
+    import sqlite3
+    import time
+
+    users = UserStore(services.db, services.keys)
+    key = services.keys.pseudonym(5151)
+    await services.db.checkpoint()  # a clean WAL to start from
+    await users.save(key, "nl", {"flow": "near"}, services.clock.now())
+    wal = str(services.db.path) + "-wal"
+    assert key.encode() in file_bytes(wal)
+    reader = sqlite3.connect(services.db.path, isolation_level=None)  # another process's connection
+    try:
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 1  # holds a read snapshot
+        started = time.monotonic()
+        await users.erase(key)
+        assert time.monotonic() - started < 2, "the erase does not wait out the 10 s busy timeout"
+        assert services.db.wal_pending and key.encode() in file_bytes(wal)
+        assert not await services.db.retry_checkpoint(), "still held"
+        reader.execute("COMMIT")
+    finally:
+        reader.close()
+    assert await services.db.retry_checkpoint() and not services.db.wal_pending
+    for suffix in ("", "-wal"):
+        data = file_bytes(str(services.db.path) + suffix)
+        assert key.encode() not in data, suffix
