@@ -23,6 +23,7 @@ from conversations.types import Button, Outgoing, Reply
 from storage import welcome as store
 from storage.meeting import Meeting, get_meeting
 from storage.occurrences import slot_on
+from storage.support import forget_chat_if_unneeded
 from storage.trials import TrialStore
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,9 @@ class WelcomeMessages:
         if outcome == "retry":
             await store.retry(services.db, row_id, retry_at or services.clock.now() + RETRY_AFTER)
         else:
-            await store.done(services.db, row_id)
+            async with services.db.transaction():
+                await store.done(services.db, row_id)
+                await forget_chat_if_unneeded(services.db, item.user_key)  # e.g. after "not covered"
 
 
 SOURCE = WelcomeMessages()  # the instance tests drive; conversations.assembly lists its own

@@ -299,3 +299,27 @@ async def test_late_welcomers_are_asked_and_a_no_holds(services: Services, engin
     late = one(await inbox(services, WELCOMER_2), "voor het eerst")
     taken = await engine.handle(WELCOMER_2, press(late, "Ik vang op"))
     assert "Dank je! Je vangt iemand op" in text_of(taken)
+
+
+async def test_withdraw_an_open_request(services: Services, engine: Engine) -> None:
+    mid = await welcoming_meeting(services)
+    await make_welcomer(services, engine, WELCOMER, mid)
+    mine = await ask_welcome(engine, NEWCOMER, mid)
+    withdrawn = await engine.handle(NEWCOMER, press(mine, "Vraag intrekken"))
+    assert "Je vraag is ingetrokken" in text_of(withdrawn)
+    assert not (await services.users.get(services.keys.pseudonym(NEWCOMER))).has_chat  # type: ignore[union-attr]
+    assert await inbox(services, WELCOMER) == []  # the unsent offer went with it
+    again = await engine.handle(NEWCOMER, press(mine, "Vraag intrekken"))
+    assert "gestopt" in text_of(again)  # an old button: a kind word
+
+
+async def test_the_sealed_chat_id_goes_when_nothing_is_left_to_send(
+    services: Services, engine: Engine, clock: FixedClock
+) -> None:
+    mid = await welcoming_meeting(services)
+    await ask_welcome(engine, NEWCOMER, mid)  # nobody welcomes there: it will not be covered
+    key = services.keys.pseudonym(NEWCOMER)
+    assert (await services.users.get(key)).has_chat  # type: ignore[union-attr]
+    clock.set(datetime(2026, 3, 24, 13, 30, tzinfo=AMS))
+    one(await inbox(services, NEWCOMER), "lukte niet")
+    assert not (await services.users.get(key)).has_chat  # type: ignore[union-attr]

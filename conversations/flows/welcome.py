@@ -25,7 +25,7 @@ from storage import welcome as store
 from storage.db import parse_utc
 from storage.meeting import Meeting, get_meeting, get_meetings
 from storage.occurrences import local_instant, zone
-from storage.support import CODE_LENGTH, SupportStore, Worker, normalise_code
+from storage.support import CODE_LENGTH, SupportStore, Worker, forget_chat_if_unneeded, normalise_code
 
 MEETING_ARG = re.compile(r"^m(\d{1,12})$")
 DATES_OFFERED = 3
@@ -375,10 +375,14 @@ class WelcomeFlow(Flow[WelcomeState]):
     async def ending(self, ctx: Context, rid: int, *, abuse: bool) -> Reply:
         req = await store.get_request(ctx.db, rid)
         side = await store.side_of(ctx.db, req, ctx.user_key) if req is not None else None
-        ended = await store.end(ctx.db, rid, ctx.user_key, ctx.now, abuse=abuse)
+        async with ctx.db.transaction():
+            ended = await store.end(ctx.db, rid, ctx.user_key, ctx.now, abuse=abuse)
+            await forget_chat_if_unneeded(ctx.db, ctx.user_key)  # nothing left to send them: no chat id
         if not ended:
             return Reply().add(ctx.t.t("welcome.closed")).extend(menu_or_home(self, ctx, side))
         key = "welcome.reported" if abuse else f"welcome.stopped_{side}"
+        if req is not None and req.status == "open":  # not accepted yet: the newcomer withdrew it
+            key = "welcome.withdrawn"
         self.enter(ctx, "home" if side == "welcomer" else "mine")
         return Reply().add(ctx.t.t(key), [nav_row(ctx.t)])
 
