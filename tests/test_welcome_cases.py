@@ -323,3 +323,40 @@ async def test_the_sealed_chat_id_goes_when_nothing_is_left_to_send(
     clock.set(datetime(2026, 3, 24, 13, 30, tzinfo=AMS))
     one(await inbox(services, NEWCOMER), "lukte niet")
     assert not (await services.users.get(key)).has_chat  # type: ignore[union-attr]
+
+
+async def test_a_blocked_welcomer_and_an_expired_newcomer_are_erased(
+    services: Services, clock: FixedClock
+) -> None:
+    from tests.fakebotapi import FakeBotAPI
+    from tests.test_erase_everyone import rows_of
+    from tests.tgharness import running_bot, turn
+
+    async with FakeBotAPI() as fake, running_bot(services, fake) as adapter:
+        await accepted_pair(services, adapter.engine)
+        fake.my_chat_member(WELCOMER, "kicked")
+        await turn(fake)
+    assert await rows_of(services.db, services.keys.pseudonym(WELCOMER)) == {}
+    newcomer = services.keys.pseudonym(NEWCOMER)
+    assert "welcome_outbox" in await rows_of(services.db, newcomer)  # told, kindly: nobody else welcomes
+    clock.advance(timedelta(days=91))
+    await services.users.purge_expired(clock.now())
+    assert await rows_of(services.db, newcomer) == {}
+
+
+async def test_one_request_that_cannot_be_deleted_never_stops_the_purge(
+    services: Services, engine: Engine, clock: FixedClock
+) -> None:
+    mid = await welcoming_meeting(services)
+    for chat in (NEWCOMER, NEWCOMER + 1, NEWCOMER + 2):
+        await ask_welcome(engine, chat, mid)
+    stuck = await welcome.active_request(services.db, services.keys.pseudonym(NEWCOMER + 1))
+    assert stuck is not None
+    await services.db.execute(
+        f"CREATE TRIGGER stuck BEFORE DELETE ON welcome_requests WHEN OLD.id = {stuck.id} "
+        "BEGIN SELECT RAISE(ABORT, 'stuck row'); END"
+    )
+    clock.set(datetime(2026, 3, 26, 0, 0, tzinfo=AMS))
+    assert await welcome.purge(services.db, clock.now()) == (2, 1)
+    left = await services.db.fetchall("SELECT id FROM welcome_requests")
+    assert [r[0] for r in left] == [stuck.id]
