@@ -425,6 +425,9 @@ async def accept(db: Database, request_id: int, worker_id: int, now: datetime) -
             if key not in not_seen:
                 await queue(tx, key, req, "taken")
         await queue(tx, req.user_key, req, "accepted")
+        welcomer_key = (await _worker_keys(tx, [worker_id])).get(worker_id)
+        if welcomer_key:
+            await queue(tx, welcomer_key, req, "remind.welcomer", req.starts - REMIND_BEFORE)
         await queue(tx, req.user_key, req, "remind", req.starts - REMIND_BEFORE)
         await queue(tx, req.user_key, req, "ask", parse_utc(req.ends_at) + ASK_AFTER)
     return "ok"

@@ -151,6 +151,7 @@ def test_no_welcome_message_names_a_fellowship_in_its_first_lines() -> None:
     kinds = (
         "offer", "taken", "accepted", "found", "relay.newcomer", "relay.welcomer", "ended.newcomer",
         "ended.welcomer", "reopened", "uncovered", "report.newcomer", "report.welcomer", "remind", "ask",
+        "remind.welcomer",
     )  # fmt: skip
     now = datetime(2026, 3, 24, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
     for lang in ("nl", "en"):
