@@ -108,6 +108,12 @@ async def test_the_trial_reminder_carries_the_welcome_and_the_checkin_counts_it(
     assert "Fijn" not in text_of(again)  # counted once
     rows = await welcome.counters(services.db)
     assert [r[2:] for r in rows] == [(1, 1, 1, 0)]
+    from tests.support_helpers import make_worker
+
+    await make_worker(services, engine, 700)
+    figures = text_of(await engine.handle(700, Input.of_button("b:fig")))
+    assert "Opvang per maand (gevraagd / aangenomen / opgevangen / niet op tijd):" in figures
+    assert "2026-03 NA: <5 / <5 / <5 / 0" in figures  # masked under 5
 
 
 async def test_without_a_trial_the_welcome_reminds_and_asks_itself(
