@@ -363,3 +363,18 @@ async def test_one_request_that_cannot_be_deleted_never_stops_the_purge(
     assert await welcome.purge(services.db, clock.now()) == (2, 1)
     left = await services.db.fetchall("SELECT id FROM welcome_requests")
     assert [r[0] for r in left] == [stuck.id]
+
+
+async def test_an_idle_welcomer_is_asked_before_the_role_is_erased(
+    services: Services, engine: Engine, clock: FixedClock
+) -> None:
+    mid = await welcoming_meeting(services)
+    await make_welcomer(services, engine, WELCOMER, mid)
+    clock.advance(timedelta(days=84))
+    asked = one(await inbox(services, WELCOMER), "blijven krijgen")
+    await engine.handle(WELCOMER, press(asked, "Ja"))  # any answer is contact: 90 more days
+    clock.advance(timedelta(days=10))
+    await services.users.purge_expired(clock.now())
+    assert await SupportStore(services.db, services.keys).role_of(
+        services.keys.pseudonym(WELCOMER), "welcomer"
+    )
