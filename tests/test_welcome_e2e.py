@@ -50,20 +50,20 @@ async def test_welcome_over_http(
         await turn(fake)
         fake.press(WORKER, "b:wel:1")
         await turn(fake)
-        assert has(fake, WORKER, "Opvang staat aan")
+        assert has(fake, WORKER, "Opvang staat aan"), fake.texts(WORKER)[-2:]
 
         fake.command(WELCOMER, "opvang", wcode)
         await turn(fake)
         fake.press(WELCOMER, f"o:tg:{mid}")
         await turn(fake)
-        assert any(b["text"].startswith("✓") for b in fake.buttons(WELCOMER))
+        assert any(b["text"].startswith("✓") for b in fake.buttons(WELCOMER)), fake.buttons(WELCOMER)
 
         for data in (f"t:start:m{mid}", f"t:new:{mid}:2h", f"c:start:{mid}", f"o:ask:{mid}", "o:d:20260324"):
             fake.callback(NEWCOMER, data)
             await turn(fake)
         fake.text(NEWCOMER, NICK)
         await turn(fake)
-        assert has(fake, NEWCOMER, "Je vraag is verstuurd")
+        assert has(fake, NEWCOMER, "Je vraag is verstuurd"), fake.texts(NEWCOMER)[-2:]
         rid = (await welcome.active_request(services.db, services.keys.pseudonym(NEWCOMER))).id  # type: ignore[union-attr]
 
         await until(lambda: has(fake, WELCOMER, "voor het eerst"))
@@ -73,7 +73,7 @@ async def test_welcome_over_http(
         )
         fake.press(WELCOMER, f"o:acc:{rid}")
         await turn(fake)
-        assert has(fake, WELCOMER, f"Diegene heet: {NICK}")
+        assert has(fake, WELCOMER, f"Diegene heet: {NICK}"), fake.texts(WELCOMER)[-2:]
         fake.text(WELCOMER, FIND)
         await turn(fake)
         await until(lambda: has(fake, NEWCOMER, "rode sjaal"))
@@ -101,7 +101,7 @@ async def test_welcome_over_http(
         clock.set(datetime(2026, 3, 24, 17, 30, tzinfo=AMS))
         await until(lambda: has(fake, NEWCOMER, "je meeting"), within=15)
         reminder = next(t for t in fake.texts(NEWCOMER) if "je meeting" in t)
-        assert f"Zo vind je wie je opvangt: {FIND}" in reminder
+        assert f"Zo vind je wie je opvangt: {FIND}" in reminder, reminder
         await until(lambda: has(fake, WELCOMER, "je vangt iemand op"))
         assert has(fake, WELCOMER, f"Diegene heet: {NICK}")
 
@@ -112,10 +112,10 @@ async def test_welcome_over_http(
         )
         fake.press(NEWCOMER, yes)
         await turn(fake)
-        assert has(fake, NEWCOMER, "ben je opgevangen?")
+        assert has(fake, NEWCOMER, "ben je opgevangen?"), fake.texts(NEWCOMER)[-3:]
         fake.press(NEWCOMER, f"o:met:{rid}:1")
         await turn(fake)
-        assert has(fake, NEWCOMER, "Fijn dat je bent opgevangen")
+        assert has(fake, NEWCOMER, "Fijn dat je bent opgevangen"), fake.texts(NEWCOMER)[-2:]
     assert [r[2:] for r in await welcome.counters(services.db)] == [(1, 1, 1, 0)]
 
     nick_box = (await welcome.get_request(services.db, rid)).nick_box  # type: ignore[union-attr]
