@@ -266,3 +266,11 @@ def test_bad_chat_table_is_refused(tmp_path: Path) -> None:
     bad.write_text(f"[urgent]\n{kinds}\n[chat]\nwords = {{ k = 1 }}\n")
     with pytest.raises(ValueError, match="chat"):
         load_rules(bad)
+
+
+DISTRESS = ["ik ben echt wanhopig", "moet ik 112 bellen?", "please help me", "i'm panicking"]
+
+
+@pytest.mark.parametrize("text", DISTRESS)
+def test_distress_gets_at_least_the_gentle_line(text: str) -> None:
+    assert assess(text).level != "none"
