@@ -274,3 +274,10 @@ DISTRESS = ["ik ben echt wanhopig", "moet ik 112 bellen?", "please help me", "i'
 @pytest.mark.parametrize("text", DISTRESS)
 def test_distress_gets_at_least_the_gentle_line(text: str) -> None:
     assert assess(text).level != "none"
+
+
+def test_words_of_danger_get_the_gentle_line_but_look_alikes_do_not() -> None:
+    assert assess("er ligt overal bloed").level != "none"
+    assert assess("hij heeft een mes").level != "none"
+    for text in ("die eerste keer was spannend", "ik lag dubbel, dood gegaan van het lachen"):
+        assert assess(text).level == "none", text
