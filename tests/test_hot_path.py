@@ -198,9 +198,7 @@ async def test_the_meeting_cache_sees_an_edit(demo: Services) -> None:
 async def test_a_failed_commit_never_leaves_the_lock_held(services: Services) -> None:
     db = services.db
     await db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
-    await db.execute(
-        "CREATE TABLE child (pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)"
-    )
+    await db.execute("CREATE TABLE child (pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
     with pytest.raises(sqlite3.IntegrityError):  # checked at COMMIT, which fails and keeps the transaction
         async with db.transaction():
             await db.execute("INSERT INTO child(pid) VALUES (42)")
