@@ -169,12 +169,14 @@ async def list_roles(args: argparse.Namespace) -> int:
         store = SupportStore(services.db, services.keys)
         workers = await store.list_workers()
         invites = await store.list_invites(services.clock.now())
+        welcoming = await wstore.overview(services.db)
     data = {
         "workers": [
             {"id": w.id, "role": w.role, "note": w.note, "since": w.created_at, "revoked": w.revoked_at}
             for w in workers
         ],
         "open_invites": [{"id": i[0], "note": i[1], "expires_at": i[3]} for i in invites],
+        "welcome": [{"meeting": mid, "welcomers": ids} for mid, ids in welcoming],
     }
     lines = [
         f"{'O' if w.role == 'welcomer' else 'B'}{w.id}\t{w.role}\t{w.note or '-'}\tsince {w.created_at}"
@@ -182,6 +184,10 @@ async def list_roles(args: argparse.Namespace) -> int:
         for w in workers
     ] or ["no support workers"]
     lines += [f"invite {i[0]}\t{i[1] or '-'}\texpires {i[3]}" for i in invites]
+    lines += [
+        f"welcome at meeting {mid}\t" + (", ".join(f"O{w}" for w in ids) or "no welcomers yet")
+        for mid, ids in welcoming
+    ]
     _out(args, data, "\n".join(lines))
     return 0
 

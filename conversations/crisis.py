@@ -38,7 +38,8 @@ _DISGUISED = re.compile(r"[0-9@$€]")
 # The order in which rules are tried: the first kind that matches decides the screen.
 CATEGORIES = ("child", "withdrawal", "overdose", "suicide", "selfharm", "violence")
 LEVELS = ("none", "concern", "urgent")
-# When the model finds a message urgent, the first kind with a cue word decides the screen.
+# When the model finds a message urgent, the kinds whose cue words a text has are its candidates (in this
+# order in the 'why'); the model's kind scores choose among them.
 CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide")
 
 
@@ -146,13 +147,14 @@ class PatternSet:
                 return rule.name, words
         return None
 
-    def cue(self, norm: str, candidates: Candidates) -> tuple[str, str] | None:
-        """(category, words) of the first kind whose cue words a text has."""
+    def cues_in(self, norm: str, candidates: Candidates) -> dict[str, str]:
+        """Kind → the cue words of that kind a text has."""
+        found = {}
         for rule in self.cues:
             words = rule.search(norm, candidates)
             if words:
-                return rule.name, words
-        return None
+                found[rule.name] = words
+        return found
 
     def concern_hit(self, norm: str, candidates: Candidates) -> str | None:
         """The matched words of a concern rule, if any (a past event blanked by strip counts)."""
@@ -171,15 +173,21 @@ class CrisisRules:
     plain: PatternSet
     collapsed: PatternSet
     speller: Speller
+    chat: dict[str, str]  # chat spelling → the words it stands for ('kben' → 'ik ben')
+
+    def canonical(self, norm: str) -> str:
+        """A normalised text with chat spellings written out and typos in rule words undone."""
+        chat, fix = self.chat, self.speller.word
+        return " " + " ".join([chat.get(w) or fix(w) for w in norm.split()]) + " "
 
     def forms(self, text: str) -> list[Form]:
         """Each form of a text with the pattern set for it, benign phrases removed.
 
-        The first is the text with typos in rule words undone (also what the model reads)."""
-        norm = self.speller.text(normalise(text))
+        The first is the canonical text (chat spelling written out, typos undone): what the model reads."""
+        norm = self.canonical(normalise(text))
         out: list[Form] = [(self.plain, *self.plain.stripped(norm))]
         if _DISGUISED.search(text) or _SPACED.search(norm):
-            clear = self.speller.text(deobfuscate(text))
+            clear = self.canonical(deobfuscate(text))
             if clear != norm:
                 out.append((self.plain, *self.plain.stripped(clear)))
         if _STRETCHED.search(text):  # 'diiie', 'zelfmoooord': letters stretched for emphasis
@@ -187,8 +195,8 @@ class CrisisRules:
         return out
 
     def clean(self, text: str) -> str:
-        """The normalised text, typos undone, benign look-alikes removed: what the model reads."""
-        return self.plain.strip(self.speller.text(normalise(text)))
+        """The canonical text with benign look-alikes removed: what the model reads."""
+        return self.plain.strip(self.canonical(normalise(text)))
 
 
 def urgent_hit(forms: list[Form]) -> tuple[str, str] | None:
@@ -239,6 +247,12 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     return PatternSet(urgent_rules, cues, concern, history, benign, index, tuple(owner))
 
 
+def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
+    """Every pattern of a phrase file's data."""
+    out = [p for section in ("urgent", "cues") for ps in data.get(section, {}).values() for p in ps]
+    return out + [p for s in ("concern", "history", "benign") for p in data.get(s, {}).get("patterns", [])]
+
+
 def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
     """Read and compile a crisis phrase file; ValueError when a category is missing or a regex is bad.
 
@@ -249,13 +263,18 @@ def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
     missing = [c for c in CATEGORIES if not urgent.get(c)]
     if missing:
         raise ValueError(f"{path.name}: no urgent patterns for {', '.join(missing)}")
+    spaced = [p for p in _all_patterns(data) if p != p.strip(" ")]
+    if spaced:  # text is ' word word ': a pattern starting or ending in a space can never match
+        raise ValueError(f"{path.name}: pattern starts or ends with a space: {spaced[0]!r}")
     unknown = sorted(set(urgent) - set(CATEGORIES))
     if unknown:
         raise ValueError(f"{path.name}: unknown category {', '.join(unknown)}")
     try:
-        return CrisisRules(
-            _set(data, str), _set(data, collapse), speller or Speller(frozenset(), frozenset())
-        )
+        chat = data.get("chat", {}).get("words", {})
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in chat.items()):
+            raise ValueError(f"{path.name}: [chat] words must map words to words")
+        speller = speller or Speller((), frozenset())
+        return CrisisRules(_set(data, str), _set(data, collapse), speller, dict(chat))
     except re.error as exc:
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
 
@@ -285,11 +304,14 @@ class Detector:
         scored = self.model.score(clean, explain=explain)
         features = ", ".join(f"'{f}'" for f in scored.top)
         if scored.urgent >= self.model.urgent_threshold:
-            cue = self.rules.plain.cue(clean, candidates)
-            if cue:
-                category, words = cue
+            cues = self.rules.plain.cues_in(clean, candidates)
+            if cues or scored.urgent >= self.model.sure_threshold:
+                category, p_kind = self.model.category(clean, among=tuple(cues))
+                because = f"kind from '{cues[category]}'" if cues else "no cue word, sure"
                 return Verdict(
-                    "urgent", category, f"model p={scored.urgent:.2f}: {features}; kind from '{words}'"
+                    "urgent",
+                    category,
+                    f"model p={scored.urgent:.2f}: {features}; {because} (p={p_kind:.2f})",
                 )
             return Verdict("concern", None, f"model p={scored.urgent:.2f} without a cue word: {features}")
         concern = concern_hit(forms)

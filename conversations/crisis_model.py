@@ -63,6 +63,7 @@ class LinearModel:
     category_weights: dict[str, tuple[float, ...]]
     urgent_threshold: float
     concern_threshold: float
+    sure_threshold: float = 2.0  # urgent without any cue word only at or above this (2.0: never)
     _both: dict[str, complex] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,8 +88,9 @@ class LinearModel:
             )
         return Scored(p_urgent, p_any, top)
 
-    def category(self, norm: str) -> tuple[str, float]:
-        """The most likely kind of emergency of a normalised text, and its probability."""
+    def category(self, norm: str, among: tuple[str, ...] = ()) -> tuple[str, float]:
+        """The most likely kind of emergency of a normalised text (of the kinds `among`, when given), and its
+        probability among those kinds."""
         sums = [0.0] * len(self.categories)
         weights = self.category_weights
         feats = features(norm)
@@ -98,10 +100,11 @@ class LinearModel:
                 for j, v in enumerate(w):
                     sums[j] += v
         scale = 1.0 / math.sqrt(len(feats) or 1)
-        scores = [b + scale * s for b, s in zip(self.category_bias, sums, strict=True)]
+        kinds = [j for j, c in enumerate(self.categories) if not among or c in among]
+        scores = [self.category_bias[j] + scale * sums[j] for j in kinds]
         probs = softmax(scores)
         best = max(range(len(probs)), key=probs.__getitem__)
-        return self.categories[best], probs[best]
+        return self.categories[kinds[best]], probs[best]
 
 
 def model_to_json(model: LinearModel, about: str) -> str:
@@ -113,6 +116,7 @@ def model_to_json(model: LinearModel, about: str) -> str:
         "category_bias": list(model.category_bias),
         "urgent_threshold": model.urgent_threshold,
         "concern_threshold": model.concern_threshold,
+        "sure_threshold": model.sure_threshold,
         "level_weights": {k: list(v) for k, v in sorted(model.level_weights.items())},
         "category_weights": {k: list(v) for k, v in sorted(model.category_weights.items())},
     }
@@ -138,6 +142,7 @@ def load_model(path: Path) -> LinearModel:
             cats,
             float(data["urgent_threshold"]),
             float(data["concern_threshold"]),
+            float(data.get("sure_threshold", 2.0)),
         )
     except (KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"{path.name}: not a crisis model ({exc})") from exc

@@ -18,6 +18,7 @@ MIN_TARGET = 5  # rule words this long or longer are corrected towards
 CACHE = 8192  # corrected words remembered (texts repeat words)
 _ESCAPE = re.compile(r"\\[A-Za-z]")
 _WORD = re.compile(r"[a-z]+")
+_OPTIONAL = re.compile(r"[a-z]\?")  # 'wrists?': the word is also written without its last letter
 _STEM = re.compile(r"([a-z]+)\\w")
 
 
@@ -25,7 +26,9 @@ def pattern_words(patterns: list[str]) -> set[str]:
     """The literal words (MIN_TARGET letters or more) written in regular expressions."""
     out: set[str] = set()
     for pattern in patterns:
-        out.update(w for w in _WORD.findall(_ESCAPE.sub(" ", pattern)) if len(w) >= MIN_TARGET)
+        plain = _ESCAPE.sub(" ", pattern)
+        for form in (plain, _OPTIONAL.sub("", plain)):
+            out.update(w for w in _WORD.findall(form) if len(w) >= MIN_TARGET)
     return out
 
 
@@ -51,12 +54,16 @@ def swapped(a: str, b: str) -> bool:
 class Speller:
     """Corrects words one typo away from a rule word."""
 
-    targets: frozenset[str]
+    order: tuple[str, ...]  # the rule words, the more common first (on a tie the more common one wins)
     keep: frozenset[str]
+    targets: frozenset[str] = field(init=False, repr=False)
+    rank: dict[str, int] = field(init=False, repr=False)
     short: dict[str, tuple[str, ...]] = field(init=False, repr=False)  # a target less one letter → targets
     _seen: dict[str, str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "targets", frozenset(self.order))
+        object.__setattr__(self, "rank", {w: n for n, w in reversed(list(enumerate(self.order)))})
         short: dict[str, list[str]] = {}
         for target in sorted(self.targets):
             for d in deletions(target):
@@ -82,7 +89,8 @@ class Speller:
         done = self._seen.get(word)
         if done is None:
             found = self.candidates(word)
-            done = min(found) if found else word
+            # the longest ('drinkn' → 'drinken', not 'drink'), then the most common ('sprngen' → 'springen')
+            done = min(found, key=lambda w: (-len(w), self.rank[w], w)) if found else word
             if len(self._seen) >= CACHE:
                 self._seen.clear()
             self._seen[word] = done
@@ -99,7 +107,7 @@ def speller_to_json(speller: Speller, about: str, rule_words: set[str]) -> str:
     data = {
         "about": about,
         "rule_words": sorted(rule_words),
-        "targets": sorted(speller.targets),
+        "targets": list(speller.order),
         "keep": sorted(speller.keep),
     }
     return json.dumps(data, ensure_ascii=False, indent=0) + "\n"
@@ -118,4 +126,4 @@ def load_speller(path: Path) -> Speller:
         for k in ("targets", "keep")
     ):
         raise ValueError(f"{path.name}: expected lists of words 'targets' and 'keep'")
-    return Speller(frozenset(data["targets"]), frozenset(data["keep"]))
+    return Speller(tuple(data["targets"]), frozenset(data["keep"]))

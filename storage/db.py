@@ -491,6 +491,13 @@ class Database:
             log.info("applied migration %s", path.stem)
         return applied
 
+    async def tables_like(self, pattern: str) -> list[str]:
+        """Names of the tables matching a LIKE pattern."""
+        rows = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", (pattern,)
+        )
+        return [str(r[0]) for r in rows]
+
     async def tables_with_column(self, column: str) -> list[str]:
         """Names of the tables that have a given column (used to erase a user everywhere)."""
         rows = await self.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")

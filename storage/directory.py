@@ -8,6 +8,8 @@ import io
 import itertools
 import json
 import math
+import os
+import secrets
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -34,6 +36,11 @@ _UPSERT = (
     "ON CONFLICT(source, slug) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _INSERT_COLS if c not in ("source", "slug"))
 )
+_STAGE_COLS_T = (*_INSERT_COLS, "stage_kind")
+_STAGE_COLS = ", ".join(_STAGE_COLS_T)
+_STAGE_MARKS = ", ".join(":" + c for c in _STAGE_COLS_T)
+_EMPTY_STAGE_ROW: dict[str, Any] = dict.fromkeys(_STAGE_COLS_T)
+STAGE_PREFIX = "import_stage_"
 DAY_PARTS = {"morning": ("00:00", "11:59"), "afternoon": ("12:00", "17:59"), "evening": ("18:00", "23:59")}
 
 
@@ -105,10 +112,6 @@ class ImportReport:
             "rejected_total": max(self.rejected_total, len(self.rejected)),
             "warnings_total": max(self.warnings_total, len(self.warnings)),
         }
-
-
-class _Rollback(Exception):
-    """Raised inside an import transaction to undo it (strict mode met a rejected record)."""
 
 
 def _batches(items: Iterator[Meeting], size: int) -> Iterator[tuple[Meeting, ...]]:
@@ -210,42 +213,21 @@ class MeetingStore:
             return report
         stamp = utc_text(now)
         counts = ImportReport()
-        before: dict[str, Any] = {}  # notable fields of the meetings this import changes, as they were
+        stage = await _new_stage(self.db)
         try:
-            async with self.db.tx(worker=True) as tx:  # long: on the worker thread, the loop answers on
-                await tx.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (slug TEXT PRIMARY KEY)")
-                await tx.execute("DELETE FROM temp.import_seen")
-                for batch in _batches(itertools.chain([first], stream), IMPORT_BATCH):
-                    await self._store_batch(tx, batch, source, stamp, is_demo, counts, before)
-                    if strict and parsed.rejected_total:
-                        raise _Rollback
-                if strict and parsed.rejected_total:  # a rejected record after the last meeting
-                    raise _Rollback
-                gone_sql = (
-                    "FROM meetings WHERE source = ? AND content_hash IS NOT NULL "
-                    "AND slug NOT IN (SELECT slug FROM temp.import_seen)"
-                )
-                for r in await tx.fetchall(
-                    f"SELECT slug, content_hash, id, {', '.join(NOTABLE)} {gone_sql}", (source,)
-                ):
-                    before[r[0]] = r
-                counts.deactivated = await tx.execute(
-                    "UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
-                    "WHERE source = ? AND attendance != 'inactive' "
-                    "AND slug NOT IN (SELECT slug FROM temp.import_seen)",
-                    (source,),
-                )
-                await tx.execute("DELETE FROM temp.import_seen")
-                if not is_demo:  # real data replaces the demo directory
-                    await tx.execute(
-                        "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
-                        "AND attendance != 'inactive'"
-                    )
-                counts.changed = await _notable_changes(tx, source, before, list(before))
-                if on_changes is not None and counts.changed:
-                    counts.notified = await on_changes(tx, counts.changed)
-        except _Rollback:
-            return _report(parsed)
+            # 1. Stage: read, hash and classify outside the write transaction; each batch is written to
+            #    the stage table in a short transaction of its own, so a person's save never waits long.
+            for batch in _batches(itertools.chain([first], stream), IMPORT_BATCH):
+                if strict and parsed.rejected_total:
+                    return _report(parsed)
+                await self._stage_batch(stage, batch, source, stamp, is_demo, counts)
+            if strict and parsed.rejected_total:  # a rejected record after the last meeting
+                return _report(parsed)
+            # 2. Apply: everything at once, set by set, in one short transaction (all or nothing).
+            async with self.db.tx(worker=True) as tx:  # long: off the loop thread
+                await self._apply_stage(tx, stage, source, stamp, is_demo, counts, on_changes)
+        finally:
+            await _drop_stage(self.db, stage)
         _PLACED.pop(self.db, None)
         report = _report(parsed)
         for name in (
@@ -261,56 +243,93 @@ class MeetingStore:
             setattr(report, name, getattr(counts, name))
         return report
 
-    async def _store_batch(
+    async def _stage_batch(
         self,
-        tx: Tx,
+        stage: str,
         batch: tuple[Meeting, ...],
         source: str,
         stamp: str,
         is_demo: bool,
         counts: ImportReport,
-        before: dict[str, Any],
     ) -> None:
-        """Upsert one batch of an import and count what it added, changed or left alone (keeping the
-        notable fields of the meetings it changes in `before`)."""
+        """Classify one batch against the directory as it is (new, changed, same) and stage it."""
         slugs = [m.slug for m in batch]
-        existing: dict[str, Any] = {}
+        existing: dict[str, str | None] = {}
         for chunk, marks in in_chunks(slugs):
-            for r in await tx.fetchall(
-                f"SELECT slug, content_hash, id, {', '.join(NOTABLE)} FROM meetings "
-                f"WHERE source = ? AND slug IN ({marks})",
+            for r in await self.db.fetchall(
+                f"SELECT slug, content_hash FROM meetings WHERE source = ? AND slug IN ({marks})",
                 (source, *chunk),
             ):
-                existing[r[0]] = r
-        rows = []
-        unchanged: list[str] = []
+                existing[r[0]] = r[1]
+        rows: list[dict[str, Any]] = []
         for m in batch:
             if m.source != source or m.is_demo != is_demo:
                 m = replace(m, source=source, is_demo=is_demo)
             digest = m.content_hash()
-            old = existing.get(m.slug)
-            if old is None:
-                counts.added += 1
-            elif old[1] != digest:
-                counts.updated += 1
-                before[m.slug] = old
-            else:
-                counts.unchanged += 1
-                unchanged.append(m.slug)
+            known = m.slug in existing
+            same = known and existing[m.slug] == digest
+            counts.added += not known
+            counts.updated += known and not same
+            counts.unchanged += same
             counts.online += m.attendance == "online"
-            if old is not None and old[1] == digest:
-                continue
-            row = to_row(m)
-            row.update(content_hash=digest, last_seen=stamp, cell=_cell(m))
-            rows.append(row)
+            if same:
+                rows.append({**_EMPTY_STAGE_ROW, "slug": m.slug, "stage_kind": "same"})
+            else:
+                row = to_row(m)
+                row.update(content_hash=digest, last_seen=stamp, cell=_cell(m), stage_kind="change")
+                rows.append(row)
         counts.total += len(batch)
-        await tx.executemany(_UPSERT, rows)
-        for chunk, marks in in_chunks(unchanged):  # the same content: only "still listed"
-            await tx.execute(
-                f"UPDATE meetings SET last_seen = ? WHERE source = ? AND slug IN ({marks})",
-                (stamp, source, *chunk),
+        async with self.db.tx(worker=True) as tx:  # a short write, but off the loop thread
+            await tx.executemany(
+                f"INSERT OR REPLACE INTO {stage} ({_STAGE_COLS}) VALUES ({_STAGE_MARKS})", rows
             )
-        await tx.executemany("INSERT OR IGNORE INTO temp.import_seen(slug) VALUES (?)", [(s,) for s in slugs])
+
+    async def _apply_stage(
+        self,
+        tx: Tx,
+        stage: str,
+        source: str,
+        stamp: str,
+        is_demo: bool,
+        counts: ImportReport,
+        on_changes: OnChanges | None,
+    ) -> None:
+        """Write a staged import: upsert what changed, mark what is still listed, deactivate what is gone."""
+        notable = ", ".join("m." + f for f in NOTABLE)
+        before: dict[str, Any] = {}
+        for (
+            r
+        ) in await tx.fetchall(  # notable fields of the meetings this import changes or drops, as they were
+            f"SELECT m.slug, m.content_hash, m.id, {notable} FROM meetings m "
+            f"LEFT JOIN {stage} s ON s.slug = m.slug "
+            "WHERE m.source = ? AND m.content_hash IS NOT NULL "
+            "AND (s.slug IS NULL OR (s.stage_kind = 'change' AND s.content_hash IS NOT m.content_hash))",
+            (source,),
+        ):
+            before[r[0]] = r
+        await tx.execute(
+            f"INSERT INTO meetings ({', '.join(_INSERT_COLS)}) SELECT {', '.join(_INSERT_COLS)} FROM {stage} "
+            "WHERE stage_kind = 'change' ON CONFLICT(source, slug) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in _INSERT_COLS if c not in ("source", "slug"))
+        )
+        await tx.execute(  # the same content: only "still listed"
+            f"UPDATE meetings SET last_seen = ? WHERE source = ? "
+            f"AND slug IN (SELECT slug FROM {stage} WHERE stage_kind = 'same')",
+            (stamp, source),
+        )
+        counts.deactivated = await tx.execute(
+            "UPDATE meetings SET attendance = 'inactive', content_hash = NULL, cell = NULL "
+            f"WHERE source = ? AND attendance != 'inactive' AND slug NOT IN (SELECT slug FROM {stage})",
+            (source,),
+        )
+        if not is_demo:  # real data replaces the demo directory
+            await tx.execute(
+                "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
+                "AND attendance != 'inactive'"
+            )
+        counts.changed = await _notable_changes(tx, source, before, list(before))
+        if on_changes is not None and counts.changed:
+            counts.notified = await on_changes(tx, counts.changed)
 
     async def add(self, meeting: Meeting, now: datetime) -> int:
         """Insert or replace one meeting by (source, slug) without touching others; returns its id."""
@@ -610,6 +629,34 @@ async def _notable_changes(
             if a != b:
                 out.append(MeetingChange(int(old["id"]), b, a))
     return out
+
+
+async def _new_stage(db: Database) -> str:
+    """A stage table for one import (per process and import; a crashed process's stage is dropped)."""
+    for table in await db.tables_like(STAGE_PREFIX + "%"):
+        pid = table.removeprefix(STAGE_PREFIX).split("_")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            await db.execute(f"DROP TABLE IF EXISTS {table}")
+    name = f"{STAGE_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
+    columns = ", ".join(f"{c} TEXT PRIMARY KEY" if c == "slug" else c for c in _STAGE_COLS_T)
+    await db.execute(f"CREATE TABLE {name} ({columns})")
+    return name
+
+
+async def _drop_stage(db: Database, name: str) -> None:
+    """Remove an import's stage table (after applying it, or when the import gave up)."""
+    await db.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _within(

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from storage.db import Database, Tx, parse_utc, utc_text
 from storage.keys import KeyRing
+from storage.occurrences import DEFAULT_ZONE, zone
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ WELCOMER = "welcomer"
 NICK_MAX = 20
 FIND_MAX = 200
 RELAY_MAX = 300
-RELAY_PER_DAY = 10  # relayed messages per side and day
+RELAY_PER_DAY = 10  # relayed messages per side and (Amsterdam) day
 REMIND_BEFORE = timedelta(hours=2)  # the welcome's own reminder (when no trial reminder carries it)
 ASK_AFTER = timedelta(minutes=15)  # 'Ben je opgevangen?' after the meeting's end
 MAX_ATTEMPTS = 8
@@ -141,6 +142,15 @@ async def meetings_on(db: Database, limit: int = 40) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+async def programs_on(db: Database) -> frozenset[str]:
+    """The fellowships that have at least one active meeting with welcoming on."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT m.program FROM welcome_meetings w JOIN meetings m ON m.id = w.meeting_id "
+        "WHERE m.attendance != 'inactive'"
+    )
+    return frozenset(str(r[0]) for r in rows)
+
+
 async def welcomers_at(db: Database, meeting_id: int) -> list[tuple[int, bool]]:
     """The active welcomers of a meeting: role id and whether they paused."""
     rows = await db.fetchall(
@@ -185,11 +195,37 @@ async def set_paused(db: Database, worker_id: int, paused: bool) -> None:
     await db.execute("UPDATE support_workers SET paused = ? WHERE id = ?", (int(paused), worker_id))
 
 
+async def offer_open(db: Database, worker_id: int, now: datetime) -> int:
+    """Offer a welcomer the open requests of their meetings they were not asked about yet; how many."""
+    async with db.tx() as tx:
+        worker = await tx.fetchone(
+            "SELECT user_key FROM support_workers WHERE id = ? AND role = ? AND revoked_at IS NULL "
+            "AND paused = 0",
+            (worker_id, WELCOMER),
+        )
+        if worker is None:
+            return 0
+        rows = await tx.fetchall(
+            f"SELECT {_RCOLS} FROM welcome_requests WHERE status = 'open' AND deadline_at > ? "
+            "AND user_key != ? "
+            "AND meeting_id IN (SELECT meeting_id FROM welcomer_meetings WHERE worker_id = ?) "
+            "AND id NOT IN (SELECT request_id FROM welcome_offers WHERE worker_id = ?)",
+            (utc_text(now), worker[0], worker_id, worker_id),
+        )
+        for row in rows:
+            req = _request(row)
+            await tx.execute(
+                "INSERT INTO welcome_offers(request_id, worker_id) VALUES (?, ?)", (req.id, worker_id)
+            )
+            await queue(tx, str(worker[0]), req, "offer")
+    return len(rows)
+
+
 async def open_offers(db: Database, worker_id: int, now: datetime) -> list[Request]:
     """Open requests this welcomer was offered and can still accept."""
     rows = await db.fetchall(
         f"SELECT {_RCOLS} FROM welcome_requests WHERE status = 'open' AND deadline_at > ? AND id IN "
-        "(SELECT request_id FROM welcome_offers WHERE worker_id = ?) ORDER BY starts_at",
+        "(SELECT request_id FROM welcome_offers WHERE worker_id = ? AND declined = 0) ORDER BY starts_at",
         (utc_text(now), worker_id),
     )
     return [_request(r) for r in rows]
@@ -267,12 +303,20 @@ async def _offer(tx: Tx, req: Request, skip: int | None = None) -> int:
         "AND u.chat_box IS NOT NULL AND w.user_key != ? AND w.id != ? ORDER BY w.id",
         (meeting_id, WELCOMER, newcomer, skip if skip is not None else -1),
     )
+    asked = 0
     for worker_id, user_key in rows:
+        declined = await tx.fetchone(
+            "SELECT 1 FROM welcome_offers WHERE request_id = ? AND worker_id = ? AND declined = 1",
+            (req_id, worker_id),
+        )
+        if declined is not None:
+            continue  # 'not this time' holds for this request
         await tx.execute(
             "INSERT OR IGNORE INTO welcome_offers(request_id, worker_id) VALUES (?, ?)", (req_id, worker_id)
         )
         await queue(tx, user_key, req, "offer")
-    return len(rows)
+        asked += 1
+    return asked
 
 
 # --- requests ----------------------------------------------------------------------------------------
@@ -358,7 +402,8 @@ async def accept(db: Database, request_id: int, worker_id: int, now: datetime) -
         won = await tx.execute(
             "UPDATE welcome_requests SET status = 'accepted', welcomer_id = ? "
             "WHERE id = ? AND status = 'open' AND deadline_at > ? "
-            "AND EXISTS (SELECT 1 FROM welcome_offers WHERE request_id = ? AND worker_id = ?)",
+            "AND EXISTS (SELECT 1 FROM welcome_offers "
+            "WHERE request_id = ? AND worker_id = ? AND declined = 0)",
             (worker_id, request_id, utc_text(now), request_id, worker_id),
         )
         req = await get_request(tx, request_id)
@@ -368,7 +413,7 @@ async def accept(db: Database, request_id: int, worker_id: int, now: datetime) -
             return "taken" if req is not None and req.status == "accepted" else "gone"
         await count(tx, req, "accepted")
         others = await tx.fetchall(
-            "SELECT worker_id FROM welcome_offers WHERE request_id = ? AND worker_id != ?",
+            "SELECT worker_id FROM welcome_offers WHERE request_id = ? AND worker_id != ? AND declined = 0",
             (request_id, worker_id),
         )
         unsent = await tx.fetchall(
@@ -387,11 +432,17 @@ async def accept(db: Database, request_id: int, worker_id: int, now: datetime) -
 
 async def decline(db: Database, request_id: int, worker_id: int) -> None:
     """'Not this time': this welcomer is no longer asked about this request."""
-    await db.execute(
-        "DELETE FROM welcome_offers WHERE request_id = ? AND worker_id = ? "
-        "AND EXISTS (SELECT 1 FROM welcome_requests WHERE id = ? AND status = 'open')",
-        (request_id, worker_id, request_id),
-    )
+    async with db.tx() as tx:
+        await tx.execute(
+            "UPDATE welcome_offers SET declined = 1 WHERE request_id = ? AND worker_id = ?",
+            (request_id, worker_id),
+        )
+        keys = await _worker_keys(tx, [worker_id])
+        if worker_id in keys:  # an offer not sent yet is not sent any more
+            await tx.execute(
+                "DELETE FROM welcome_outbox WHERE request_id = ? AND kind = 'offer' AND user_key = ?",
+                (request_id, keys[worker_id]),
+            )
 
 
 async def set_find(db: Database, keys: KeyRing, request_id: int, worker_id: int, text: str) -> bool:
@@ -449,7 +500,7 @@ async def side_of(db: Database | Tx, req: Request, user_key: str) -> str | None:
 
 async def relay(db: Database, keys: KeyRing, request_id: int, from_key: str, text: str, now: datetime) -> str:
     """Queue a relayed text (sealed, for the other side only): 'ok', 'limit' or 'closed'."""
-    today = now.date().isoformat()
+    today = now.astimezone(zone(DEFAULT_ZONE)).date().isoformat()  # the day as people in NL count it
     async with db.tx() as tx:
         req = await get_request(tx, request_id)
         side = await side_of(tx, req, from_key) if req is not None else None
@@ -585,6 +636,14 @@ async def release_user(tx: Tx, user_key: str, now: datetime) -> None:
 
 async def expire_due(db: Database, now: datetime) -> int:
     """Open requests nobody accepted by their deadline: closed, the newcomer told kindly; how many."""
+    if (
+        await db.fetchone(
+            "SELECT 1 FROM welcome_requests WHERE status = 'open' AND deadline_at <= ? LIMIT 1",
+            (utc_text(now),),
+        )
+        is None
+    ):
+        return 0  # the usual case on every sweep: a read, no write lock
     async with db.tx() as tx:
         rows = await tx.fetchall(
             f"SELECT {_RCOLS} FROM welcome_requests WHERE status = 'open' AND deadline_at <= ?",
@@ -673,6 +732,12 @@ async def claim(
     only = " AND user_key = ?" if user_key else ""
     extra = [user_key] if user_key else []
     at = utc_text(now)
+    due = (
+        "SELECT id FROM welcome_outbox WHERE ((status = 'pending' AND due_at <= ?) "
+        f"OR (status = 'claimed' AND lease_until <= ?)){only}"
+    )
+    if await db.fetchone(f"{due} LIMIT 1", (at, at, *extra)) is None:
+        return []  # nothing due: no write lock taken on the sweep's hot path
     async with db.tx() as tx:
         rows = await tx.fetchall(
             "UPDATE welcome_outbox SET status = 'claimed', attempts = attempts + 1, lease_until = ? "

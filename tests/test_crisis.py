@@ -165,6 +165,9 @@ def test_bad_phrase_file_is_refused(tmp_path: Path) -> None:
     bad.write_text('[urgent]\nsuicide = ["x"]\n')
     with pytest.raises(ValueError, match="selfharm"):
         load_rules(bad)
+    bad.write_text(f'[urgent]\nsuicide = ["van (zn|zijn) stokje "]\n{kinds}\n')  # could never match
+    with pytest.raises(ValueError, match="space"):
+        load_rules(bad)
 
 
 def test_bad_model_file_is_refused(tmp_path: Path) -> None:
@@ -231,3 +234,35 @@ def test_our_own_texts_are_no_crisis_signal() -> None:
         if is_crisis(text)
     ]
     assert not flagged
+
+
+def test_chat_spelling_is_written_out_before_the_rules() -> None:
+    from conversations.crisis import rules
+
+    assert rules().canonical(" kben et nie meer zo zeker mn ") == " ik ben het niet meer zo zeker mijn "
+    verdict = assess("kben et leven zo zat")
+    assert (verdict.level, verdict.category) == ("urgent", "suicide")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("she threw a bottle at me and says she'll kill me", "violence"),  # someone else's threat
+        ("my partner strangled me last night when he was high", "violence"),  # 'last night' is no goodbye
+        ("mijn ex dreigt me iets aan te doen als ik niet open doe", "violence"),
+        ("ik ga mezelf iets aandoen", "suicide"),
+        ("ik brand mijn arm met een aansteker als het te veel wordt", "selfharm"),
+        ("mijn man heeft een mes en zegt dat hij er een eind aan maakt", "suicide"),
+    ],
+)
+def test_the_kind_follows_who_does_what(text: str, category: str) -> None:
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == ("urgent", category), verdict.why
+
+
+def test_bad_chat_table_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "crisis.toml"
+    kinds = "\n".join(f'{c} = ["x"]' for c in CATEGORIES)
+    bad.write_text(f"[urgent]\n{kinds}\n[chat]\nwords = {{ k = 1 }}\n")
+    with pytest.raises(ValueError, match="chat"):
+        load_rules(bad)

@@ -12,7 +12,9 @@ from conversations.spelling import Speller, load_speller, pattern_stems, pattern
 
 
 def _speller() -> Speller:
-    return Speller(frozenset({"springen", "gedronken", "slaat", "myself"}), frozenset({"staat"}))
+    return Speller(
+        ("springen", "gedronken", "slaat", "myself", "sprongen", "drink", "drinken"), frozenset({"staat"})
+    )
 
 
 @pytest.mark.parametrize(
@@ -27,6 +29,8 @@ def _speller() -> Speller:
         ("slaat", "slaat"),
         ("sla", "sla"),  # too short to guess
         ("spgnrien", "spgnrien"),  # more than one typo
+        ("sprngen", "springen"),  # also one typo from 'sprongen': the more common word wins
+        ("drinkn", "drinken"),  # also one typo from 'drink': the longer word wins
     ],
 )
 def test_one_typo_is_undone(typed: str, meant: str) -> None:

@@ -376,3 +376,35 @@ def test_type_label_table_has_dutch_and_english_for_every_code() -> None:
         assert code == code.upper() and labels.get("nl") and labels.get("en"), code
     assert type_labels(("O", "W", "RGZ", "ONL", "XYZ"), "nl") == ["Open", "Vrouwen", "XYZ"]
     assert type_labels(("BEG", "JFTN"), "en") == ["Beginners", "Just for Today reading"]
+
+
+async def test_an_import_stages_outside_the_write_lock_and_leaves_no_stage(db_path: Path) -> None:
+    """The records are staged in short transactions; the directory changes only in the final one."""
+    async with Database(db_path) as db:
+        await import_records(db, mg(), mg(slug="m2"))
+        seen_during_staging: list[int] = []
+        store = MeetingStore(db)
+        original = store._stage_batch
+
+        async def watching(*args: object, **kw: object) -> None:
+            await original(*args, **kw)  # type: ignore[arg-type]
+            # Another connection (a person's save, the bot) is free to write while the import stages.
+            async with Database(db_path) as other:
+                await other.execute(
+                    "INSERT INTO referrals(tag, day, count) VALUES ('probe', '2026-03-23', 1)"
+                )
+            seen_during_staging.append(await count(db, "start_time = '20:00'"))
+
+        store._stage_batch = watching  # type: ignore[method-assign]
+        report = await store.import_parsed(parse_mg(mg(time="20:00"), mg(slug="m2")), "test", NOW)
+        assert seen_during_staging == [0], "nothing of the new version shows before it is applied"
+        assert report.updated == 1 and await count(db, "start_time = '20:00'") == 1
+        assert await db.tables_like("import_stage_%") == []
+
+
+async def test_a_stage_left_by_a_killed_import_is_dropped_by_the_next(db_path: Path) -> None:
+    async with Database(db_path) as db:
+        await db.execute("CREATE TABLE import_stage_999999999_dead (slug TEXT PRIMARY KEY, stage_kind)")
+        await import_records(db, mg())
+        assert await db.tables_like("import_stage_%") == []
+        assert await count(db) == 1

@@ -180,7 +180,7 @@ async def test_relay_limits_and_bad_input(services: Services, engine: Engine, cl
     assert len(got) == welcome.RELAY_PER_DAY
     forged = await engine.handle(NEWCOMER, Input.of_button("o:re:99999"))
     assert "gestopt" in text_of(forged)  # not theirs: a kind answer, nothing sent
-    clock.advance(timedelta(days=1))
+    clock.set(datetime(2026, 3, 24, 0, 30, tzinfo=AMS))  # a new day in Amsterdam, still Monday in UTC
     await engine.handle(NEWCOMER, Input.of_button(f"o:re:{rid}"))
     assert "Doorgestuurd" in text_of(await engine.handle(NEWCOMER, Input.of_text("weer een dag")))
 
@@ -280,3 +280,22 @@ async def test_a_sent_message_id_is_never_handed_out_again(services: Services, e
     await engine.handle(NEWCOMER, Input.of_text("twee"))
     second = [int(i.ref) for i in await inbox(services, WELCOMER)]
     assert first and second and min(second) > max(first)
+
+
+async def test_late_welcomers_are_asked_and_a_no_holds(services: Services, engine: Engine) -> None:
+    """Ticking a meeting or ending a pause offers the open requests made meanwhile, but never one declined."""
+    mid = await welcoming_meeting(services)
+    await make_welcomer(services, engine, WELCOMER, mid)
+    await engine.handle(WELCOMER, Input.of_button("o:pause"))
+    await ask_welcome(engine, NEWCOMER, mid)
+    assert await inbox(services, WELCOMER) == []
+    await engine.handle(WELCOMER, Input.of_button("o:resume"))
+    offer = one(await inbox(services, WELCOMER), "voor het eerst")
+    await engine.handle(WELCOMER, press(offer, "Deze keer niet"))
+    await engine.handle(WELCOMER, Input.of_button("o:pause"))
+    await engine.handle(WELCOMER, Input.of_button("o:resume"))
+    assert await inbox(services, WELCOMER) == []  # 'not this time' holds
+    await make_welcomer(services, engine, WELCOMER_2, mid)  # ticks the meeting after the request
+    late = one(await inbox(services, WELCOMER_2), "voor het eerst")
+    taken = await engine.handle(WELCOMER_2, press(late, "Ik vang op"))
+    assert "Dank je! Je vangt iemand op" in text_of(taken)

@@ -65,8 +65,10 @@ def test_admin_invite_welcomer_and_welcome_switch(tmp_path) -> None:  # type: ig
     assert missing.returncode == 1 and "no meeting 999" in missing.stdout
     bad = run_cli("admin", "invite", "--role", "king", "--db", db, env=env)
     assert bad.returncode == 2
+    run_cli("admin", "welcome", "on", "3", "--db", db, env=env)
     listed = json.loads(run_cli("admin", "list", "--db", db, "--json", env=env).stdout)
     assert len(listed["open_invites"]) == 1
+    assert listed["welcome"] == [{"meeting": 3, "welcomers": []}]
 
 
 async def test_the_trial_reminder_carries_the_welcome_and_the_checkin_counts_it(
@@ -159,3 +161,40 @@ def test_no_welcome_message_names_a_fellowship_in_its_first_lines() -> None:
             assert reply is not None, kind
             head = first_lines(reply.messages[0].text)
             assert revealing_words("\n".join(head)) == [], (lang, kind, head)
+
+
+async def test_pause_and_not_this_time(services: Services, engine: Engine) -> None:
+    from tests.welcome_helpers import WELCOMER_2
+
+    mid = await welcoming_meeting(services)
+    await make_welcomer(services, engine, WELCOMER, mid)
+    await make_welcomer(services, engine, WELCOMER_2, mid)
+    home = await engine.handle(WELCOMER_2, Input.of_button("o:home"))
+    paused = await engine.handle(WELCOMER_2, press(home, "Even pauze"))
+    assert "Je hebt pauze" in text_of(paused)
+    await ask_welcome(engine, NEWCOMER, mid)
+    assert await inbox(services, WELCOMER_2) == []  # paused: not asked
+    offer = one(await inbox(services, WELCOMER), "voor het eerst")
+    no = await engine.handle(WELCOMER, press(offer, "Deze keer niet"))
+    assert "Je krijgt deze vraag niet meer" in text_of(no)
+    late = await engine.handle(WELCOMER, press(offer, "Ik vang op"))
+    assert "niet meer open" in text_of(late)  # declined: no longer theirs to take
+    resumed = await engine.handle(WELCOMER_2, Input.of_button("o:resume"))
+    assert "weer vragen" in text_of(resumed)
+
+
+async def test_which_group_fits_mentions_a_welcome_only_where_there_is_one(
+    services: Services, engine: Engine
+) -> None:
+    async def outcome(chat: int) -> str:
+        await engine.handle(chat, Input.of_button("w:start"))
+        for answer in ("w:a:who:self", "w:a:what:drugs", "w:a:psych:no"):
+            await engine.handle(chat, Input.of_button(answer))
+        return text_of(await engine.handle(chat, Input.of_button("w:done")))
+
+    hint = "kan iemand je opvangen bij je eerste keer"
+    assert hint not in await outcome(801)
+    await welcoming_meeting(services)  # an NA meeting
+    shown = await outcome(802)
+    assert hint in shown and "NA" in shown
+    assert hint in text_of(await engine.resume(802))  # the result screen again, after a restart

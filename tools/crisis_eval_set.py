@@ -1783,6 +1783,473 @@ for variants in [
 ]:
     g("none", N, "en", *variants)
 
+# ---- written by helper crisis2 after held-out look 1, tune part only (the held-out part is unchanged) -----
+# Fresh phrasing from how people write: Flemish, chat spelling, third person, crises inside longer stories,
+# and new look-alikes. Written before checking them against the rules.
+for level, category, lang, variants in [
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "ik trek het echt niet meer, vanavond neem ik alles in wat ik heb",
+            "vannacht slik ik de hele doos, dan is het voorbij",
+            "heb de doos {pills} al open liggen, dit keer doe ik het echt",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "'k zie het ni meer zitten, ik wil hier weg, voor goed",
+            "ik ben er klaar mee, ik wil er ni meer zijn, echt ni",
+            "allez, 't is genoeg geweest, ik stop ermee, met alles",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "ik heb al een brief voor mijn moeder geschreven en daarna ga ik",
+            "mijn spullen heb ik weggegeven, de brief ligt klaar",
+            "heb iedereen gezegd dat ik van ze hou, nu kan ik gaan",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "{wie} zit op de rand van het balkon en wil springen",
+            "{wie} staat op het viaduct en reageert niet op me",
+            "{wie} heeft een mes en zegt dat hij er een eind aan maakt",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "na de terugval gisteren zie ik geen reden meer om te blijven leven",
+            "weer gedronken na 8 maanden, ik wil gewoon dood nu",
+            "opnieuw gebruikt, ik verdien het niet om te leven",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "ik heb op google gezocht hoeveel {pills} dodelijk is",
+            "hoeveel {pills} moet je nemen om niet meer wakker te worden",
+            "wat is de snelste manier om een einde te maken aan alles",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "mijn vriendin is al drie dagen weg en zei dat ze zichzelf iets zou aandoen",
+            "mijn broer appte 'sorry voor alles, vaarwel' en neemt niet op",
+            "ze stuurde een afscheidsberichtje en haar telefoon staat uit",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "en",
+        (
+            "i'm done, i've got the pills lined up and i'm taking them tonight",
+            "tonight's the night, everything's sorted, i'm not waking up tomorrow",
+            "i've written my note and i'm going to do it after this",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "en",
+        (
+            "{who} texted me goodbye and isn't answering, i think he's going to do something",
+            "{who} says she's going to end it and i can't reach her",
+            "{who} posted 'i'm sorry for everything' and has gone quiet",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "en",
+        (
+            "relapsed again after 2 years, honestly i just want to die",
+            "used again, i don't deserve to be alive",
+            "i keep failing, i'd rather be dead than go through this again",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "en",
+        (
+            "standing at the station thinking about the next train",
+            "i keep thinking about driving into a wall on the motorway",
+            "i'm on the 10th floor balcony and i want to let go",
+        ),
+    ),
+    (
+        "urgent",
+        SH,
+        "nl",
+        (
+            "heb mezelf weer opengehaald met een scheermesje, het houdt niet op met bloeden",
+            "ik heb diep in mijn pols gesneden en het bloedt door de handdoek heen",
+            "er zit heel veel bloed, ik heb te hard gesneden",
+        ),
+    ),
+    (
+        "urgent",
+        SH,
+        "nl",
+        (
+            "ik brand mijn arm met een aansteker als het te veel wordt",
+            "elke avond kras ik met een passer in mijn benen",
+            "ik sla mezelf tot ik blauwe plekken heb",
+        ),
+    ),
+    (
+        "urgent",
+        SH,
+        "nl",
+        (
+            "mijn dochter van 15 snijdt zichzelf en ik vond net nieuwe wonden",
+            "{wie} krast zich weer, de badkamer ligt vol bloed",
+            "ik zag sneeën op de armen van mijn zoon, hij doet het zelf",
+        ),
+    ),
+    (
+        "urgent",
+        SH,
+        "en",
+        (
+            "i've been cutting again and this time it's deep and won't stop",
+            "i burned myself with a lighter again, it's blistering",
+            "i keep punching the wall till my knuckles bleed",
+        ),
+    ),
+    (
+        "urgent",
+        OD,
+        "nl",
+        (
+            "{wie} heeft {drug} gebruikt en ligt nu te schokken op de grond",
+            "{wie} is gaan liggen na de {drug} en ademt heel raar, snurkend",
+            "na de {drug} is {wie} helemaal grauw en slap",
+        ),
+    ),
+    (
+        "urgent",
+        OD,
+        "nl",
+        (
+            "ik heb {n} {pills} geslikt met een fles wijn, ik voel me raar",
+            "zojuist {n} {pills} genomen, mijn hart doet raar",
+            "k heb veel te veel {pills} gepakt, alles draait",
+        ),
+    ),
+    (
+        "urgent",
+        OD,
+        "nl",
+        (
+            "op het feest is een meisje van de G gegaan en ze wordt niet wakker",
+            "mijn vriend is op de wc in elkaar gezakt na een lijntje",
+            "hij is op het festival omgevallen en kwijlt en reageert niet",
+        ),
+    ),
+    (
+        "urgent",
+        OD,
+        "en",
+        (
+            "{who} took something at the party and is foaming at the mouth",
+            "{who} did a line and now his lips are blue",
+            "{who} is slumped over after the {drug} and i can't wake him",
+        ),
+    ),
+    (
+        "urgent",
+        OD,
+        "en",
+        (
+            "i took {n} {pills} with vodka an hour ago and i feel really weird",
+            "swallowed a load of {pills}, everything is spinning",
+            "i think i overdid the {drug}, my chest is so tight i can't breathe",
+        ),
+    ),
+    (
+        "urgent",
+        WD,
+        "nl",
+        (
+            "ik ben gisteren in één keer gestopt met de drank en nu tril ik heel erg en zweet ik",
+            "sinds ik gestopt ben met zuipen zie ik mensen in mijn kamer die er niet zijn",
+            "3 dagen geen drank en nu had ik een soort aanval, ik ben gevallen",
+        ),
+    ),
+    (
+        "urgent",
+        WD,
+        "nl",
+        (
+            "{wie} is gestopt met drinken en weet niet meer waar hij is",
+            "{wie} drinkt sinds zondag niks meer en ziet beestjes op de muur",
+            "{wie} is op eigen houtje gestopt met de {pills} en heeft nu stuipen",
+        ),
+    ),
+    (
+        "urgent",
+        WD,
+        "nl",
+        (
+            "ik ben zonder arts van de {pills} af gegaan en nu krijg ik schokken",
+            "mijn {pills} zijn op en ik lig te rillen en hoor dingen",
+            "ben koud gestopt met de {pills}, nu ben ik helemaal verward",
+        ),
+    ),
+    (
+        "urgent",
+        WD,
+        "en",
+        (
+            "day two off the booze and i'm shaking so bad i can't hold a cup, and seeing things",
+            "stopped drinking on my own and i just had a seizure",
+            "{who} quit drinking cold turkey and is confused and sweating",
+        ),
+    ),
+    (
+        "urgent",
+        VI,
+        "nl",
+        (
+            "mijn vriend heeft me vannacht gewurgd toen hij dronken was",
+            "als hij gebruikt heeft gooit hij met spullen naar me en slaat hij",
+            "hij heeft me tegen de muur gegooid en ik durf niet meer naar huis",
+        ),
+    ),
+    (
+        "urgent",
+        VI,
+        "nl",
+        (
+            "hij staat voor de deur te schreeuwen en bonken, ik ben bang",
+            "mijn ex dreigt me iets aan te doen als ik niet open doe",
+            "hij heeft mijn telefoon afgepakt en laat me niet weg",
+        ),
+    ),
+    (
+        "urgent",
+        VI,
+        "en",
+        (
+            "my partner strangled me last night when he was high",
+            "he's drunk and smashing things and i'm hiding in the bathroom",
+            "she threw a bottle at me and says she'll kill me",
+        ),
+    ),
+    (
+        "urgent",
+        CH,
+        "nl",
+        (
+            "ik ben 14 en mijn moeder is dronken en slaat ons",
+            "ik ben 12 en papa is al de hele dag stoned en we hebben niks gegeten",
+            "ik zit in het eerste middelbaar en thuis wordt er elke avond geslagen",
+        ),
+    ),
+    (
+        "urgent",
+        CH,
+        "nl",
+        (
+            "de buurvrouw is altijd dronken en haar baby huilt al uren alleen",
+            "mijn zus gebruikt en laat haar kindje van 3 alleen thuis",
+            "mijn ex rijdt dronken met de kinderen in de auto",
+        ),
+    ),
+    (
+        "urgent",
+        CH,
+        "en",
+        (
+            "i'm 14 and my dad hits me when he's drunk",
+            "i'm 13 and my mum hasn't come home for two days",
+            "im 15 my stepdad comes into my room at night",
+        ),
+    ),
+    (
+        "urgent",
+        CH,
+        "en",
+        (
+            "my sister leaves her toddler alone when she goes to score",
+            "the neighbours' kids are alone again and the parents are off their heads",
+            "my ex is driving the kids around drunk",
+        ),
+    ),
+    (
+        "concern",
+        N,
+        "nl",
+        (
+            "ik weet niet hoe lang ik dit nog volhoud",
+            "ik ben zo moe van alles, het lukt me niet meer",
+            "het voelt allemaal zinloos sinds mijn terugval",
+        ),
+    ),
+    (
+        "concern",
+        N,
+        "nl",
+        (
+            "ik heb weer gebruikt en ik schaam me kapot",
+            "na 3 maanden clean toch weer gedronken, ik voel me een loser",
+            "ik heb iedereen weer teleurgesteld door te drinken",
+        ),
+    ),
+    (
+        "concern",
+        N,
+        "nl",
+        (
+            "ik heb 2 jaar geleden een poging gedaan, nu gaat het beter maar soms is het zwaar",
+            "na mijn opname vorig jaar gaat het wel, al is het soms donker",
+            "ik heb vroeger pillen geslikt om dood te gaan, nu zoek ik een groep",
+        ),
+    ),
+    (
+        "concern",
+        N,
+        "en",
+        (
+            "i don't know how much longer i can keep doing this",
+            "everything feels pointless since i relapsed",
+            "i feel so empty and alone lately",
+        ),
+    ),
+    (
+        "concern",
+        N,
+        "en",
+        (
+            "i tried to kill myself years ago, i'm ok now but struggling",
+            "after my attempt in 2019 i got sober, but it's hard lately",
+            "i used to self harm and i'm scared of going back to it",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "nl",
+        (
+            "ik ga me kapot lachen als ik die video weer zie",
+            "ik lag dubbel, echt dood gegaan van het lachen",
+            "die grap, ik ben gestorven",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "nl",
+        (
+            "ik slik elke ochtend mijn {pills} zoals de huisarts zei",
+            "de apotheek heeft mijn {pills} weer klaargezet",
+            "ik neem mijn {pills} al jaren netjes in",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "nl",
+        (
+            "ik wil stoppen met drinken maar ik weet niet hoe, is er een groep in {plaats}?",
+            "ik ben drie weken gestopt en het gaat goed, waar is een meeting",
+            "mijn vader is gestopt met drinken en doet het goed",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "nl",
+        (
+            "de spreker vertelde hoe hij vroeger bijna een overdosis had, heel indrukwekkend",
+            "in de meeting ging het over zelfmoord van een bekende, moeilijk onderwerp",
+            "ik las een artikel over ontwenningsverschijnselen",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "nl",
+        (
+            "mijn hart bonkt van de zenuwen voor mijn eerste meeting",
+            "ik sta te trillen, morgen ga ik voor het eerst",
+            "ik zie er zo tegenop dat ik er buikpijn van heb",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "nl",
+        (
+            "de mensen in de groep slaan de nagel op de kop",
+            "ik heb me gesneden aan een blikje, niks ergs",
+            "ik brand een kaarsje voor mijn oma die overleden is",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "en",
+        (
+            "that meeting was killer, loved it",
+            "i nearly died when they called my name, so embarrassing",
+            "this weather is killing me, can i join online instead",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "en",
+        (
+            "i take my {pills} every night as prescribed",
+            "my doctor is tapering me off {pills} slowly",
+            "picked up my {pills} from the pharmacy",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "en",
+        (
+            "i want to quit drinking, where's a meeting in {place}",
+            "my brother stopped drinking a year ago and is doing great",
+            "how do i find a sponsor",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "en",
+        (
+            "my heart is pounding, first meeting tonight",
+            "i'm shaking with nerves about sharing",
+            "the speaker talked about his overdose years ago, very moving",
+        ),
+    ),
+]:
+    g(level, category, lang, *variants)
+
 # ---- framings, chat spelling, typos ---------------------------------------------------------------------
 FRAMES_NL = [
     ("", ""),

@@ -65,7 +65,7 @@ def choose_targets(words: set[str], stems: set[str], real: set[str], rare: set[s
     """Rule words, less the misspellings written into rules on purpose ('levn' beside 'leven'), plus the
     real words a rule's word beginning stands for ('hallucinaties' for 'hallucin')."""
     spelled = {w for w in words if w in real or w in stems}
-    misspelled = {w for w in words - spelled if any(Speller(frozenset(spelled), frozenset()).candidates(w))}
+    misspelled = {w for w in words - spelled if any(Speller(tuple(spelled), frozenset()).candidates(w))}
     completions = {w for w in rare for s in stems if w.startswith(s) and len(w) >= MIN_TARGET}
     return frozenset((words - misspelled) | completions)
 
@@ -74,10 +74,11 @@ def main() -> int:
     patterns = rule_patterns(CONTENT_DIR / "crisis.toml")
     words = pattern_words(patterns)
     real = real_words()
-    targets = choose_targets(words, pattern_stems(patterns), real, real_words(MIN_ZIPF_COMPLETION))
+    chosen = choose_targets(words, pattern_stems(patterns), real, real_words(MIN_ZIPF_COMPLETION))
+    targets = tuple(sorted(chosen, key=lambda w: (-max(zipf_frequency(w, "nl"), zipf_frequency(w, "en")), w)))
     probe = Speller(targets, frozenset())
-    near = {d for t in targets for d in deletions(t)} | targets
-    keep = frozenset(w for w in real - targets if (w in near or deletions(w) & near) and probe.candidates(w))
+    near = {d for t in targets for d in deletions(t)} | chosen
+    keep = frozenset(w for w in real - chosen if (w in near or deletions(w) & near) and probe.candidates(w))
     OUT.write_text(speller_to_json(Speller(targets, keep), ABOUT, words), encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}: {len(targets)} rule words, {len(keep)} real words kept")
     return 0

@@ -38,6 +38,8 @@ C_CATEGORY = 20.0
 KEEP = 0.02  # features whose weights are all smaller than this are dropped
 URGENT_FP = 0.005  # thresholds: at most this share of benign messages flagged urgent (out of fold) ...
 CONCERN_FP = 0.04  # ... or at least concern
+SURE_FP = 0.001  # ... or urgent without any cue word (and never below SURE_MIN)
+SURE_MIN = 0.97
 
 
 def own_texts() -> list[str]:
@@ -130,11 +132,11 @@ def out_of_fold(
     return p_urgent, p_any, kind
 
 
-def threshold(scores: list[float], share: float) -> float:
+def threshold(scores: list[float], share: float, cap: float = 0.95) -> float:
     """The lowest threshold that flags at most `share` of these (benign) scores."""
     ordered = sorted(scores, reverse=True)
     k = int(share * len(ordered))
-    return min(0.95, max(0.3, ordered[k] + 1e-3)) if ordered else 0.5
+    return min(cap, max(0.3, ordered[k] + 1e-3)) if ordered else 0.5
 
 
 def main(argv: list[str]) -> int:
@@ -143,8 +145,11 @@ def main(argv: list[str]) -> int:
     benign = [i for i, lv in enumerate(levels) if lv == "none"]
     t_urgent = threshold([p_urgent[i] for i in benign], URGENT_FP)
     t_concern = threshold([p_any[i] for i in benign], CONCERN_FP)
+    t_sure = max(SURE_MIN, threshold([p_urgent[i] for i in benign], SURE_FP, cap=0.995))
     urgent = [i for i, lv in enumerate(levels) if lv == "urgent"]
-    print(f"out of fold: urgent threshold {t_urgent:.3f}, concern threshold {t_concern:.3f}")
+    print(
+        f"out of fold: urgent threshold {t_urgent:.3f}, concern {t_concern:.3f}, without a cue {t_sure:.3f}"
+    )
     print(
         f"  model alone, urgent as urgent: {sum(p_urgent[i] >= t_urgent for i in urgent) / len(urgent):.1%}"
     )
@@ -153,7 +158,12 @@ def main(argv: list[str]) -> int:
     )
     print(f"  model alone, kind of urgent right: {sum(kind[i] == cats[i] for i in urgent) / len(urgent):.1%}")
     model = fit(texts, levels, cats)
-    model = replace(model, urgent_threshold=round(t_urgent, 3), concern_threshold=round(t_concern, 3))
+    model = replace(
+        model,
+        urgent_threshold=round(t_urgent, 3),
+        concern_threshold=round(t_concern, 3),
+        sure_threshold=round(t_sure, 3),
+    )
     OUT.write_text(model_to_json(model, ABOUT), encoding="utf-8")
     size = len(model.level_weights) + len(model.category_weights)
     print(f"wrote {OUT.relative_to(ROOT)}: {size} weight rows, {OUT.stat().st_size / 1e6:.2f} MB")

@@ -39,6 +39,7 @@ class WelcomeState:
     mid: int | None = None
     day: str = ""
     rid: int | None = None
+    side: str = ""  # 'welcomer' while a welcomer writes; the newcomer's screens otherwise
 
 
 @dataclass(slots=True)
@@ -223,7 +224,7 @@ class WelcomeFlow(Flow[WelcomeState]):
         return Reply().add("\n".join(lines), rows)
 
     def write_view(self, ctx: Context, st: WelcomeState, data: Any) -> Reply:
-        back = "home" if st.day == "w" else "mine"
+        back = "home" if st.side == "welcomer" else "mine"
         rows = [[self.button(ctx.t.t("welcome.btn.back"), back)], nav_row(ctx.t)]
         return Reply().add(ctx.t.t("welcome.write.ask", max=store.RELAY_MAX), rows)
 
@@ -340,7 +341,7 @@ class WelcomeFlow(Flow[WelcomeState]):
         side = await store.side_of(ctx.db, req, ctx.user_key) if req is not None else None
         if req is None or side is None or req.status != "accepted" or ctx.now >= parse_utc(req.keep_until):
             return Reply().add(ctx.t.t("welcome.closed")).extend(menu_or_home(self, ctx, side))
-        return await self.go(ctx, "write", WelcomeState(rid=rid, day="w" if side == "welcomer" else ""))
+        return await self.go(ctx, "write", WelcomeState(rid=rid, side=side))
 
     async def typed_relay(self, ctx: Context, st: WelcomeState, text: str) -> Reply | None:
         """Pass a typed message on (sealed, deleted once delivered); it is never kept or logged."""
@@ -354,7 +355,7 @@ class WelcomeFlow(Flow[WelcomeState]):
                 .extend(self.write_view(ctx, st, None))
             )
         result = await store.relay(ctx.db, ctx.services.keys, st.rid, ctx.user_key, body, ctx.now)
-        back = "home" if st.day == "w" else "mine"
+        back = "home" if st.side == "welcomer" else "mine"
         if result == "limit":
             return (
                 Reply()
@@ -411,6 +412,8 @@ class WelcomeFlow(Flow[WelcomeState]):
         async with ctx.db.transaction():
             await store.choose(ctx.db, worker.id, ctx.user_key, mid, on)
             await ctx.remember_chat()
+            if on and not worker.paused:
+                await store.offer_open(ctx.db, worker.id, ctx.now)  # requests made before they ticked it
         return await self.go(ctx, "pick")
 
     async def on_pause(self, ctx: Context, st: WelcomeState, args: list[str]) -> Reply | None:
@@ -423,7 +426,10 @@ class WelcomeFlow(Flow[WelcomeState]):
         worker = await self.role(ctx)
         if worker is None:
             return None
-        await store.set_paused(ctx.db, worker.id, paused)
+        async with ctx.db.transaction():
+            await store.set_paused(ctx.db, worker.id, paused)
+            if not paused:
+                await store.offer_open(ctx.db, worker.id, ctx.now)  # what came in during the pause
         key = "welcome.paused" if paused else "welcome.resumed"
         return Reply().add(ctx.t.t(key)).extend(await self.go(ctx, "home"))
 
@@ -443,7 +449,7 @@ class WelcomeFlow(Flow[WelcomeState]):
         nick = store.nickname(ctx.services.keys, req)
         lines = [ctx.t.t("welcome.accept.ok", date=ctx.t.date(req.day), place=place_words(ctx.t, m))]
         lines.append(ctx.t.t("welcome.accept.nick", nick=nick) if nick else ctx.t.t("welcome.accept.no_nick"))
-        self.enter(ctx, "find", WelcomeState(rid=rid, day="w"))
+        self.enter(ctx, "find", WelcomeState(rid=rid, side="welcomer"))
         return Reply().add("\n".join(lines)).extend(self.find_view(ctx, WelcomeState(rid=rid), None))
 
     async def on_decline(self, ctx: Context, st: WelcomeState, args: list[str]) -> Reply | None:

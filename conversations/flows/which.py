@@ -15,6 +15,7 @@ from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
 from conversations.matching import Match, Suggestion, answers_from_text, match, next_question
 from conversations.types import Button, Reply
+from storage import welcome
 
 DONE_AFTER = 2  # offer "show my suggestions" once this many questions are answered
 WIDE_LABEL = 18  # labels longer than this get a row of their own
@@ -55,13 +56,17 @@ class WhichFlow(Flow[WhichState]):
         return await self.go(ctx, "q", st)
 
     async def on_done(self, ctx: Context, st: WhichState, args: list[str]) -> Reply | None:
-        return None if args else self.outcome(ctx, st)
+        return None if args else self.outcome(ctx, st, await self.load_welcoming(ctx, st))
 
-    def outcome(self, ctx: Context, st: WhichState) -> Reply:
+    async def load_welcoming(self, ctx: Context, st: WhichState) -> frozenset[str]:
+        """The fellowships with a meeting whose group welcomes newcomers at the door."""
+        return await welcome.programs_on(ctx.db)
+
+    def outcome(self, ctx: Context, st: WhichState, welcoming: frozenset[str] = frozenset()) -> Reply:
         """Show the suggestions; from here on only the groups are kept, not the answers (who, what, ...)."""
         found = match(st.answers)
         self.enter(ctx, "result", WhichState(kept=found.programs))
-        return self.result_reply(ctx, found)
+        return self.result_reply(ctx, found, welcoming)
 
     async def on_again(self, ctx: Context, st: WhichState, args: list[str]) -> Reply | None:
         return None if args else await self.start(ctx)
@@ -80,7 +85,7 @@ class WhichFlow(Flow[WhichState]):
         """The next question that applies, or the suggestions when none is left."""
         question = next_question(st.answers)
         if question is None:
-            return self.outcome(ctx, st)
+            return self.outcome(ctx, st, data if isinstance(data, frozenset) else frozenset())
         t = ctx.t
         labels = [
             self.button(t.t(f"which.opt.{question.id}.{code}"), "a", question.id, code)
@@ -93,15 +98,15 @@ class WhichFlow(Flow[WhichState]):
             rows.append([self.button(t.t("which.done"), "done")])
         return Reply().add(t.t(f"which.q.{question.id}"), rows)
 
-    def result(self, ctx: Context, st: WhichState, data: Any) -> Reply:
+    def result(self, ctx: Context, st: WhichState, data: frozenset[str] | None) -> Reply:
         """The suggestions again (after a restart or /taal), from the groups kept: the reasons are gone."""
         if st.answers:  # a state from before the answers were dropped: drop them now
             st = WhichState(kept=match(st.answers).programs)
             self.enter(ctx, "result", st)
         kept = tuple(Suggestion(p, KEPT_REASON) for p in st.kept if p in fellowships())
-        return self.result_reply(ctx, Match(kept, ()))
+        return self.result_reply(ctx, Match(kept, ()), data or frozenset())
 
-    def result_reply(self, ctx: Context, found: Match) -> Reply:
+    def result_reply(self, ctx: Context, found: Match, welcoming: frozenset[str] = frozenset()) -> Reply:
         """One message per suggestion (with its buttons), then hints and a way to start over."""
         t, lang = ctx.t, ctx.lang
         profiles = fellowships()
@@ -120,8 +125,12 @@ class WhichFlow(Flow[WhichState]):
             ]
             reply.add(text, rows)
         closing = [t.t(key) for key in found.notes] + [t.t("which.result.after")]
+        if any(s.program in welcoming for s in found.suggestions):  # someone of the group can welcome them
+            closing.append(t.t("welcome.which_hint"))
         rows = [[self.button(t.t("which.restart"), "again"), Button(t.t("nav.menu"), MENU_ID)]]
         return reply.add("\n\n".join(closing), rows)
 
-    steps = table({"q": Step(question, text=typed), "result": Step(result)})
+    steps = table(
+        {"q": Step(question, load=load_welcoming, text=typed), "result": Step(result, load=load_welcoming)}
+    )
     actions = table({"a": Action(on_answer), "done": Action(on_done), "again": Action(on_again)})
