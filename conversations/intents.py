@@ -11,6 +11,8 @@ import re
 
 from conversations.buttons import button_id
 from conversations.crisis import normalise
+from conversations.places import resolve
+from storage.postcodes import parse_postcode
 
 # (intent, pattern on normalised text); the first that matches wins.
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -61,14 +63,31 @@ _NL = frozenset(
 
 
 def match_intent(text: str) -> tuple[str, str] | None:
-    """(intent, place or '') for a free text, or None."""
+    """(intent, place or '') for a free text, or None. A bare town or postcode means 'meetings there'."""
     norm = normalise(text)
     for name, pattern in INTENTS:
         found = pattern.search(norm)
         if found:
             place = found.groupdict().get("place") or ""
             return name, place.strip()
+    if just_a_place(text):
+        return "near", text.strip()
     return None
+
+
+def just_a_place(text: str) -> bool:
+    """Whether a short text is only a Dutch postcode or the exact name of a town ('Utrecht', '3511 AB').
+
+    Close spellings do not count here ('hallo' is not Hall): outside a question only an exact name is
+    taken as a search. The near-me screen then asks which one if several towns share the name.
+    """
+    words = normalise(text).split()
+    if not words or len(words) > 4 or len(text) > 40 or words[0] in _NL | _EN:
+        return False
+    if parse_postcode(text.strip()) is not None:
+        return True
+    match = resolve(" ".join(words))
+    return bool(match.places) and not match.guessed
 
 
 def guess_language(text: str) -> str | None:

@@ -23,6 +23,7 @@ from conversations.types import Button, Outgoing, Reply
 from storage import welcome as store
 from storage.meeting import Meeting, get_meeting
 from storage.occurrences import slot_on
+from storage.support import forget_chat_if_unneeded
 from storage.trials import TrialStore
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,13 @@ def render(
             lines.append(street)
         lines.append(t.t("welcome.remind.found", text=text) if text else t.t("welcome.remind.no_find"))
         return Reply().add("\n".join(lines), relay_buttons(t, rid))
+    if kind == "remind.welcomer" and m is not None and now is not None:
+        start = slot_on(on_date, m.start_time, m.end_time, m.timezone).start
+        lines = [t.t("welcome.remind.welcomer", when=when_words(t, start, now))]
+        if street := meeting_street_and_town(m):
+            lines.append(street)
+        lines.append(t.t("welcome.accept.nick", nick=text) if text else t.t("welcome.accept.no_nick"))
+        return Reply().add("\n".join(lines), relay_buttons(t, rid))
     if kind == "ask":
         rows = [
             [
@@ -161,9 +169,19 @@ class WelcomeMessages:
         text: str | None = None
         if q.kind == "offer" and (req is None or req.status != "open"):
             return None
-        if q.kind in ("found", "remind", "ask", "relay.newcomer", "relay.welcomer", "accepted"):
+        if q.kind in (
+            "found",
+            "remind",
+            "ask",
+            "relay.newcomer",
+            "relay.welcomer",
+            "accepted",
+            "remind.welcomer",
+        ):
             if req is None or req.status != "accepted":
                 return None
+        if q.kind == "remind.welcomer" and req is not None:
+            text = store.nickname(services.keys, req)
         if q.kind in ("remind", "ask"):
             trial = await TrialStore(services.db).open_trial(q.user_key)
             if trial is not None and trial.meeting_id == q.meeting_id:
@@ -184,7 +202,9 @@ class WelcomeMessages:
         if outcome == "retry":
             await store.retry(services.db, row_id, retry_at or services.clock.now() + RETRY_AFTER)
         else:
-            await store.done(services.db, row_id)
+            async with services.db.transaction():
+                await store.done(services.db, row_id)
+                await forget_chat_if_unneeded(services.db, item.user_key)  # e.g. after "not covered"
 
 
 SOURCE = WelcomeMessages()  # the instance tests drive; conversations.assembly lists its own

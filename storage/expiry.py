@@ -1,8 +1,8 @@
 """The question a week before erasure: which pseudonyms to ask, claimed durably and settled once.
 
-A pseudonym is asked when it has something that would be lost (a follow or an open trial), can be reached
-(a sealed chat id), and its expiry is at most a week away. An answer is any contact: it moves
-users.expires_at, so the row kept here (about the old expiry) no longer counts.
+A pseudonym is asked when it has something that would be lost (a follow, an open trial or a welcomer's
+role), can be reached (a sealed chat id), and its expiry is at most a week away. An answer is any contact:
+it moves users.expires_at, so the row kept here (about the old expiry) no longer counts.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ MAX_ATTEMPTS = 5
 _OPEN = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 _ELIGIBLE = (
     "u.chat_box IS NOT NULL AND (EXISTS (SELECT 1 FROM follows f WHERE f.user_key = u.user_key) "
-    f"OR EXISTS (SELECT 1 FROM trials t WHERE t.user_key = u.user_key AND t.status IN {_OPEN}))"
+    f"OR EXISTS (SELECT 1 FROM trials t WHERE t.user_key = u.user_key AND t.status IN {_OPEN}) "
+    # a welcomer waits for offers without writing to the bot: asked too, so the role is not lost silently
+    "OR EXISTS (SELECT 1 FROM support_workers w WHERE w.user_key = u.user_key AND w.role = 'welcomer' "
+    "AND w.revoked_at IS NULL))"
 )
 
 

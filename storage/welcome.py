@@ -425,6 +425,9 @@ async def accept(db: Database, request_id: int, worker_id: int, now: datetime) -
             if key not in not_seen:
                 await queue(tx, key, req, "taken")
         await queue(tx, req.user_key, req, "accepted")
+        welcomer_key = (await _worker_keys(tx, [worker_id])).get(worker_id)
+        if welcomer_key:
+            await queue(tx, welcomer_key, req, "remind.welcomer", req.starts - REMIND_BEFORE)
         await queue(tx, req.user_key, req, "remind", req.starts - REMIND_BEFORE)
         await queue(tx, req.user_key, req, "ask", parse_utc(req.ends_at) + ASK_AFTER)
     return "ok"
@@ -663,14 +666,19 @@ async def purge(db: Database, now: datetime) -> tuple[int, int]:
     One row that fails is logged by error type and skipped, so it never stops the purge. Returns
     (deleted, failed).
     """
-    rows = await db.fetchall("SELECT id FROM welcome_requests WHERE keep_until <= ?", (utc_text(now),))
+    from storage.support import forget_chat_if_unneeded  # (storage.support imports this module)
+
+    rows = await db.fetchall(
+        "SELECT id, user_key FROM welcome_requests WHERE keep_until <= ?", (utc_text(now),)
+    )
     done = failed = 0
-    for (rid,) in rows:
+    for rid, user_key in rows:
         try:
             async with db.tx() as tx:
                 await tx.execute("DELETE FROM welcome_outbox WHERE request_id = ?", (rid,))
                 await tx.execute("DELETE FROM welcome_offers WHERE request_id = ?", (rid,))
                 await tx.execute("DELETE FROM welcome_requests WHERE id = ?", (rid,))
+                await forget_chat_if_unneeded(db, user_key)  # nothing left to send: the sealed chat id goes
         except Exception as exc:
             failed += 1
             log.error("welcome purge: could not delete one request (%s)", type(exc).__name__)

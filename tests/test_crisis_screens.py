@@ -128,6 +128,22 @@ def test_meetings_near_a_place_keeps_the_place() -> None:
     assert match_intent("meetings in Utrecht") == ("near", "utrecht")
 
 
+@pytest.mark.parametrize("text", ["Utrecht", "den bosch", "Zwolle?", "3511 AB"])
+def test_a_bare_town_or_postcode_is_a_search_there(text: str) -> None:
+    assert match_intent(text) == ("near", text)
+
+
+@pytest.mark.parametrize("text", ["hallo", "ok", "ja", "dank je", "ik weet het niet", "Amsterdm"])
+def test_words_that_only_look_like_a_place_are_not(text: str) -> None:
+    assert match_intent(text) is None
+
+
+async def test_a_town_typed_in_the_menu_lists_meetings_there(engine: Engine, demo: Services) -> None:
+    await engine.handle(CHAT, Input.of_text("/start"))
+    reply = await engine.handle(CHAT, Input.of_text("utrecht"))
+    assert "Utrecht" in text_of(reply) and any(i.startswith("c:start:") for i in ids(reply))
+
+
 def test_language_guess() -> None:
     assert guess_language("where can I find help") == "en"
     assert guess_language("waar kan ik hulp vinden") == "nl"

@@ -299,3 +299,82 @@ async def test_late_welcomers_are_asked_and_a_no_holds(services: Services, engin
     late = one(await inbox(services, WELCOMER_2), "voor het eerst")
     taken = await engine.handle(WELCOMER_2, press(late, "Ik vang op"))
     assert "Dank je! Je vangt iemand op" in text_of(taken)
+
+
+async def test_withdraw_an_open_request(services: Services, engine: Engine) -> None:
+    mid = await welcoming_meeting(services)
+    await make_welcomer(services, engine, WELCOMER, mid)
+    mine = await ask_welcome(engine, NEWCOMER, mid)
+    withdrawn = await engine.handle(NEWCOMER, press(mine, "Vraag intrekken"))
+    assert "Je vraag is ingetrokken" in text_of(withdrawn)
+    assert not (await services.users.get(services.keys.pseudonym(NEWCOMER))).has_chat  # type: ignore[union-attr]
+    assert await inbox(services, WELCOMER) == []  # the unsent offer went with it
+    again = await engine.handle(NEWCOMER, press(mine, "Vraag intrekken"))
+    assert "gestopt" in text_of(again)  # an old button: a kind word
+
+
+async def test_the_sealed_chat_id_goes_when_nothing_is_left_to_send(
+    services: Services, engine: Engine, clock: FixedClock
+) -> None:
+    mid = await welcoming_meeting(services)
+    await ask_welcome(engine, NEWCOMER, mid)  # nobody welcomes there: it will not be covered
+    key = services.keys.pseudonym(NEWCOMER)
+    assert (await services.users.get(key)).has_chat  # type: ignore[union-attr]
+    clock.set(datetime(2026, 3, 24, 13, 30, tzinfo=AMS))
+    one(await inbox(services, NEWCOMER), "lukte niet")
+    assert not (await services.users.get(key)).has_chat  # type: ignore[union-attr]
+
+
+async def test_a_blocked_welcomer_and_an_expired_newcomer_are_erased(
+    services: Services, engine: Engine, clock: FixedClock
+) -> None:
+    from tests.fakebotapi import FakeBotAPI
+    from tests.test_erase_everyone import rows_of
+    from tests.test_support_telegram import until
+    from tests.tgharness import running_bot, turn
+
+    await accepted_pair(services, engine)  # before the bot runs: its sender would take the messages
+    async with FakeBotAPI() as fake, running_bot(services, fake):
+        fake.my_chat_member(WELCOMER, "kicked")
+        await turn(fake)
+        await until(
+            lambda: any("lukte niet" in t for t in fake.texts(NEWCOMER))
+        )  # told: nobody else welcomes
+    assert await rows_of(services.db, services.keys.pseudonym(WELCOMER)) == {}
+    newcomer = services.keys.pseudonym(NEWCOMER)
+    clock.advance(timedelta(days=91))
+    await services.users.purge_expired(clock.now())
+    assert await rows_of(services.db, newcomer) == {}
+
+
+async def test_one_request_that_cannot_be_deleted_never_stops_the_purge(
+    services: Services, engine: Engine, clock: FixedClock
+) -> None:
+    mid = await welcoming_meeting(services)
+    for chat in (NEWCOMER, NEWCOMER + 1, NEWCOMER + 2):
+        await ask_welcome(engine, chat, mid)
+    stuck = await welcome.active_request(services.db, services.keys.pseudonym(NEWCOMER + 1))
+    assert stuck is not None
+    await services.db.execute(
+        f"CREATE TRIGGER stuck BEFORE DELETE ON welcome_requests WHEN OLD.id = {stuck.id} "
+        "BEGIN SELECT RAISE(ABORT, 'stuck row'); END"
+    )
+    clock.set(datetime(2026, 3, 26, 0, 0, tzinfo=AMS))
+    assert await welcome.purge(services.db, clock.now()) == (2, 1)
+    left = await services.db.fetchall("SELECT id FROM welcome_requests")
+    assert [r[0] for r in left] == [stuck.id]
+
+
+async def test_an_idle_welcomer_is_asked_before_the_role_is_erased(
+    services: Services, engine: Engine, clock: FixedClock
+) -> None:
+    mid = await welcoming_meeting(services)
+    await make_welcomer(services, engine, WELCOMER, mid)
+    clock.advance(timedelta(days=84))
+    asked = one(await inbox(services, WELCOMER), "blijven krijgen")
+    await engine.handle(WELCOMER, press(asked, "Ja"))  # any answer is contact: 90 more days
+    clock.advance(timedelta(days=10))
+    await services.users.purge_expired(clock.now())
+    assert await SupportStore(services.db, services.keys).role_of(
+        services.keys.pseudonym(WELCOMER), "welcomer"
+    )

@@ -102,6 +102,8 @@ async def test_welcome_over_http(
         await until(lambda: has(fake, NEWCOMER, "je meeting"), within=15)
         reminder = next(t for t in fake.texts(NEWCOMER) if "je meeting" in t)
         assert f"Zo vind je wie je opvangt: {FIND}" in reminder
+        await until(lambda: has(fake, WELCOMER, "je vangt iemand op"))
+        assert has(fake, WELCOMER, f"Diegene heet: {NICK}")
 
         clock.set(datetime(2026, 3, 24, 21, 20, tzinfo=AMS))
         await until(lambda: has(fake, NEWCOMER, "Ben je gegaan?"), within=15)

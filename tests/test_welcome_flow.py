@@ -108,6 +108,12 @@ async def test_the_trial_reminder_carries_the_welcome_and_the_checkin_counts_it(
     assert "Fijn" not in text_of(again)  # counted once
     rows = await welcome.counters(services.db)
     assert [r[2:] for r in rows] == [(1, 1, 1, 0)]
+    from tests.support_helpers import make_worker
+
+    await make_worker(services, engine, 700)
+    figures = text_of(await engine.handle(700, Input.of_button("b:fig")))
+    assert "Opvang per maand (gevraagd / aangenomen / opgevangen / niet op tijd):" in figures
+    assert "2026-03 NA: <5 / <5 / <5 / 0" in figures  # masked under 5
 
 
 async def test_without_a_trial_the_welcome_reminds_and_asks_itself(
@@ -151,6 +157,7 @@ def test_no_welcome_message_names_a_fellowship_in_its_first_lines() -> None:
     kinds = (
         "offer", "taken", "accepted", "found", "relay.newcomer", "relay.welcomer", "ended.newcomer",
         "ended.welcomer", "reopened", "uncovered", "report.newcomer", "report.welcomer", "remind", "ask",
+        "remind.welcomer",
     )  # fmt: skip
     now = datetime(2026, 3, 24, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
     for lang in ("nl", "en"):

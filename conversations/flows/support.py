@@ -369,15 +369,17 @@ class SupportFlow(Flow[SupportState]):
                 self.b(ctx, "support.btn.note", "nt"),
             ],
             [self.b(ctx, "support.btn.announce", "an")],
-            [
-                self.b(
-                    ctx, "support.btn.welcome_off" if on else "support.btn.welcome_on", "wel", 0 if on else 1
-                )
-            ],
+            *([[self.welcome_switch(ctx, on)]] if on or m.attendance != "inactive" else []),
             *([[self.b(ctx, "support.btn.dismiss", "rd")]] if data.reported else []),
             self.back_row(ctx),
         ]
         return Reply().add("\n".join(lines), rows)
+
+    def welcome_switch(self, ctx: Context, on: bool) -> Button:
+        """'Opvang aanzetten' / 'Opvang uitzetten' (a closed meeting can only be switched off)."""
+        return self.b(
+            ctx, "support.btn.welcome_off" if on else "support.btn.welcome_on", "wel", 0 if on else 1
+        )
 
     # --- views: the change forms ----------------------------------------------------------------
 

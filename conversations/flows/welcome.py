@@ -25,7 +25,7 @@ from storage import welcome as store
 from storage.db import parse_utc
 from storage.meeting import Meeting, get_meeting, get_meetings
 from storage.occurrences import local_instant, zone
-from storage.support import CODE_LENGTH, SupportStore, Worker, normalise_code
+from storage.support import CODE_LENGTH, SupportStore, Worker, forget_chat_if_unneeded, normalise_code
 
 MEETING_ARG = re.compile(r"^m(\d{1,12})$")
 DATES_OFFERED = 3
@@ -69,6 +69,7 @@ class HomeData:
     offers: list[store.Request] = field(default_factory=list)
     welcoming: list[store.Request] = field(default_factory=list)
     on: list[int] = field(default_factory=list)
+    nicks: dict[int, str | None] = field(default_factory=dict)  # request id → nickname (in memory only)
 
 
 def _day_arg(arg: str) -> date:
@@ -175,6 +176,7 @@ class WelcomeFlow(Flow[WelcomeState]):
         data.chosen = await store.chosen(ctx.db, worker.id)
         data.offers = await store.open_offers(ctx.db, worker.id, ctx.now)
         data.welcoming = await store.welcoming(ctx.db, worker.id)
+        data.nicks = {r.id: store.nickname(ctx.services.keys, r) for r in data.welcoming}
         data.on = await store.meetings_on(ctx.db)
         ids = {*data.chosen, *data.on, *(r.meeting_id for r in data.offers + data.welcoming)}
         data.meetings = {k: v for k, v in (await get_meetings(ctx.db, ids)).items() if v is not None}
@@ -246,6 +248,7 @@ class WelcomeFlow(Flow[WelcomeState]):
             label = t.t("welcome.btn.accept_on", date=t.date(r.day), time=m.start_time[:5] if m else "")
             rows.append([self.button(label, "acc", r.id)])
         for r in data.welcoming:
+            nick = data.nicks.get(r.id)
             lines.append(
                 t.t(
                     "welcome.home.welcoming",
@@ -253,6 +256,7 @@ class WelcomeFlow(Flow[WelcomeState]):
                     place=place_words(t, data.meetings.get(r.meeting_id)),
                 )
             )
+            lines.append(t.t("welcome.accept.nick", nick=nick) if nick else t.t("welcome.accept.no_nick"))
             rows.append([self.button(t.t("welcome.btn.write_on", date=t.date(r.day)), "rw", r.id)])
             rows.append(
                 [self.button(t.t("welcome.btn.stop_contact"), "end", r.id),
@@ -375,10 +379,14 @@ class WelcomeFlow(Flow[WelcomeState]):
     async def ending(self, ctx: Context, rid: int, *, abuse: bool) -> Reply:
         req = await store.get_request(ctx.db, rid)
         side = await store.side_of(ctx.db, req, ctx.user_key) if req is not None else None
-        ended = await store.end(ctx.db, rid, ctx.user_key, ctx.now, abuse=abuse)
+        async with ctx.db.transaction():
+            ended = await store.end(ctx.db, rid, ctx.user_key, ctx.now, abuse=abuse)
+            await forget_chat_if_unneeded(ctx.db, ctx.user_key)  # nothing left to send them: no chat id
         if not ended:
             return Reply().add(ctx.t.t("welcome.closed")).extend(menu_or_home(self, ctx, side))
         key = "welcome.reported" if abuse else f"welcome.stopped_{side}"
+        if req is not None and req.status == "open":  # not accepted yet: the newcomer withdrew it
+            key = "welcome.withdrawn"
         self.enter(ctx, "home" if side == "welcomer" else "mine")
         return Reply().add(ctx.t.t(key), [nav_row(ctx.t)])
 
