@@ -1,9 +1,10 @@
 """One budget of messages per second for the whole bot: people first, bulk guaranteed a share.
 
 Telegram allows a bot about 30 messages a second. Every call that puts a message in a chat (send, edit,
-venue, file) takes a slot from one budget a little under that (never more slots in any second, spread
-out); calls that send nothing
-(answering a button press, getUpdates, setting commands) take none. When people and bulk (reminders,
+venue, file) takes a slot from one budget a little under that, spread out; a call counts from its slot
+until a second after it ended, so however late a busy event loop or a slow connection delivers it,
+Telegram never sees more than the budget in any second (a 429 would pause everyone). Calls that send
+nothing (answering a button press, getUpdates, setting commands) take none. When people and bulk (reminders,
 broadcasts: sent with `bulk_sending()` in effect) both wait, a person's answer goes first except on
 bulk's own turns, which come round at its share of the budget (default 27 %, spread evenly), so a
 broadcast never starves and never crowds people out. A 429 pauses every sender for its retry_after,
@@ -62,7 +63,9 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
             True: collections.deque(),
         }
         self._bulk_credit = 0.0
-        self._grants: collections.deque[float] = collections.deque()  # slot times in the last second
+        self._done: collections.deque[float] = collections.deque()  # when calls ended, last second
+        self._in_flight = 0  # slots given whose call has not ended yet
+        self._freed = asyncio.Event()  # a call ended: a slot may be free again
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._dispatcher: asyncio.Task[None] | None = None
@@ -103,7 +106,16 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
                     raise
                 if not limited:
                     await asyncio.sleep(wait)
+            finally:
+                if limited:
+                    self._ended()
         raise AssertionError("unreachable")
+
+    def _ended(self) -> None:
+        """A call that took a slot ended: it counts against the budget until a second after that."""
+        self._in_flight -= 1
+        self._done.append(asyncio.get_running_loop().time())
+        self._freed.set()
 
     async def _slot(self, bulk: bool) -> None:
         """Wait for this call's turn."""
@@ -111,7 +123,12 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         self._queues[bulk].append(future)
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
-        await future
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():  # given, then the caller gave up: free it
+                self._ended()
+            raise
 
     def _next(self) -> tuple[bool, asyncio.Future[None]] | None:
         """Whose turn it is: bulk when its share has built up a slot (or nobody else waits)."""
@@ -130,17 +147,23 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         return None
 
     async def _dispatch(self) -> None:
-        """Give slots: at most `rate` in any second, spaced at least half a slot apart, so a late event
-        loop catches up within the second's budget instead of losing slots."""
+        """Give slots: at most `rate` calls in flight or ended within the last second, spaced at least
+        half a slot apart, so a late event loop catches up within the second's budget instead of losing
+        slots. A call counts from its slot until a second after it ended: however late a busy loop or a
+        slow connection delivers it, Telegram never sees more than `rate` in any second of its own."""
         loop = asyncio.get_running_loop()
         per_window = max(1, int(self.rate * WINDOW))
         while True:
             now = loop.time()
-            while self._grants and self._grants[0] <= now - WINDOW:
-                self._grants.popleft()
+            while self._done and self._done[0] <= now - WINDOW:
+                self._done.popleft()
             wait = max(self._next_slot, self._paused_until) - now
-            if len(self._grants) >= per_window:
-                wait = max(wait, self._grants[0] + WINDOW - now)
+            if self._in_flight + len(self._done) >= per_window:
+                if not self._done:  # every slot is in flight: wait for one to end
+                    self._freed.clear()
+                    await self._freed.wait()
+                    continue
+                wait = max(wait, self._done[0] + WINDOW - now)
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
@@ -148,7 +171,7 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
             if picked is None:
                 return
             picked[1].set_result(None)
-            self._grants.append(now)
+            self._in_flight += 1
             self._next_slot = now + 0.5 / self.rate
 
 

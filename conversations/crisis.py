@@ -23,6 +23,7 @@ from conversations.regex_anchors import LiteralIndex
 from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
+CANONICAL_CACHE = 20000  # words remembered with their canonical form
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
@@ -80,7 +81,7 @@ class Verdict:
         return self.level == "urgent"
 
 
-Candidates = dict[int, list[int]]  # per rule (its first pattern's number): numbers of patterns that may match
+Candidates = set[int]  # numbers of the patterns that may match a text
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +92,13 @@ class Rule:
     joined: re.Pattern[str]
     each: tuple[re.Pattern[str], ...]
     first: int
+    ids: frozenset[int]  # the numbers of its patterns
 
     def search(self, norm: str, candidates: Candidates) -> str | None:
         """The words that matched (leftmost match, first pattern on a tie), or None.
 
         Only this rule's patterns among `candidates` (those the literal index says may match) are run."""
-        mine = candidates.get(self.first)
+        mine = self.ids & candidates
         if not mine:
             return None
         best: re.Match[str] | None = None
@@ -117,15 +119,10 @@ class PatternSet:
     history: Rule
     benign: Rule
     index: LiteralIndex
-    owner: tuple[int, ...]  # per pattern number: the number of the first pattern of its rule
 
     def candidates(self, norm: str) -> Candidates:
-        """The patterns (by number) that may match a text, grouped by rule."""
-        out: Candidates = {}
-        owner = self.owner
-        for n in self.index.candidates(norm):
-            out.setdefault(owner[n], []).append(n)
-        return out
+        """The patterns (by number) that may match a text."""
+        return self.index.candidates(norm)
 
     def strip(self, norm: str) -> str:
         """The text with benign look-alikes and past events (a past attempt) blanked out."""
@@ -173,18 +170,33 @@ class CrisisRules:
     plain: PatternSet
     collapsed: PatternSet
     speller: Speller
-    chat: dict[str, str]  # chat spelling → the words it stands for ('kben' → 'ik ben')
+    words: dict[str, str]  # chat spelling → the words it stands for ('kben' → 'ik ben'); and as texts are
+    # read, each other word → its canonical form (the speller's answer), up to CANONICAL_CACHE words
 
     def canonical(self, norm: str) -> str:
         """A normalised text with chat spellings written out and typos in rule words undone."""
-        chat, fix = self.chat, self.speller.word
-        return " " + " ".join([chat.get(w) or fix(w) for w in norm.split()]) + " "
+        known = self.words
+        fix = self.speller.word
+        words = [known.get(w) or fix(w) for w in norm.split()]
+        if len(known) < CANONICAL_CACHE:
+            known.update(zip(norm.split(), words, strict=True))
+        return " " + " ".join(words) + " "
 
-    def forms(self, text: str) -> list[Form]:
+    def loosely(self, norm: str) -> Form | None:
+        """A canonical text with rare real words also read as the rule word they are one typo from ('laaste'
+        → 'laatste'): tried for urgent rules only when nothing else matched. None when no word changes."""
+        words = norm.split()
+        loose = [self.speller.loose(w) for w in words]
+        if loose == words or self.plain.strip(norm) != norm:  # nothing to read, or a look-alike or past event
+            return None
+        return (self.plain, *self.plain.stripped(" " + " ".join(loose) + " "))
+
+    def forms(self, text: str, norm: str | None = None) -> list[Form]:
         """Each form of a text with the pattern set for it, benign phrases removed.
 
-        The first is the canonical text (chat spelling written out, typos undone): what the model reads."""
-        norm = self.canonical(normalise(text))
+        The first is the canonical text `norm` (chat spelling written out, typos undone): what the model
+        reads."""
+        norm = norm if norm is not None else self.canonical(normalise(text))
         out: list[Form] = [(self.plain, *self.plain.stripped(norm))]
         if _DISGUISED.search(text) or _SPACED.search(norm):
             clear = self.canonical(deobfuscate(text))
@@ -226,15 +238,14 @@ def _compile(pattern: str) -> str:
 
 def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-arg]
     sources: list[str] = []
-    owner: list[int] = []
 
     def rule(name: str, patterns: list[str]) -> Rule:
         shaped = [_compile(shape(p)) for p in patterns] or [_compile("(?!x)x")]
         first = len(sources)
         sources.extend(shaped)
-        owner.extend([first] * len(shaped))
         joined = re.compile("|".join(f"(?:{p})" for p in shaped))
-        return Rule(name, joined, tuple(re.compile(p) for p in shaped), first)
+        ids = frozenset(range(first, len(sources)))
+        return Rule(name, joined, tuple(re.compile(p) for p in shaped), first, ids)
 
     def section(name: str) -> Rule:
         return rule(name, list(data.get(name, {}).get("patterns", [])))
@@ -243,8 +254,7 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     urgent_rules = tuple(rule(cat, urgent[cat]) for cat in CATEGORIES)
     cues = tuple(rule(cat, data.get("cues", {}).get(cat, [])) for cat in CUE_ORDER)
     concern, history, benign = section("concern"), section("history"), section("benign")
-    index = LiteralIndex.build(sources)
-    return PatternSet(urgent_rules, cues, concern, history, benign, index, tuple(owner))
+    return PatternSet(urgent_rules, cues, concern, history, benign, LiteralIndex.build(sources))
 
 
 def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
@@ -288,11 +298,17 @@ class Detector:
 
     def assess(self, text: str, explain: int = 4) -> Verdict:
         """The level, kind and reason for one message."""
-        forms = self.rules.forms(text)
+        norm = self.rules.canonical(normalise(text))
+        forms = self.rules.forms(text, norm)
         hit = urgent_hit(forms)
         if hit:
             category, words = hit
             return Verdict("urgent", category, f"rule {category}: '{words}'")
+        loose = self.rules.loosely(norm)
+        hit = urgent_hit([loose]) if loose else None
+        if hit and " " in hit[1]:  # a phrase, not the one word that was read as a typo ('deler' → 'delier')
+            category, words = hit
+            return Verdict("urgent", category, f"rule {category}: '{words}' (a real word read as a typo)")
         _, clean, candidates = forms[0]
         if clean.count(" ") <= MIN_MODEL_WORDS:  # one word: too little for the model to say anything
             concern = concern_hit(forms)

@@ -56,6 +56,7 @@ class Speller:
 
     order: tuple[str, ...]  # the rule words, the more common first (on a tie the more common one wins)
     keep: frozenset[str]
+    rare: frozenset[str] = frozenset()  # kept words rare enough to be read as a typo when nothing else fits
     targets: frozenset[str] = field(init=False, repr=False)
     rank: dict[str, int] = field(init=False, repr=False)
     short: dict[str, tuple[str, ...]] = field(init=False, repr=False)  # a target less one letter → targets
@@ -70,9 +71,11 @@ class Speller:
                 short.setdefault(d, []).append(target)
         object.__setattr__(self, "short", {k: tuple(v) for k, v in short.items()})
 
-    def candidates(self, word: str) -> set[str]:
-        """Rule words one typo away from `word` (nothing for a rule word or a kept real word)."""
-        if len(word) < MIN_WORD or word in self.targets or word in self.keep or not word.isalpha():
+    def candidates(self, word: str, loose: bool = False) -> set[str]:
+        """Rule words one typo away from `word` (nothing for a rule word, nor for a kept real word unless
+        `loose`)."""
+        kept = word in self.keep and not loose
+        if len(word) < MIN_WORD or word in self.targets or not word.isalpha() or kept:
             return set()
         found = set(self.short.get(word, ()))  # a letter dropped
         short = self.short
@@ -96,6 +99,13 @@ class Speller:
             self._seen[word] = done
         return done
 
+    def loose(self, word: str) -> str:
+        """A rare kept word read as the rule word it is one typo from ('laaste' → 'laatste'), or itself."""
+        if word not in self.rare:
+            return word
+        found = self.candidates(word, loose=True)
+        return min(found, key=lambda w: (-len(w), self.rank[w], w)) if found else word
+
     def text(self, norm: str) -> str:
         """A normalised text (' word word ') with typos in rule words undone."""
         fix = self.word
@@ -109,6 +119,7 @@ def speller_to_json(speller: Speller, about: str, rule_words: set[str]) -> str:
         "rule_words": sorted(rule_words),
         "targets": list(speller.order),
         "keep": sorted(speller.keep),
+        "rare": sorted(speller.rare),
     }
     return json.dumps(data, ensure_ascii=False, indent=0) + "\n"
 
@@ -126,4 +137,7 @@ def load_speller(path: Path) -> Speller:
         for k in ("targets", "keep")
     ):
         raise ValueError(f"{path.name}: expected lists of words 'targets' and 'keep'")
-    return Speller(tuple(data["targets"]), frozenset(data["keep"]))
+    rare = data.get("rare", [])
+    if not isinstance(rare, list) or not all(isinstance(w, str) for w in rare):
+        raise ValueError(f"{path.name}: expected a list of words 'rare'")
+    return Speller(tuple(data["targets"]), frozenset(data["keep"]), frozenset(rare))

@@ -364,26 +364,38 @@ class Database:
                 try:
                     yield self
                 except BaseException:
-                    self._forget_caches()
-                    await self._end(conn, "ROLLBACK")
+                    await self._rollback(conn)
                     raise
-                else:
-                    await self._end(conn, "COMMIT")
-                    if self._checkpoint_after:
-                        await self._truncate_wal()
+                try:
+                    await self._commit(conn)
+                except BaseException:  # e.g. a full disk: never leave the transaction (and the lock) open
+                    await self._rollback(conn)
+                    raise
+                if self._checkpoint_after:
+                    await self._truncate_wal()
             finally:
                 self._holder = None
                 self._tx = None
                 self._checkpoint_after = False
 
-    async def _end(self, conn: aiosqlite.Connection | sqlite3.Connection, how: str) -> None:
+    async def _commit(self, conn: aiosqlite.Connection | sqlite3.Connection) -> None:
         if isinstance(conn, sqlite3.Connection):
-            if conn.in_transaction or how == "COMMIT":
-                conn.execute(how)
-            if how == "COMMIT":
-                self._committed_on_loop()
-        elif conn.in_transaction or how == "COMMIT":
-            await conn.execute(how)
+            conn.execute("COMMIT")
+            self._committed_on_loop()
+        else:
+            await conn.execute("COMMIT")
+
+    async def _rollback(self, conn: aiosqlite.Connection | sqlite3.Connection) -> None:
+        """Roll back what is still open (SQLite may have done so itself) and forget the caches."""
+        self._forget_caches()
+        try:
+            if isinstance(conn, sqlite3.Connection):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            elif conn.in_transaction:
+                await conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:  # the error that brought us here is the one to report
+            log.error("rollback failed (%s)", type(exc).__name__)
 
     @asynccontextmanager
     async def tx(self, immediate: bool = True, *, worker: bool = False) -> AsyncIterator[Tx]:

@@ -266,3 +266,18 @@ def test_bad_chat_table_is_refused(tmp_path: Path) -> None:
     bad.write_text(f"[urgent]\n{kinds}\n[chat]\nwords = {{ k = 1 }}\n")
     with pytest.raises(ValueError, match="chat"):
         load_rules(bad)
+
+
+DISTRESS = ["ik ben echt wanhopig", "moet ik 112 bellen?", "please help me", "i'm panicking"]
+
+
+@pytest.mark.parametrize("text", DISTRESS)
+def test_distress_gets_at_least_the_gentle_line(text: str) -> None:
+    assert assess(text).level != "none"
+
+
+def test_words_of_danger_get_the_gentle_line_but_look_alikes_do_not() -> None:
+    assert assess("er ligt overal bloed").level != "none"
+    assert assess("hij heeft een mes").level != "none"
+    for text in ("die eerste keer was spannend", "ik lag dubbel, dood gegaan van het lachen"):
+        assert assess(text).level == "none", text

@@ -86,3 +86,11 @@ def test_typos_in_crisis_words_are_still_urgent(text: str, category: str) -> Non
 def test_no_new_alarm_from_real_words() -> None:
     for text in ("de klok staat stil", "ik slaap slecht", "waar is de meeting", "hij sprong over de sloot"):
         assert assess(text).level == "none", (text, normalise(text))
+
+
+def test_a_rare_real_word_is_read_as_a_typo_only_inside_a_crisis_phrase() -> None:
+    verdict = assess("dit is mijn laaste bericht")  # 'laaste' is a (rare) word, here a typo of 'laatste'
+    assert (verdict.level, verdict.category) == ("urgent", "suicide"), verdict.why
+    assert "typo" in verdict.why
+    assert assess("we zochten de grootste gemene deler").level == "none"  # 'deler' is not 'delier'
+    assert assess("ik weet niet hoe ik moet stoppen met drinken").level != "urgent"  # 'weet' is not 'zweet'

@@ -193,3 +193,19 @@ async def test_the_meeting_cache_sees_an_edit(demo: Services) -> None:
         await edit_meeting(tx, mid, demo.clock.now(), "worker", location="Zaal 2")
     after = {n.meeting.id: n.meeting for n in await store.near(*UTRECHT, limit=40)}
     assert after[mid].location == "Zaal 2" != before[mid].location
+
+
+async def test_a_failed_commit_never_leaves_the_lock_held(services: Services) -> None:
+    db = services.db
+    await db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    await db.execute("CREATE TABLE child (pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+    with pytest.raises(sqlite3.IntegrityError):  # checked at COMMIT, which fails and keeps the transaction
+        async with db.transaction():
+            await db.execute("INSERT INTO child(pid) VALUES (42)")
+    assert not db.loop_conn.in_transaction
+    other = sqlite3.connect(db.path, timeout=0.1)
+    other.execute("INSERT INTO parent(id) VALUES (1)")  # the write lock is free again
+    other.commit()
+    other.close()
+    row = await db.fetchone("SELECT count(*) FROM child")
+    assert row is not None and row[0] == 0

@@ -112,3 +112,26 @@ async def test_a_stalled_loop_catches_up_but_never_beyond_the_rate_in_any_second
     times = [t for _, t in log]
     assert all(sum(1 for t in times if s <= t < s + 1.0) <= 20 for s in times)
     assert times[-1] - times[0] < 2.8  # 45 calls, 20 in any second: done in the third, the stall cost none
+
+
+async def test_a_slow_call_counts_until_it_ends_so_telegram_never_sees_more_than_the_rate() -> None:
+    """Telegram counts a message when it arrives: a call held up (a busy loop, a slow connection) lands
+    later than its slot. Counted from the slot, ten late ones and ten prompt ones would arrive in the
+    same second; counted until a second after each call ended, never more than the rate."""
+    limiter = PriorityRateLimiter(rate=10.0)
+    arrived: list[float] = []
+
+    async def send(delay: float) -> bool:
+        await asyncio.sleep(delay)
+        arrived.append(asyncio.get_running_loop().time())
+        return True
+
+    await asyncio.gather(
+        *(
+            limiter.process_request(send, (0.5 if i < 10 else 0.0,), {}, "sendMessage", {}, None)
+            for i in range(30)
+        )
+    )
+    await limiter.shutdown()
+    assert len(arrived) == 30
+    assert all(sum(1 for t in arrived if s <= t < s + 1.0) <= 10 for s in arrived)

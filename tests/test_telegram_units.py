@@ -166,3 +166,6 @@ def test_bench_updates_prints_its_figures() -> None:
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "ratio full/bare:" in out.stdout and "p99" in out.stdout
+    assert "median of 1 alternating rounds" in out.stdout
+    for kind in ("location", "near", "press", "text"):  # p50/p99 per kind of update
+        assert any(line.split()[:1] == [kind] and "p99" in line for line in out.stdout.splitlines()), kind

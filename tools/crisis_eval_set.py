@@ -2250,6 +2250,241 @@ for level, category, lang, variants in [
 ]:
     g(level, category, lang, *variants)
 
+# ---- crisis2, second batch (written after held-out look 4; tune part only) ------------------------------
+for level, category, lang, variants in [
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "ik kan dit leven niet meer aan, ik wil er een punt achter zetten",
+            "ik zet er vanavond een punt achter",
+            "ik wil er gewoon mee ophouden, met ademen en al",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "ik heb de gaskraan al opengezet",
+            "ik zit in de auto met de motor aan in de dichte garage",
+            "ik heb een zak over mijn hoofd klaarliggen",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "{wie} zegt dat het zijn laatste avond is en heeft pillen gekocht",
+            "{wie} heeft vandaag afscheid genomen van de hond en wil morgen niet meer leven",
+            "{wie} is al de hele dag aan het zeggen dat ze dood wil",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "nl",
+        (
+            "ge moogt niet meer op mij rekenen, morgen ben ik er niet meer",
+            "'k heb er genoeg van, 'k ga ervan tussen voor altijd",
+            "ik zie geen uitweg meer, dit is het einde",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "en",
+        (
+            "i can't do this anymore, i'm going to end things tonight",
+            "i want to go to sleep and never wake up, i have enough pills",
+            "everyone would be happier if i just disappeared for good",
+        ),
+    ),
+    (
+        "urgent",
+        SU,
+        "en",
+        (
+            "i'm sitting on the train tracks right now",
+            "i've got a rope in the garage and i've tied it",
+            "i'm holding a knife to my wrist",
+        ),
+    ),
+    (
+        "urgent",
+        SH,
+        "nl",
+        (
+            "ik heb mezelf met een glasscherf gesneden en het stopt niet",
+            "mijn armen liggen open, ik heb het weer gedaan",
+            "ik heb net in mijn been gekerfd, het is diep",
+        ),
+    ),
+    (
+        "urgent",
+        SH,
+        "en",
+        (
+            "i just sliced my arm open and there's a lot of blood",
+            "i cut myself with glass and it won't stop",
+            "i've been burning my thighs with a hot spoon",
+        ),
+    ),
+    (
+        "urgent",
+        OD,
+        "nl",
+        (
+            "hij heeft {drug} en drank door elkaar gebruikt en is niet meer aanspreekbaar",
+            "ze is na de {drug} heel heet en verward en valt om",
+            "mijn vriend heeft te veel gesnoven en heeft een toeval",
+        ),
+    ),
+    (
+        "urgent",
+        OD,
+        "nl",
+        (
+            "ik heb net een half potje {pills} leeggegeten",
+            "ik heb een hele strip {pills} met bier weggespoeld",
+            "net {n} {pills} op, voel me heel slap en slaperig",
+        ),
+    ),
+    (
+        "urgent",
+        OD,
+        "en",
+        (
+            "my girlfriend mixed {drug} and {pills} and now she's barely breathing",
+            "he took too much {drug}, he's unconscious and his breathing is weird",
+            "{who} od'd in the bathroom, what do i do",
+        ),
+    ),
+    (
+        "urgent",
+        WD,
+        "nl",
+        (
+            "sinds ik niet meer drink zie ik overal beestjes en heb ik het heet en koud",
+            "mijn vader heeft zijn benzo's laten staan en nu heeft hij een epileptische aanval",
+            "ik drink al 3 dagen niks en ik tril zo erg dat ik niet kan lopen",
+        ),
+    ),
+    (
+        "urgent",
+        WD,
+        "en",
+        (
+            "no drink since friday and now i'm seeing spiders everywhere",
+            "came off my benzos too fast and i had a fit",
+            "{who} stopped drinking and is shaking, sweating and talking nonsense",
+        ),
+    ),
+    (
+        "urgent",
+        VI,
+        "nl",
+        (
+            "mijn man heeft me net een klap gegeven en dreigt met meer",
+            "hij trapt de deur in, ik zit in de badkamer",
+            "mijn zoon is agressief na het gebruik en heeft me geslagen",
+        ),
+    ),
+    (
+        "urgent",
+        VI,
+        "en",
+        (
+            "my husband punched me and took my phone",
+            "he's kicking the door in and i'm hiding with the baby",
+            "my son is high and he pushed me down the stairs",
+        ),
+    ),
+    (
+        "urgent",
+        CH,
+        "nl",
+        (
+            "ik ben 13 en mijn moeder komt al twee nachten niet thuis",
+            "ik ben 11 en mama ligt op de bank en wordt niet wakker",
+            "mijn stiefvader slaat mijn broertje van 6",
+        ),
+    ),
+    (
+        "urgent",
+        CH,
+        "en",
+        (
+            "i'm 12 and my mum won't wake up on the sofa",
+            "my little brother is 4 and my dad is too drunk to look after him",
+            "i'm 16 and my dad beat me up last night",
+        ),
+    ),
+    (
+        "concern",
+        N,
+        "nl",
+        (
+            "ik voel me zo leeg sinds ik gestopt ben",
+            "niemand snapt hoe zwaar het is",
+            "ik ben bang dat ik weer ga drinken",
+        ),
+    ),
+    (
+        "concern",
+        N,
+        "en",
+        (
+            "i'm so tired of fighting this every day",
+            "nobody gets how hard this is",
+            "i'm scared i'll start using again",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "nl",
+        (
+            "ik ben dood op na die lange dag",
+            "de dokter zei dat mijn bloedwaarden goed zijn",
+            "mijn oom is vorig jaar overleden aan kanker",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "nl",
+        (
+            "het mes snijdt aan twee kanten",
+            "ik heb mijn knie geschaafd met fietsen",
+            "de kinderen zijn bij hun oma vandaag",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "en",
+        (
+            "i'm dead tired after work",
+            "my blood test came back fine",
+            "my dad passed away last year from cancer",
+        ),
+    ),
+    (
+        "none",
+        N,
+        "en",
+        (
+            "the kids are with their grandma today",
+            "i cut my hand making dinner, nothing serious",
+            "i'm shaking off the stress with a walk",
+        ),
+    ),
+]:
+    g(level, category, lang, *variants)
+
 # ---- framings, chat spelling, typos ---------------------------------------------------------------------
 FRAMES_NL = [
     ("", ""),

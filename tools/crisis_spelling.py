@@ -34,6 +34,7 @@ OUT = CONTENT_DIR / "crisis_spelling.json"
 ABOUT = "rule words and the real words near them, written by tools/crisis_spelling.py from crisis.toml"
 LIST_SIZE = 300_000  # words per language from wordfreq
 MIN_ZIPF_COMPLETION = 1.0  # completions of a rule's word beginning may be rarer: they start right anyway
+RARE_ZIPF = 3.3  # kept words rarer than this may still be read as a typo when nothing else matched
 MIN_ZIPF = 2.5  # rarer "words" in the lists are mostly typos themselves ("peopel", "kindren")
 
 
@@ -79,8 +80,10 @@ def main() -> int:
     probe = Speller(targets, frozenset())
     near = {d for t in targets for d in deletions(t)} | chosen
     keep = frozenset(w for w in real - chosen if (w in near or deletions(w) & near) and probe.candidates(w))
-    OUT.write_text(speller_to_json(Speller(targets, keep), ABOUT, words), encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(targets)} rule words, {len(keep)} real words kept")
+    rare = frozenset(w for w in keep if max(zipf_frequency(w, "nl"), zipf_frequency(w, "en")) < RARE_ZIPF)
+    OUT.write_text(speller_to_json(Speller(targets, keep, rare), ABOUT, words), encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}: {len(targets)} rule words, {len(keep)} real words kept", end="")
+    print(f" ({len(rare)} rare)")
     return 0
 
 
