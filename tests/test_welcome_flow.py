@@ -205,3 +205,20 @@ async def test_which_group_fits_mentions_a_welcome_only_where_there_is_one(
     shown = await outcome(802)
     assert hint in shown and "NA" in shown
     assert hint in text_of(await engine.resume(802))  # the result screen again, after a restart
+
+
+async def test_a_welcomer_code_sent_to_beheer_opens_the_welcomer_screen(
+    services: Services, engine: Engine
+) -> None:
+    from storage.support import SupportStore
+
+    mid = await welcoming_meeting(services)
+    code, _ = await SupportStore(services.db, services.keys).create_invite(
+        services.clock.now(), role="welcomer"
+    )
+    reply = await engine.handle(WELCOMER, Input.of_text(f"/beheer {code}"))
+    assert "Welkom als opvanger (O1)" in text_of(reply) and "contactpersoon" not in text_of(reply)
+    picked = await engine.handle(
+        WELCOMER, press(await engine.handle(WELCOMER, press(reply, "meetings kiezen")), "De Brug")
+    )
+    assert any(b.label.startswith("✓") for b in picked.buttons()) and mid

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from conversations.broadcast_source import meeting_label, render
-from conversations.buttons import MENU_ID, grid
+from conversations.buttons import MENU_ID, button_id, grid
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
 from conversations.flows.menu import menu_reply
@@ -172,6 +172,12 @@ class SupportFlow(Flow[SupportState]):
             return Reply().add(ctx.t.t("support.redeem.limited"))
         if result.status != "ok" or result.worker is None:
             return Reply().add(ctx.t.t("support.redeem.invalid"))
+        if result.worker.role == welcome.WELCOMER:  # a welcomer's code sent to /beheer: their own screen
+            rows = [
+                [Button(ctx.t.t("welcome.btn.pick"), button_id("o", "pick"))],
+                [Button(ctx.t.t("nav.menu"), MENU_ID)],
+            ]
+            return Reply().add(ctx.t.t("welcome.redeemed", role=result.worker.id), rows)
         reply = Reply().add(ctx.t.t("support.redeem.ok", role=result.worker.id))
         return reply.extend(await self.go(ctx, "menu"))
 
