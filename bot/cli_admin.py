@@ -194,8 +194,11 @@ async def list_roles(args: argparse.Namespace) -> int:
 
 async def revoke(args: argparse.Namespace) -> int:
     async with open_services(args.config, _clock(args)) as services:
-        done = await SupportStore(services.db, services.keys).revoke(args.id, services.clock.now())
-    _out(args, {"revoked": done}, f"revoked B{args.id}" if done else f"no active role B{args.id}")
+        store = SupportStore(services.db, services.keys)
+        roles = {w.id: w.role for w in await store.list_workers()}
+        done = await store.revoke(args.id, services.clock.now())
+    label = f"{'O' if roles.get(args.id) == 'welcomer' else 'B'}{args.id}"  # as `admin list` shows it
+    _out(args, {"revoked": done}, f"revoked {label}" if done else f"no active role {label}")
     return 0 if done else 1
 
 

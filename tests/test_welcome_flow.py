@@ -69,6 +69,12 @@ def test_admin_invite_welcomer_and_welcome_switch(tmp_path) -> None:  # type: ig
     listed = json.loads(run_cli("admin", "list", "--db", db, "--json", env=env).stdout)
     assert len(listed["open_invites"]) == 1
     assert listed["welcome"] == [{"meeting": 3, "welcomers": []}]
+    opvang = code.stdout[code.stdout.index("/opvang ") :].split()[1]
+    joined = run_cli("chat", "--db", db, "--chat-id", "21", stdin=f"/opvang {opvang}\n", env=env)
+    assert joined.returncode == 0, joined.stderr
+    role = json.loads(run_cli("admin", "list", "--db", db, "--json", env=env).stdout)["workers"][0]["id"]
+    revoked = run_cli("admin", "revoke", str(role), "--db", db, env=env)
+    assert revoked.stdout.strip() == f"revoked O{role}", "a welcomer is O<id>, as `admin list` shows it"
 
 
 async def test_the_trial_reminder_carries_the_welcome_and_the_checkin_counts_it(
