@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 WINDOW = 32  # updates in hand at most: a few seconds of work at Telegram's send limit
 LONG_POLL = 10  # seconds a getUpdates call waits for something new
 MAX_BACKOFF = 30.0
+STOP_RETRY = 0.5  # seconds between cancellations while the fetch loop is ending
 
 
 class Poller:
@@ -44,6 +45,7 @@ class Poller:
         self.acknowledged = 0  # the offset Telegram was last given
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     @property
     def offset(self) -> int:
@@ -57,18 +59,26 @@ class Poller:
         self.in_hand.discard(update_id)
         self._changed.set()
 
+    def stopping(self) -> bool:
+        """Whether stop_fetching() was called (read at each turn of the fetch loop)."""
+        return self._stopping
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="eerstestap-poller")
 
     async def stop_fetching(self) -> None:
-        """Stop at once, abandoning a long poll in progress (its updates are simply fetched again later)."""
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        """Stop at once, abandoning a long poll in progress (its updates are simply fetched again later).
+
+        The library may turn the cancellation of a request into a network error; the loop then sees
+        `_stopping` instead of retrying, and the task is cancelled again until it has ended.
+        """
+        self._stopping = True
+        task, self._task = self._task, None
+        while task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=STOP_RETRY)
+        if task is not None and not task.cancelled() and task.exception() is not None:
+            log.warning("the poller ended with %s", type(task.exception()).__name__)
 
     async def acknowledge(self) -> None:
         """Tell Telegram which updates were handled (before exiting), and nothing beyond them."""
@@ -82,7 +92,7 @@ class Poller:
 
     async def _run(self) -> None:
         backoff = 1.0
-        while True:
+        while not self.stopping():
             self._changed.clear()  # before looking: a completion from now on wakes the wait below
             if len(self.in_hand) > self.window // 2:  # a fetch returns those in hand too: fetch in halves
                 await self._wait_for_progress()
@@ -96,11 +106,15 @@ class Poller:
                     allowed_updates=self.allowed_updates,
                 )
             except Conflict:
+                if self.stopping():
+                    return
                 log.error("another bot instance or a webhook is using this token; retrying")
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             except TelegramError as exc:
+                if self.stopping():  # a cancelled request can come back as a network error
+                    return
                 log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)

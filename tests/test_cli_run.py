@@ -25,7 +25,12 @@ async def start_bot(fake: FakeBotAPI, tmp_path: Path, *args: str, **env: str) ->
 
 async def stop_bot(proc: asyncio.subprocess.Process) -> tuple[int, str]:
     proc.send_signal(signal.SIGTERM)
-    _, err = await asyncio.wait_for(proc.communicate(), 20)
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), 20)
+    except TimeoutError:
+        proc.kill()  # never leave a bot behind when the test fails
+        await proc.wait()
+        raise AssertionError("the bot did not stop within 20 s of SIGTERM") from None
     return proc.returncode or 0, err.decode()
 
 
