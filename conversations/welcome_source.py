@@ -55,6 +55,13 @@ def relay_buttons(t: Translator, rid: int, *, reply: bool = True) -> list[list[B
     return rows
 
 
+# The reminder two hours before, per side: title, the line with the typed text, the line without it.
+REMINDERS = {
+    "remind": ("welcome.remind.title", "welcome.remind.found", "welcome.remind.no_find"),
+    "remind.welcomer": ("welcome.remind.welcomer", "welcome.accept.nick", "welcome.accept.no_nick"),
+}
+
+
 def render(
     t: Translator,
     kind: str,
@@ -100,19 +107,13 @@ def render(
         who = t.t(f"welcome.report.by_{kind.rsplit('.', 1)[1]}")
         body = t.t("welcome.report", date=when, meeting=m.id if m else "-", who=who)
         return Reply().add(body, [[Button(t.t("support.btn.menu"), button_id("b", "menu"))], *menu[:1]])
-    if kind == "remind" and m is not None and now is not None:
+    if kind in REMINDERS and m is not None and now is not None:
+        title, found, not_found = REMINDERS[kind]
         start = slot_on(on_date, m.start_time, m.end_time, m.timezone).start
-        lines = [t.t("welcome.remind.title", when=when_words(t, start, now))]
+        lines = [t.t(title, when=when_words(t, start, now))]
         if street := meeting_street_and_town(m):
             lines.append(street)
-        lines.append(t.t("welcome.remind.found", text=text) if text else t.t("welcome.remind.no_find"))
-        return Reply().add("\n".join(lines), relay_buttons(t, rid))
-    if kind == "remind.welcomer" and m is not None and now is not None:
-        start = slot_on(on_date, m.start_time, m.end_time, m.timezone).start
-        lines = [t.t("welcome.remind.welcomer", when=when_words(t, start, now))]
-        if street := meeting_street_and_town(m):
-            lines.append(street)
-        lines.append(t.t("welcome.accept.nick", nick=text) if text else t.t("welcome.accept.no_nick"))
+        lines.append(t.t(found, text=text, nick=text) if text else t.t(not_found))
         return Reply().add("\n".join(lines), relay_buttons(t, rid))
     if kind == "ask":
         rows = [
