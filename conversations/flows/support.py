@@ -200,18 +200,17 @@ class SupportFlow(Flow[SupportState]):
             data.reported = await rstore.reports_of(ctx.db, meeting.id)
         return data
 
-    async def load_menu(self, ctx: Context, st: SupportState) -> SupportData:
-        """The menu says when reports wait or a source needs a look."""
+    async def load_reports(self, ctx: Context, st: SupportState) -> SupportData:
+        """The open reports of the worker's region (all regions if they chose none)."""
         data = await self.load(ctx, st)
         data.region = await rstore.worker_region(ctx.db, data.worker.id)
         data.reports = await rstore.open_reports(ctx.db, data.region)
-        data.sources = [f for f in await feed_states(ctx.db) if f.status in SOURCE_TROUBLE]
         return data
 
-    async def load_reports(self, ctx: Context, st: SupportState) -> SupportData:
-        data = await self.load(ctx, st)
-        data.region = await rstore.worker_region(ctx.db, data.worker.id)
-        data.reports = await rstore.open_reports(ctx.db, data.region)
+    async def load_menu(self, ctx: Context, st: SupportState) -> SupportData:
+        """The menu says when reports wait or a source needs a look."""
+        data = await self.load_reports(ctx, st)
+        data.sources = [f for f in await feed_states(ctx.db) if f.status in SOURCE_TROUBLE]
         return data
 
     async def load_regions(self, ctx: Context, st: SupportState) -> SupportData:
