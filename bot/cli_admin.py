@@ -21,7 +21,7 @@ from storage.edits import SUPPORT_SOURCE
 from storage.importers import FORMATS, BadValue, parse_file
 from storage.meeting import Meeting, get_meeting
 from storage.referrers import tag_figures
-from storage.support import ROLES, SupportStore, figures, held_by_feed, write_audit
+from storage.support import ROLES, SupportStore, figures, held_by_feed, role_label, write_audit
 
 
 def register(
@@ -179,7 +179,7 @@ async def list_roles(args: argparse.Namespace) -> int:
         "welcome": [{"meeting": mid, "welcomers": ids} for mid, ids in welcoming],
     }
     lines = [
-        f"{'O' if w.role == 'welcomer' else 'B'}{w.id}\t{w.role}\t{w.note or '-'}\tsince {w.created_at}"
+        f"{role_label(w.role, w.id)}\t{w.role}\t{w.note or '-'}\tsince {w.created_at}"
         + (f"\trevoked {w.revoked_at}" if w.revoked_at else "")
         for w in workers
     ] or ["no support workers"]
@@ -197,7 +197,7 @@ async def revoke(args: argparse.Namespace) -> int:
         store = SupportStore(services.db, services.keys)
         roles = {w.id: w.role for w in await store.list_workers()}
         done = await store.revoke(args.id, services.clock.now())
-    label = f"{'O' if roles.get(args.id) == 'welcomer' else 'B'}{args.id}"  # as `admin list` shows it
+    label = role_label(roles.get(args.id, "support"), args.id)
     _out(args, {"revoked": done}, f"revoked {label}" if done else f"no active role {label}")
     return 0 if done else 1
 

@@ -47,6 +47,11 @@ class Worker:
     paused: bool = False
 
 
+def role_label(role: str, role_id: int) -> str:
+    """How a role is shown (never a name): B<id> for a support worker, O<id> for a welcomer."""
+    return f"{'O' if role == 'welcomer' else 'B'}{role_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Redeem:
     """The result of trying an invite code: ok (with the role), 'invalid', or 'limited'."""
