@@ -312,22 +312,24 @@ class Database:
 
     async def _read(self, sql: str, params: Params) -> list[aiosqlite.Row]:
         """A read outside any transaction of this task: on the loop unless that would wait."""
-        if self._loop_free():
-            try:
-                return self.loop_conn.execute(sql, params).fetchall()
-            except sqlite3.OperationalError as exc:
-                if not is_busy(exc):
-                    raise
-                self.fallbacks += 1
+        rows = self._loop_read(sql, params)
+        if rows is not None:
+            return rows
         async with self._lock:  # another task's transaction is open on the loop connection, or busy
-            if self._loop_free():
-                try:
-                    return self.loop_conn.execute(sql, params).fetchall()
-                except sqlite3.OperationalError as exc:
-                    if not is_busy(exc):
-                        raise
-                    self.fallbacks += 1
-            return list(await self.conn.execute_fetchall(sql, params))
+            rows = self._loop_read(sql, params)
+            return rows if rows is not None else list(await self.conn.execute_fetchall(sql, params))
+
+    def _loop_read(self, sql: str, params: Params) -> list[aiosqlite.Row] | None:
+        """The rows, read on the loop connection; None when it is in use or another process is busy."""
+        if not self._loop_free():
+            return None
+        try:
+            return self.loop_conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            self.fallbacks += 1
+            return None
 
     # ---- transactions and statements --------------------------------------------------------------
 
