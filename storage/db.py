@@ -446,6 +446,8 @@ class Database:
         if self._held():
             self._checkpoint_after = self.wal_pending = True
             return False
+        if self._checkpointing is not None:  # our own background PASSIVE checkpoint would hold it up
+            await asyncio.wait({self._checkpointing})
         async with self._lock:
             return await self._truncate_wal()
 
