@@ -121,6 +121,15 @@ def test_the_split_keeps_groups_apart() -> None:
     assert len(tune) > 100 and len(heldout) > 50
 
 
+def test_other_writers_split_keeps_groups_apart() -> None:
+    """Other writers' messages: no group in both halves, and none shared with the first writer's set."""
+    halves = {p: {row[0] for row in read_labelled(DATA / f"writers_{p}.tsv")} for p in ("tune", "heldout")}
+    first = {row[0] for p in ("tune", "heldout") for row in read_labelled(DATA / f"{p}.tsv")}
+    assert not halves["tune"] & halves["heldout"]
+    assert not (halves["tune"] | halves["heldout"]) & first
+    assert len(halves["heldout"]) > 300
+
+
 def test_the_set_is_large_and_varied() -> None:
     rows = read_labelled(DATA / "tune.tsv") + read_labelled(DATA / "heldout.tsv")
     assert len(rows) >= 1500
