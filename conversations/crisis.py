@@ -322,7 +322,7 @@ class Detector:
         if scored.urgent >= self.model.urgent_threshold:
             cues = self.rules.plain.cues_in(clean, candidates)
             if cues or scored.urgent >= self.model.sure_threshold:
-                category, p_kind = self.model.category(clean, among=tuple(cues))
+                category, p_kind = self.model.category(clean, among=tuple(cues), scored=scored)
                 because = f"kind from '{cues[category]}'" if cues else "no cue word, sure"
                 return Verdict(
                     "urgent",
