@@ -41,6 +41,9 @@ KEEP = 0.02  # features whose weights are all smaller than this are dropped
 URGENT_FP = 0.005  # thresholds: at most this share of benign messages flagged urgent (out of fold) ...
 CONCERN_FP = 0.04  # ... or at least concern
 SURE_FP = 0.001  # ... or urgent without any cue word (and never below SURE_MIN)
+# and on the benign look-alikes of the tune part alone (harder than the bot's own texts): at most these shares
+URGENT_FP_LOOKALIKE = 0.01
+CONCERN_FP_LOOKALIKE = 0.05
 SURE_MIN = 0.97
 
 
@@ -150,8 +153,15 @@ def main(argv: list[str]) -> int:
     texts, levels, cats, groups = dataset()
     p_urgent, p_any, kind = out_of_fold(texts, levels, cats, groups)
     benign = [i for i, lv in enumerate(levels) if lv == "none"]
-    t_urgent = threshold([p_urgent[i] for i in benign], URGENT_FP)
-    t_concern = threshold([p_any[i] for i in benign], CONCERN_FP)
+    lookalike = [i for i in benign if i < len(tune_rows())]  # the tune part's benign rows come first
+    t_urgent = max(
+        threshold([p_urgent[i] for i in benign], URGENT_FP),
+        threshold([p_urgent[i] for i in lookalike], URGENT_FP_LOOKALIKE),
+    )
+    t_concern = max(
+        threshold([p_any[i] for i in benign], CONCERN_FP),
+        threshold([p_any[i] for i in lookalike], CONCERN_FP_LOOKALIKE),
+    )
     t_sure = max(SURE_MIN, threshold([p_urgent[i] for i in benign], SURE_FP, cap=0.995))
     urgent = [i for i, lv in enumerate(levels) if lv == "urgent"]
     print(
@@ -163,6 +173,11 @@ def main(argv: list[str]) -> int:
     print(
         f"  model alone, urgent as >=concern: {sum(p_any[i] >= t_concern for i in urgent) / len(urgent):.1%}"
     )
+    for name, rows in (("benign look-alikes", lookalike), ("all benign", benign)):
+        print(
+            f"  model alone, {name}: urgent {sum(p_urgent[i] >= t_urgent for i in rows) / len(rows):.1%}, "
+            f">= concern {sum(p_any[i] >= t_concern for i in rows) / len(rows):.1%}"
+        )
     print(f"  model alone, kind of urgent right: {sum(kind[i] == cats[i] for i in urgent) / len(urgent):.1%}")
     model = fit(texts, levels, cats)
     model = replace(
