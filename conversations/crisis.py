@@ -81,7 +81,7 @@ class Verdict:
         return self.level == "urgent"
 
 
-Candidates = set[int]  # numbers of the patterns that may match a text
+Candidates = set[int] | frozenset[int]  # numbers of the patterns that may match a text
 
 
 @dataclass(frozen=True, slots=True)
