@@ -76,6 +76,8 @@ class Translator:
         self.lang = normalise_language(lang)
         self._tr = translations(self.lang)
         self.locale = Locale.parse(self.lang)
+        self._times: dict[tuple[int, int], str] = {}  # (hour, minute) → '19:30': listings repeat them
+        self._days: dict[int, str] = {}  # ISO weekday → 'di'
 
     def t(self, key: str, **params: object) -> str:
         """The text for a key, with {placeholders} filled in."""
@@ -97,8 +99,20 @@ class Translator:
         return format_datetime(dt, "EEEE HH:mm", tzinfo=dt.tzinfo, locale=self.locale)
 
     def time(self, dt: datetime) -> str:
-        """Wall-clock time, e.g. '19:30'."""
-        return format_time(dt, "HH:mm", tzinfo=dt.tzinfo, locale=self.locale)
+        """Wall-clock time, e.g. '19:30' (memoised: the text depends on the hour and minute only)."""
+        key = (dt.hour, dt.minute)
+        text = self._times.get(key)
+        if text is None:
+            text = self._times[key] = format_time(dt, "HH:mm", tzinfo=dt.tzinfo, locale=self.locale)
+        return text
+
+    def short_weekday(self, dt: datetime | date) -> str:
+        """Abbreviated weekday without a trailing dot, e.g. 'di' / 'Tue' (memoised per weekday)."""
+        key = dt.isoweekday()
+        text = self._days.get(key)
+        if text is None:
+            text = self._days[key] = format_date(dt, "EEE", locale=self.locale).rstrip(".")
+        return text
 
     def date(self, d: date | datetime) -> str:
         """A readable date, e.g. 'dinsdag 24 maart'."""

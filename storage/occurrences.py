@@ -15,8 +15,9 @@ DEFAULT_ZONE = "Europe/Amsterdam"
 DEFAULT_DURATION = timedelta(minutes=90)
 
 
+@lru_cache(maxsize=256)
 def zone(name: str | None) -> ZoneInfo:
-    """A ZoneInfo, falling back to Europe/Amsterdam for missing or unknown names."""
+    """A ZoneInfo, falling back to Europe/Amsterdam for missing or unknown names (memoised)."""
     try:
         return ZoneInfo(name or DEFAULT_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
@@ -90,6 +91,17 @@ def iter_slots(
         if slot.start >= after or (include_running and slot.end > after):
             yield slot
         day += timedelta(days=7)
+
+
+@lru_cache(maxsize=65536)
+def slots_from(
+    weekday: int, start: str, end: str | None, tz_name: str | None, today: date, count: int
+) -> tuple[Slot, ...]:
+    """`count` weekly slots from the one on or after the day before `today` (a local date in the meeting's
+    zone): what iter_slots looks at, before it compares them with the time (memoised per local day)."""
+    day = today - timedelta(days=1)
+    day += timedelta(days=(weekday - day.isoweekday()) % 7)
+    return tuple(slot_on(day + timedelta(days=7 * i), start, end, tz_name) for i in range(count))
 
 
 def next_slots(
