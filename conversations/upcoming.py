@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import takewhile
 
 from storage.changes import date_changes
@@ -21,6 +21,7 @@ async def within(
     items: list[tuple[Meeting, Occurrence]] = []
     slots: list[tuple[Meeting, Slot]] = []
     until = now + span
+    now_utc, until_utc = now.astimezone(UTC), until.astimezone(UTC)  # (compared without zone lookups)
     count = span.days // 7 + 3  # weekly slots from yesterday on that reach past the span
     today: dict[str | None, date] = {}  # the local date of `now` per zone
     for m in meetings:
@@ -29,13 +30,13 @@ async def within(
         if local is None:
             local = today[tz] = now.astimezone(zone(tz)).date()
         weekly = slots_from(m.weekday, m.start_time, m.end_time, tz, local, count)
-        if weekly[-1].start < until:  # (a span this count does not cover) the slots one by one
+        if weekly[-1].start_utc < until_utc:  # (a span this count does not cover) the slots one by one
             found = iter_slots(m.weekday, m.start_time, m.end_time, tz, now)
             weekly = tuple(takewhile(lambda s: s.start < until, found))
         for slot in weekly:
-            if slot.start >= until:
+            if slot.start_utc >= until_utc:
                 break
-            if slot.start >= now or slot.end > now:
+            if slot.start_utc >= now_utc or slot.end_utc > now_utc:
                 slots.append((m, slot))
     if not slots:
         return []
