@@ -94,8 +94,9 @@ def _copy(value: Any) -> Any:
 
 def dump_state(state: object) -> dict[str, Any]:
     """A state dataclass as JSON-ready data (what dataclasses.asdict gives, quicker for plain values)."""
+    cls: type = type(state)
     try:
-        return {name: _copy(getattr(state, name)) for name, _ in _plan(type(state))}
+        return {name: _copy(getattr(state, name)) for name, _ in _plan(cls)}
     except _Unusual:
         return dataclasses.asdict(state)  # type: ignore[call-overload, no-any-return]
 
