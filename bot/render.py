@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
@@ -66,8 +67,10 @@ def inline_markup(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(out) if out else None
 
 
+@lru_cache(maxsize=16)
 def location_keyboard(label: str) -> ReplyKeyboardMarkup:
-    """A one-time reply keyboard with a single 'share my location' button."""
+    """A one-time reply keyboard with a single 'share my location' button (one per label: these objects
+    are immutable)."""
     return ReplyKeyboardMarkup(
         [[KeyboardButton(label, request_location=True)]], resize_keyboard=True, one_time_keyboard=True
     )

@@ -252,12 +252,12 @@ class Engine:
 
     async def button(self, ctx: Context, bid: str) -> Reply:
         """A pressed button goes to the flow its prefix names; BACK_ID returns to the current step."""
-        if not all(map(plain_argument, parse_button(bid)[2])):
+        prefix, action, args = parse_button(bid)
+        if not all(map(plain_argument, args)):
             log.info("forged button (digits it cannot carry)")
             return Reply().add(ctx.t.t("common.expired_button")).extend(menu_reply(ctx))
         if bid == BACK_ID:
             return await self.show_current(ctx)
-        prefix, action, args = parse_button(bid)
         flow = self.by_prefix.get(prefix)
         reply = None
         if flow is not None:

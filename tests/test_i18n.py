@@ -116,3 +116,15 @@ def test_memoised_times_and_weekdays_are_babels(lang: str) -> None:
             for _ in range(2):  # the second time from memory
                 assert t.time(dt) == format_time(dt, "HH:mm", tzinfo=dt.tzinfo, locale=t.locale)
                 assert t.short_weekday(dt) == format_date(dt, "EEE", locale=t.locale).rstrip(".")
+                assert t.weekday(dt) == format_date(dt, "EEEE", locale=t.locale)
+                assert t.date(dt) == format_date(dt, "EEEE d MMMM", locale=t.locale)
+                assert t.short_date(dt.date()) == format_date(dt.date(), "d MMMM y", locale=t.locale)
+
+
+def test_remembered_texts_and_a_missing_key_warned_every_time(caplog: pytest.LogCaptureFixture) -> None:
+    t = Translator("nl")
+    assert t.t("menu.prompt") == t.t("menu.prompt") == messages("nl")["menu.prompt"]
+    assert t.t("dir.km", km="2,3") == messages("nl")["dir.km"].format(km="2,3")
+    for _ in range(2):
+        assert t.t("no.such.key") == "no.such.key"
+    assert sum("missing text key no.such.key" in r.getMessage() for r in caplog.records) == 2
