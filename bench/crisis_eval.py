@@ -1,11 +1,14 @@
 """Score the crisis detector on the held-out part of the evaluation set, and its cost per message.
 
-Usage: python bench/crisis_eval.py [--part heldout|tune|all] [--errors] [FILE]
+Usage: python bench/crisis_eval.py [--part heldout|writers|tune|all] [--errors] [FILE]
 (exit status 1 when a target is missed)
 
-The set is tests/data/crisis/{tune,heldout}.tsv (written by tools/crisis_eval_set.py, split by group before
-anything was tuned). Rules and model are tuned on the tune part only; report the held-out part. `--errors`
-lists the wrong answers: use it on the tune part when tuning, never to tune on held-out messages.
+Two held-out parts, each split by group before anything was tuned on its other half, are scored by default:
+- heldout: tests/data/crisis/heldout.tsv, written (by tools/crisis_eval_set.py) by the writer of tune.tsv;
+- writers: tests/data/crisis/writers_heldout.tsv, written by other writers who never saw the rules
+  (split from writers_tune.tsv by tools/crisis_writers_split.py).
+Rules and model are tuned on the tune part (tune.tsv + writers_tune.tsv) only. `--errors` lists the wrong
+answers: use it on the tune part when tuning, never to tune on held-out messages.
 """
 
 from __future__ import annotations
@@ -113,38 +116,33 @@ def cost_ms(texts: list[str], rounds: int = 3) -> float:
     return best * 1000
 
 
+PARTS = {
+    "heldout": ("heldout",),  # same writer as the tune part, split by group before tuning
+    "writers": ("writers_heldout",),  # other writers who never saw the rules, split by group before tuning
+    "tune": ("tune", "writers_tune"),
+    "all": ("tune", "writers_tune", "heldout", "writers_heldout"),
+}
+
+
 def rows_of(part: str, file: Path | None) -> list[tuple[str, str, str | None, str]]:
-    """The labelled rows to score."""
+    """The labelled rows to score (a part's files that exist)."""
     if file is not None:
         return read_labelled(file)
-    parts = ("tune", "heldout") if part == "all" else (part,)
-    return [row for p in parts for row in read_labelled(DATA / f"{p}.tsv")]
+    paths = [DATA / f"{name}.tsv" for name in PARTS[part]]
+    return [row for path in paths if path.exists() for row in read_labelled(path)]
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("heldout", "tune", "all"), default="heldout")
-    parser.add_argument("--errors", action="store_true", help="list wrong answers")
-    parser.add_argument("file", nargs="?", type=Path)
-    args = parser.parse_args(argv[1:])
-    rows = rows_of(args.part, args.file)
+def report(
+    label: str, rows: list[tuple[str, str, str | None, str]], extra: dict[str, float], errors: bool
+) -> list[str]:
+    """Print one part's figures against the targets; the names of the missed ones."""
     result = score(rows)
     levels = [r[1] for r in rows]
     print(
-        f"crisis evaluation, {args.file or args.part}: {len(rows)} messages "
+        f"crisis evaluation, {label}: {len(rows)} messages "
         f"({levels.count('urgent')} urgent, {levels.count('concern')} concern, {levels.count('none')} benign)"
     )
-    figures = {name: result.rate(name) for name in result.counts}
-    if SOURCES.is_dir():
-        sentences = source_sentences(SOURCES)
-        flagged = [s for s in sentences if assess(s).urgent]
-        figures["source sentences urgent"] = len(flagged) / len(sentences)
-        print(f"source documents: {len(flagged)} of {len(sentences)} sentences flagged urgent")
-        for sentence in flagged[:10]:
-            print(f"  flagged: {sentence[:140]}")
-    else:
-        print(f"source documents: skipped ({SOURCES} is absent)")
-    figures["cost per message (ms)"] = cost_ms([r[3] for r in rows])
+    figures = {name: result.rate(name) for name in result.counts} | extra
     missed = []
     for name, value in figures.items():
         target = TARGETS.get(name)
@@ -160,10 +158,38 @@ def main(argv: list[str]) -> int:
             f"  {'ok' if ok else 'MISSED'}"
         )
         if not ok:
-            missed.append(name)
-    if args.errors:
+            missed.append(f"{name} ({label})")
+    if errors:
         for line in result.errors:
             print(f"  {line}")
+    return missed
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=(*PARTS, "heldout+writers"), default="heldout+writers")
+    parser.add_argument("--errors", action="store_true", help="list wrong answers (tune part only)")
+    parser.add_argument("file", nargs="?", type=Path)
+    args = parser.parse_args(argv[1:])
+    extra: dict[str, float] = {}
+    if SOURCES.is_dir():
+        sentences = source_sentences(SOURCES)
+        flagged = [s for s in sentences if assess(s).urgent]
+        extra["source sentences urgent"] = len(flagged) / len(sentences)
+        print(f"source documents: {len(flagged)} of {len(sentences)} sentences flagged urgent")
+        for sentence in flagged[:10]:
+            print(f"  flagged: {sentence[:140]}")
+    else:
+        print(f"source documents: skipped ({SOURCES} is absent)")
+    parts = [args.part] if args.file or args.part != "heldout+writers" else ["heldout", "writers"]
+    missed: list[str] = []
+    for part in parts:
+        rows = rows_of(part, args.file)
+        if not rows:
+            print(f"crisis evaluation, {part}: no messages (file absent)")
+            continue
+        figures = extra | {"cost per message (ms)": cost_ms([r[3] for r in rows])}
+        missed += report(str(args.file or part), rows, figures, args.errors)
     print("targets met" if not missed else f"TARGETS MISSED: {', '.join(missed)}")
     return 1 if missed else 0
 

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -20,8 +21,17 @@ from bot.feeds_config import Feed
 from conversations.context import Services
 from conversations.feed_changes import queue_changes
 from conversations.reminders import retime_meeting
+from storage.db import Database
 from storage.directory import ImportReport, MeetingStore
-from storage.feeds import active_slugs, feed_state, pending_retime, record_sync, retimed
+from storage.feeds import (
+    active_slugs,
+    feed_state,
+    pending_retime,
+    problem,
+    read_problem,
+    record_sync,
+    retimed,
+)
 from storage.importers import BadValue, parse_bytes
 
 log = logging.getLogger(__name__)
@@ -120,6 +130,39 @@ async def fetch(
     raise FetchError(failure)
 
 
+def fetch_problem(kind: str) -> str:
+    """A fetch failure's kind ('http_404', 'timeout', 'too_large', an httpx error) as a stored problem."""
+    if kind.startswith("http_") and kind[5:].isdigit():
+        return problem("http", kind[5:])
+    return problem(kind) if kind in ("timeout", "too_large") else problem("error", kind)
+
+
+_ENGLISH = {
+    "empty": "empty: the feed lists no meetings",
+    "deactivate": "would deactivate {0} of {1} meetings",
+    "reject": "would reject {0} of {1} records",
+    "unreadable": "not a valid {0} file",
+    "too_large": "too_large",
+    "http": "http_{0}",
+    "timeout": "timeout",
+    "error": "{0}",
+}
+
+
+def describe(detail: str) -> str:
+    """A stored problem in the English the CLI and its JSON print (unchanged wording)."""
+    code, args = read_problem(detail)
+    try:
+        return _ENGLISH[code].format(*args)
+    except IndexError:
+        return code
+
+
+async def _failed(db: Database, name: str, now: datetime, detail: str) -> SyncResult:
+    await record_sync(db, name, "failed", now, detail=detail)
+    return SyncResult(name, "failed", describe(detail))
+
+
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
@@ -137,8 +180,7 @@ async def sync_feed(
         fetched = await fetch(client, feed, etag, modified, limits, sleep)
     except FetchError as exc:
         log.warning("feed %s failed: %s", feed.name, exc)
-        await record_sync(db, feed.name, "failed", now, detail=str(exc))
-        return SyncResult(feed.name, "failed", str(exc))
+        return await _failed(db, feed.name, now, fetch_problem(str(exc)))
     digest = None if fetched.body is None else hashlib.sha256(fetched.body).hexdigest()
     if fetched.body is None or (state is not None and not accept and digest == state.body_digest):
         await record_sync(db, feed.name, "unchanged", now, etag=fetched.etag or etag,
@@ -149,22 +191,21 @@ async def sync_feed(
         parsed = await asyncio.to_thread(parse_bytes, fetched.body, feed.format, feed.name, feed.program)
     except BadValue:
         log.warning("feed %s failed: unreadable %s", feed.name, feed.format)
-        await record_sync(db, feed.name, "failed", now, detail=f"not a valid {feed.format} file")
-        return SyncResult(feed.name, "failed", f"not a valid {feed.format} file")
+        return await _failed(db, feed.name, now, problem("unreadable", feed.format))
     shown = await active_slugs(db, feed.name)
     gone = shown - {m.slug for m in parsed.meetings}
     records = len(parsed.meetings) + parsed.rejected_total
     held = None
     if shown and not parsed.meetings:
-        held = "empty: the feed lists no meetings"
+        held = problem("empty")
     elif not accept and _share(len(gone), len(shown)) > limits.max_deactivate:
-        held = f"would deactivate {len(gone)} of {len(shown)} meetings"
+        held = problem("deactivate", len(gone), len(shown))
     elif not accept and _share(parsed.rejected_total, records) > limits.max_rejected:
-        held = f"would reject {parsed.rejected_total} of {records} records"
+        held = problem("reject", parsed.rejected_total, records)
     if held:
-        log.warning("feed %s held: %s", feed.name, held.split(":")[0])
+        log.warning("feed %s held: %s", feed.name, read_problem(held)[0])
         await record_sync(db, feed.name, "held", now, detail=held)
-        return SyncResult(feed.name, "held", held)
+        return SyncResult(feed.name, "held", describe(held))
     report = await MeetingStore(db).import_parsed(
         parsed, feed.name, now, on_changes=queue_changes(feed.name, now)
     )
@@ -199,8 +240,6 @@ async def sync_all(
                 )
             except Exception as exc:  # one broken source must not stop the others
                 log.error("feed %s failed: %s", feed.name, type(exc).__name__)
-                await record_sync(
-                    services.db, feed.name, "failed", services.clock.now(), detail=type(exc).__name__
-                )
-                results.append(SyncResult(feed.name, "failed", type(exc).__name__))
+                detail = problem("error", type(exc).__name__)
+                results.append(await _failed(services.db, feed.name, services.clock.now(), detail))
     return results

@@ -26,6 +26,22 @@ class FeedState:
     changed_at: str | None
 
 
+PROBLEMS = ("empty", "deactivate", "reject", "unreadable", "too_large", "http", "timeout", "error")
+
+
+def problem(code: str, *args: object) -> str:
+    """A sync problem as stored in `detail`: a code and numbers such as 'deactivate:60:100', no text."""
+    if code not in PROBLEMS:
+        raise ValueError(f"unknown sync problem {code!r}")
+    return ":".join([code, *map(str, args)])
+
+
+def read_problem(detail: str | None) -> tuple[str, list[str]]:
+    """A stored problem as (code, arguments); anything else (older free text) reads as 'error'."""
+    code, *args = (detail or "error").split(":")
+    return (code, args) if code in PROBLEMS else ("error", [])
+
+
 async def feed_state(db: Database, name: str) -> FeedState | None:
     """The last sync of a source, or None if it never ran."""
     row = await db.fetchone(f"SELECT {_COLS} FROM feed_state WHERE name = ?", (name,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import sys
@@ -119,6 +120,25 @@ def test_the_split_keeps_groups_apart() -> None:
     heldout = {row[0] for row in read_labelled(DATA / "heldout.tsv")}
     assert not tune & heldout
     assert len(tune) > 100 and len(heldout) > 50
+
+
+def test_other_writers_split_keeps_groups_apart() -> None:
+    """Other writers' messages: no group in both halves, and none shared with the first writer's set."""
+    halves = {p: {row[0] for row in read_labelled(DATA / f"writers_{p}.tsv")} for p in ("tune", "heldout")}
+    first = {row[0] for p in ("tune", "heldout") for row in read_labelled(DATA / f"{p}.tsv")}
+    assert not halves["tune"] & halves["heldout"]
+    assert not (halves["tune"] | halves["heldout"]) & first
+    assert len(halves["heldout"]) > 300
+
+
+def test_the_held_out_parts_never_change() -> None:
+    """Both held-out parts are byte for byte as split, before anything was tuned on their other halves."""
+    pinned = {
+        "heldout.tsv": "2ff685a8522a92ec9c79d0a6b3b24093e0955b481fdb94f18a45e00571d223ac",
+        "writers_heldout.tsv": "0f2fe4019b56ebcb711780cbc8c7dc9f17bb6230c21e09a7e8b2f63a109dc1f0",
+    }
+    for name, digest in pinned.items():
+        assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_the_set_is_large_and_varied() -> None:

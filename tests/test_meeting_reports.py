@@ -7,7 +7,7 @@ from conversations.engine import Engine
 from conversations.support_actions import publish
 from conversations.types import Input
 from storage import broadcasts as bstore
-from storage.feeds import record_sync
+from storage.feeds import problem, record_sync
 from storage.meeting import get_meeting
 from storage.reports import MAX_REPORTS_PER_DAY, open_reports, reports_of
 from tests.directory_helpers import demo_id, ids, load_demo, press, text
@@ -124,17 +124,19 @@ async def test_support_workers_see_counts_and_fix_dismiss_or_close(
 async def test_sources_that_need_a_look_show_in_beheer(engine: Engine, services: Services) -> None:
     now = services.clock.now()
     await record_sync(
-        services.db, "aa-nederland", "held", now, detail="would deactivate 60 % of its meetings"
+        services.db, "aa-nederland", "held", now, detail=problem("deactivate", 60, 100)
     )
-    await record_sync(services.db, "na-feed", "failed", now, detail="ConnectTimeout")
+    await record_sync(services.db, "na-feed", "failed", now, detail=problem("timeout"))
+    await record_sync(services.db, "old-feed", "failed", now, detail="free text from an older version")
     await record_sync(services.db, "ca-holland", "unchanged", now)
     await make_worker(services, engine, WORKER)
     menu = await engine.handle(WORKER, Input.of_text("/beheer"))
-    assert "2 bron(nen) vragen om een blik" in text(menu)
+    assert "3 bron(nen) vragen om een blik" in text(menu)
     sources = await press(engine, "b:src", WORKER)
     body = text(sources)
-    assert "aa-nederland: tegengehouden" in body and "60 %" in body
+    assert "aa-nederland: tegengehouden" in body and "Er zouden 60 van de 100 meetings verdwijnen." in body
     assert "eerstestap directory sync aa-nederland --accept" in body
-    assert "na-feed: niet gelukt" in body and "ConnectTimeout" in body
+    assert "na-feed: niet gelukt" in body and "De website gaf niet op tijd antwoord." in body
+    assert "old-feed: niet gelukt" in body and "free text" not in body and "mis. De beheerder" in body
     assert "ca-holland: niets veranderd" in body
     assert "m:home" in ids(sources)

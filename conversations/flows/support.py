@@ -36,7 +36,7 @@ from conversations.types import Button, Reply
 from storage import broadcasts as bstore
 from storage import edits, welcome
 from storage import reports as rstore
-from storage.feeds import FeedState, feed_states
+from storage.feeds import FeedState, feed_states, read_problem
 from storage.meeting import PROGRAMS, Meeting, get_meeting
 from storage.occurrences import DEFAULT_ZONE, next_slots, zone
 from storage.support import (
@@ -55,6 +55,10 @@ DATES_SHOWN = 6
 FIELDS = ("time", "place", "url")
 SOURCE_TROUBLE = ("held", "failed")
 MEETING_STEPS = ("meeting", "date", "mv_time", "mv_place", "edit", "ed_value", "note", "preview")
+
+
+def _arg(args: list[str], n: int) -> str:
+    return args[n] if n < len(args) else "?"
 
 
 def log_time(stamp: str) -> str:
@@ -324,8 +328,9 @@ class SupportFlow(Flow[SupportState]):
         for f in data.sources:
             when = log_time(f.checked_at)
             line = t.t(f"support.sources.{f.status}", name=f.name, when=when)
-            if f.status in SOURCE_TROUBLE and f.detail:
-                line += f" ({f.detail[:120]})"
+            if f.status in SOURCE_TROUBLE:
+                code, args = read_problem(f.detail)
+                line += "\n  " + t.t(f"support.sources.why.{code}", a=_arg(args, 0), b=_arg(args, 1))
             if f.status == "held":
                 line += "\n  " + t.t("support.sources.accept", name=f.name)
             lines.append(line)
