@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
@@ -32,6 +33,8 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 RAW_SEND_MESSAGE = "sendmessage"
+RAW_SEND_VENUE = "sendvenue"
+RAW_SEND_LOCATION = "sendlocation"
 
 
 def escape(text: str) -> str:
@@ -64,8 +67,10 @@ def inline_markup(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(out) if out else None
 
 
+@lru_cache(maxsize=16)
 def location_keyboard(label: str) -> ReplyKeyboardMarkup:
-    """A one-time reply keyboard with a single 'share my location' button."""
+    """A one-time reply keyboard with a single 'share my location' button (one per label: these objects
+    are immutable)."""
     return ReplyKeyboardMarkup(
         [[KeyboardButton(label, request_location=True)]], resize_keyboard=True, one_time_keyboard=True
     )
@@ -134,6 +139,14 @@ def markup_json(rows: list[list[Button]]) -> dict[str, Any] | None:
     return {"inline_keyboard": out} if out else None
 
 
+async def send_raw(bot: Bot, method: str, kwargs: dict[str, Any]) -> int:
+    """A Bot API send with plain JSON (no python-telegram-bot objects for the keyboard or the answer);
+    the id of the message sent. Method names are case-insensitive: the lower-case spelling makes a raw call
+    without a warning. Errors, the rate limiter and its retries behave exactly as for the typed methods."""
+    result = await once_more_if_not_taken(lambda: bot.do_api_request(method, api_kwargs=kwargs))
+    return int(result["message_id"]) if isinstance(result, dict) else 0
+
+
 async def send_text(bot: Bot, chat_id: int, html_text: str, markup: dict[str, Any] | None) -> int:
     """sendMessage without building python-telegram-bot objects for the keyboard and the answer.
 
@@ -144,8 +157,7 @@ async def send_text(bot: Bot, chat_id: int, html_text: str, markup: dict[str, An
     kwargs: dict[str, Any] = {"chat_id": chat_id, "text": html_text, "parse_mode": "HTML"}
     if markup is not None:
         kwargs["reply_markup"] = markup
-    result = await once_more_if_not_taken(lambda: bot.do_api_request(RAW_SEND_MESSAGE, api_kwargs=kwargs))
-    return int(result["message_id"]) if isinstance(result, dict) else 0
+    return await send_raw(bot, RAW_SEND_MESSAGE, kwargs)
 
 
 async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: Markup | None = None) -> int:
@@ -160,7 +172,9 @@ async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: M
         for i, part in enumerate(texts):
             last_id = await send_text(bot, chat_id, escape(part), markup if i == len(texts) - 1 else None)
         return last_id
-    objects: Markup | None = inline_markup(message.buttons) or extra_markup
+    objects: Markup | None = None  # python-telegram-bot's objects, for a file
+    if message.document is not None:
+        objects = inline_markup(message.buttons) or extra_markup
     if message.document is not None and len(texts) == 1 and len(escape(texts[0])) <= MAX_CAPTION:
         doc = message.document
         sent = await once_more_if_not_taken(
@@ -176,19 +190,17 @@ async def send_message(bot: Bot, chat_id: int, message: Message, extra_markup: M
     for part in texts:
         await send_text(bot, chat_id, escape(part), None)
     last_id = 0
-    if message.pin is not None:
+    if message.pin is not None:  # the most frequent carrier (a meeting card): plain JSON, as send_text
         pin = message.pin
+        kwargs: dict[str, Any] = {"chat_id": chat_id, "latitude": pin.lat, "longitude": pin.lon}
         if pin.title.strip() and pin.address.strip():
-            sent = await once_more_if_not_taken(
-                lambda: bot.send_venue(
-                    chat_id, pin.lat, pin.lon, pin.title[:256], pin.address[:256], reply_markup=objects
-                )
-            )
-        else:
-            sent = await once_more_if_not_taken(
-                lambda: bot.send_location(chat_id, pin.lat, pin.lon, reply_markup=objects)
-            )
-        last_id = sent.message_id
+            kwargs.update(title=pin.title[:256], address=pin.address[:256])
+        markup = markup_json(message.buttons)
+        if markup is None and extra_markup is not None:
+            markup = extra_markup.to_dict()
+        if markup is not None:
+            kwargs["reply_markup"] = markup
+        last_id = await send_raw(bot, RAW_SEND_VENUE if "title" in kwargs else RAW_SEND_LOCATION, kwargs)
     if message.document is not None:
         doc = message.document
         sent = await once_more_if_not_taken(

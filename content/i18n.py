@@ -24,6 +24,7 @@ from content import CONTENT_DIR, DEFAULT_LANGUAGE, LANGUAGES
 log = logging.getLogger(__name__)
 Day = date  # `Translator.date` shadows the type's name inside the class
 LOCALE_DIR = CONTENT_DIR / "locale"
+DATE_TEXTS = 4096  # formatted dates a translator remembers (then it starts again)
 
 
 def normalise_language(code: str | None) -> str:
@@ -76,37 +77,67 @@ class Translator:
         self.lang = normalise_language(lang)
         self._tr = translations(self.lang)
         self.locale = Locale.parse(self.lang)
+        self._times: dict[tuple[int, int], str] = {}  # (hour, minute) → '19:30': listings repeat them
+        self._days: dict[int, str] = {}  # ISO weekday → 'di'
+        self._dates: dict[tuple[str, Day], str] = {}  # (pattern, date) → text
+        self._texts: dict[str, str] = {}  # key → text, for the keys the catalogs have
 
     def t(self, key: str, **params: object) -> str:
         """The text for a key, with {placeholders} filled in."""
-        text = self._tr.gettext(key)
-        if text == key:
-            log.warning("missing text key %s for %s", key, self.lang)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._tr.gettext(key)
+            if text == key:
+                log.warning("missing text key %s for %s", key, self.lang)
+            else:
+                self._texts[key] = text
         return text.format(**params) if params else text
 
     def has(self, key: str) -> bool:
         """Whether a key exists in this language."""
         return self._tr.gettext(key) != key
 
+    def _date_text(self, d: date | datetime, pattern: str) -> str:
+        """format_date (which reads a datetime's own date), remembered per pattern and date."""
+        key = (pattern, d.date() if isinstance(d, datetime) else d)
+        text = self._dates.get(key)
+        if text is None:
+            if len(self._dates) >= DATE_TEXTS:
+                self._dates.clear()
+            text = self._dates[key] = format_date(d, pattern, locale=self.locale)
+        return text
+
     def weekday(self, dt: datetime | date) -> str:
         """Full weekday name, e.g. 'dinsdag'."""
-        return format_date(dt, "EEEE", locale=self.locale)
+        return self._date_text(dt, "EEEE")
 
     def day_time(self, dt: datetime) -> str:
         """Weekday and wall-clock time, e.g. 'dinsdag 19:30'."""
         return format_datetime(dt, "EEEE HH:mm", tzinfo=dt.tzinfo, locale=self.locale)
 
     def time(self, dt: datetime) -> str:
-        """Wall-clock time, e.g. '19:30'."""
-        return format_time(dt, "HH:mm", tzinfo=dt.tzinfo, locale=self.locale)
+        """Wall-clock time, e.g. '19:30' (memoised: the text depends on the hour and minute only)."""
+        key = (dt.hour, dt.minute)
+        text = self._times.get(key)
+        if text is None:
+            text = self._times[key] = format_time(dt, "HH:mm", tzinfo=dt.tzinfo, locale=self.locale)
+        return text
+
+    def short_weekday(self, dt: datetime | date) -> str:
+        """Abbreviated weekday without a trailing dot, e.g. 'di' / 'Tue' (memoised per weekday)."""
+        key = dt.isoweekday()
+        text = self._days.get(key)
+        if text is None:
+            text = self._days[key] = format_date(dt, "EEE", locale=self.locale).rstrip(".")
+        return text
 
     def date(self, d: date | datetime) -> str:
         """A readable date, e.g. 'dinsdag 24 maart'."""
-        return format_date(d, "EEEE d MMMM", locale=self.locale)
+        return self._date_text(d, "EEEE d MMMM")
 
     def short_date(self, d: Day | datetime) -> str:
         """A date with its year in the same words as `date`, e.g. '24 maart 2026'."""
-        return format_date(d, "d MMMM y", locale=self.locale)
+        return self._date_text(d, "d MMMM y")
 
 
 @cache

@@ -15,11 +15,10 @@ ButtonArg = str | int
 
 def button_id(prefix: str, action: str, *args: ButtonArg) -> str:
     """Build a button id; raises ValueError if a part holds the separator or the id would not fit."""
-    parts = [prefix, action, *(str(a) for a in args)]
-    if any(SEPARATOR in p for p in parts) or not prefix:
-        raise ValueError(f"bad button id parts: {parts!r}")
-    bid = SEPARATOR.join(parts)
-    if len(bid.encode()) > MAX_BUTTON_ID:
+    bid = SEPARATOR.join((prefix, action, *map(str, args)))
+    if bid.count(SEPARATOR) != len(args) + 1 or not prefix:  # a part holds the separator
+        raise ValueError(f"bad button id parts: {[prefix, action, *map(str, args)]!r}")
+    if len(bid) * 4 > MAX_BUTTON_ID and len(bid.encode()) > MAX_BUTTON_ID:  # (4 bytes a character at most)
         raise ValueError(f"button id too long: {bid!r}")
     return bid
 

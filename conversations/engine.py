@@ -59,9 +59,11 @@ class Engine:
         self.menu = menu if isinstance(menu, MenuFlow) else MenuFlow()
         self.saving: dict[str, asyncio.Task[None]] = {}  # best-effort saves after urgent help, per pseudonym
 
-    async def context(self, chat_id: int, language_hint: str | None = None, first_text: str = "") -> Context:
+    async def context(
+        self, chat_id: int, language_hint: str | None = None, first_text: str = "", user_key: str = ""
+    ) -> Context:
         """Load (or begin) the context of a chat; a new chat's first words may decide its language."""
-        user_key = self.services.keys.pseudonym(chat_id)
+        user_key = user_key or self.services.keys.pseudonym(chat_id)
         row = await self.services.users.get(user_key)
         guessed = guess_language(first_text) if row is None and first_text else None
         lang = row.lang if row else (guessed or normalise_language(language_hint))
@@ -76,12 +78,13 @@ class Engine:
         """Answer one input from one chat."""
         if self.is_urgent(inp):
             return await self.handle_urgent(chat_id, inp)
-        pending = self.saving.get(self.services.keys.pseudonym(chat_id))
+        user_key = self.services.keys.pseudonym(chat_id)
+        pending = self.saving.get(user_key)
         if pending is not None:  # the save after urgent help goes first, so it cannot overwrite this turn
             await asyncio.wait({pending})
         first_text = inp.text if inp.kind == "text" else inp.args
         async with self.services.db.transaction():  # one user action, one commit
-            ctx = await self.context(chat_id, inp.language_hint, first_text)
+            ctx = await self.context(chat_id, inp.language_hint, first_text, user_key)
             reply = await self.dispatch(ctx, inp)
             if reply.erased:
                 return reply
@@ -249,12 +252,12 @@ class Engine:
 
     async def button(self, ctx: Context, bid: str) -> Reply:
         """A pressed button goes to the flow its prefix names; BACK_ID returns to the current step."""
-        if not all(map(plain_argument, parse_button(bid)[2])):
+        prefix, action, args = parse_button(bid)
+        if not all(map(plain_argument, args)):
             log.info("forged button (digits it cannot carry)")
             return Reply().add(ctx.t.t("common.expired_button")).extend(menu_reply(ctx))
         if bid == BACK_ID:
             return await self.show_current(ctx)
-        prefix, action, args = parse_button(bid)
         flow = self.by_prefix.get(prefix)
         reply = None
         if flow is not None:

@@ -6,7 +6,6 @@ import tomllib
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from content import CONTENT_DIR
@@ -68,7 +67,7 @@ def weekday_name(t: Translator, weekday: int) -> str:
 
 def short_weekday(t: Translator, dt: datetime) -> str:
     """'di' / 'Tue'."""
-    return format_date(dt, "EEE", locale=t.locale).rstrip(".")
+    return t.short_weekday(dt)
 
 
 def km_text(t: Translator, km: float) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from itertools import takewhile
 
 from storage.changes import date_changes
 from storage.db import Database
 from storage.meeting import Meeting
-from storage.occurrences import Occurrence, apply_change, iter_slots, next_slots
+from storage.occurrences import Occurrence, Slot, apply_change, iter_slots, next_slots, slots_from, zone
 
 WEEK = timedelta(days=7)
 
@@ -18,12 +19,25 @@ async def within(
 ) -> list[tuple[Meeting, Occurrence]]:
     """Every occurrence that is running at `now` or starts before now + span, in time order."""
     items: list[tuple[Meeting, Occurrence]] = []
-    slots = []
+    slots: list[tuple[Meeting, Slot]] = []
+    until = now + span
+    now_utc, until_utc = now.astimezone(UTC), until.astimezone(UTC)  # (compared without zone lookups)
+    count = span.days // 7 + 3  # weekly slots from yesterday on that reach past the span
+    today: dict[str | None, date] = {}  # the local date of `now` per zone
     for m in meetings:
-        for slot in iter_slots(m.weekday, m.start_time, m.end_time, m.timezone, now):
-            if slot.start >= now + span:
+        tz = m.timezone
+        local = today.get(tz)
+        if local is None:
+            local = today[tz] = now.astimezone(zone(tz)).date()
+        weekly = slots_from(m.weekday, m.start_time, m.end_time, tz, local, count)
+        if weekly[-1].start_utc < until_utc:  # (a span this count does not cover) the slots one by one
+            found = iter_slots(m.weekday, m.start_time, m.end_time, tz, now)
+            weekly = tuple(takewhile(lambda s: s.start < until, found))
+        for slot in weekly:
+            if slot.start_utc >= until_utc:
                 break
-            slots.append((m, slot))
+            if slot.start_utc >= now_utc or slot.end_utc > now_utc:
+                slots.append((m, slot))
     if not slots:
         return []
     first = min(s.local_date for _, s in slots)

@@ -40,7 +40,7 @@ class KeyRing:
 
     def pseudonym(self, chat_id: int) -> str:
         """The stable pseudonym of a chat: hex HMAC-SHA256 of its id."""
-        return hmac.new(self._hmac_key, str(int(chat_id)).encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._hmac_key, str(int(chat_id)).encode(), "sha256").hex()
 
     def tag(self, purpose: str, value: str) -> str:
         """A keyed digest for other values that must not be stored in the clear (e.g. invite codes)."""

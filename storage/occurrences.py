@@ -6,7 +6,7 @@ A 19:30 meeting stays 19:30 local time across DST; an end at or before the start
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,8 +15,9 @@ DEFAULT_ZONE = "Europe/Amsterdam"
 DEFAULT_DURATION = timedelta(minutes=90)
 
 
+@lru_cache(maxsize=256)
 def zone(name: str | None) -> ZoneInfo:
-    """A ZoneInfo, falling back to Europe/Amsterdam for missing or unknown names."""
+    """A ZoneInfo, falling back to Europe/Amsterdam for missing or unknown names (memoised)."""
     try:
         return ZoneInfo(name or DEFAULT_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
@@ -38,19 +39,18 @@ def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One dated occurrence of a weekly meeting, in the meeting's own zone."""
+    """One dated occurrence of a weekly meeting, in the meeting's own zone (and its instants in UTC, which
+    compare with another zone's times without a zone lookup)."""
 
     local_date: date
     start: datetime
     end: datetime
+    start_utc: datetime = field(init=False, repr=False, compare=False)
+    end_utc: datetime = field(init=False, repr=False, compare=False)
 
-    @property
-    def start_utc(self) -> datetime:
-        return self.start.astimezone(UTC)
-
-    @property
-    def end_utc(self) -> datetime:
-        return self.end.astimezone(UTC)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start_utc", self.start.astimezone(UTC))
+        object.__setattr__(self, "end_utc", self.end.astimezone(UTC))
 
     def in_progress(self, now: datetime) -> bool:
         """Whether the meeting is running at this instant."""
@@ -85,11 +85,23 @@ def iter_slots(
     local_now = after.astimezone(tz)
     day = local_now.date() - timedelta(days=1)
     day += timedelta(days=(weekday - day.isoweekday()) % 7)
+    at = after.astimezone(UTC)  # (UTC instants compare without zone lookups)
     while True:
         slot = slot_on(day, start, end, tz_name)
-        if slot.start >= after or (include_running and slot.end > after):
+        if slot.start_utc >= at or (include_running and slot.end_utc > at):
             yield slot
         day += timedelta(days=7)
+
+
+@lru_cache(maxsize=65536)
+def slots_from(
+    weekday: int, start: str, end: str | None, tz_name: str | None, today: date, count: int
+) -> tuple[Slot, ...]:
+    """`count` weekly slots from the one on or after the day before `today` (a local date in the meeting's
+    zone): what iter_slots looks at, before it compares them with the time (memoised per local day)."""
+    day = today - timedelta(days=1)
+    day += timedelta(days=(weekday - day.isoweekday()) % 7)
+    return tuple(slot_on(day + timedelta(days=7 * i), start, end, tz_name) for i in range(count))
 
 
 def next_slots(

@@ -18,7 +18,8 @@ DEFAULT_RETENTION = timedelta(days=90)
 USER_KEY_COLUMN = "user_key"
 CACHE = "users"  # the name of the user-row cache on a Database (see user_cache)
 CACHE_SIZE = 5_000  # user rows kept in memory (the most recently active people)
-SAVE_SLACK = timedelta(hours=1)  # an unchanged row is written again only to move its expiry this much
+SAVE_SLACK = timedelta(hours=1)  # a row's expiry is written again only when it moves this much
+_STATE_JSON = json.JSONEncoder(separators=(",", ":")).encode  # as json.dumps, without a new encoder each time
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +83,23 @@ class UserStore:
     async def save(self, user_key: str, lang: str, state: dict[str, Any], now: datetime) -> None:
         """Insert or update a pseudonym's language and state, pushing its expiry forward.
 
-        A row whose language and state are unchanged is not written again until its expiry would move by
-        more than SAVE_SLACK (so it expires at most that much before `retention` after the last visit).
+        The expiry (an indexed column) is written only when it would move by more than SAVE_SLACK, so a
+        row expires at most that much before `retention` after the last visit; a row whose language and
+        state are unchanged is not written at all until then.
         """
-        text = json.dumps(state, separators=(",", ":"))
+        text = _STATE_JSON(state)
         expires = now + self.retention
         cache = user_cache(self.db)
         hit = cache.get(user_key)
-        if hit is not None and hit.lang == lang and hit.state == text and hit.expires_at is not None:
-            if expires - hit.expires_at < SAVE_SLACK:
+        if hit is not None and hit.expires_at is not None and expires - hit.expires_at < SAVE_SLACK:
+            if hit.lang == lang and hit.state == text:
+                return
+            changed = await self.db.execute(
+                "UPDATE users SET lang = ?, state = ?, updated_at = ? WHERE user_key = ?",
+                (lang, text, utc_text(now), user_key),
+            )
+            if changed:  # (none: the row went meanwhile, so it is written in full below)
+                cache.put(user_key, Cached(lang, text, hit.has_chat, hit.expires_at))
                 return
         await self.db.execute(
             "INSERT INTO users(user_key, lang, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?) "

@@ -10,17 +10,20 @@ import sys
 import textwrap
 import time
 from asyncio.subprocess import PIPE
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from conversations.clock import FixedClock
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.types import Input
 from storage import meeting as meeting_module
+from storage.db import utc_text
 from storage.directory import MeetingStore
 from storage.edits import edit_meeting
-from storage.users import user_cache
+from storage.users import DEFAULT_RETENTION, user_cache
 from tests.conftest import ROOT
 from tests.directory_helpers import demo_id
 
@@ -114,6 +117,36 @@ async def test_one_commit_per_update(engine: Engine, services: Services) -> None
         services.db.loop_conn.set_trace_callback(None)
     assert sum(s == "COMMIT" for s in statements) == 2, statements
     assert not any(s.startswith("SELECT") and "FROM users" in s for s in statements), "the row is cached"
+
+
+async def test_a_new_screen_writes_the_state_and_the_expiry_only_when_it_moves(
+    engine: Engine, services: Services, clock: FixedClock
+) -> None:
+    key = services.keys.pseudonym(6)
+    await engine.handle(6, Input.of_text("/start"))
+    await engine.handle(6, Input.of_button("m:home"))
+    expiry = "SELECT expires_at, state FROM users WHERE user_key = ?"
+    first = await services.db.fetchone(expiry, (key,))
+    assert first is not None
+    statements: list[str] = []
+    services.db.loop_conn.set_trace_callback(statements.append)
+    try:
+        clock.advance(timedelta(minutes=50))
+        await engine.handle(6, Input.of_button("l:start"))  # a new screen, 50 minutes on: the state only
+        moved = await services.db.fetchone(expiry, (key,))
+        assert moved is not None and moved[0] == first[0] and moved[1] != first[1]
+        assert not any("expires_at" in s for s in statements if not s.startswith("SELECT")), statements
+        clock.advance(timedelta(minutes=20))
+        await engine.handle(6, Input.of_button("m:home"))  # over an hour since the expiry was written
+        later = await services.db.fetchone(expiry, (key,))
+        assert later is not None and later[0] == utc_text(clock.now() + DEFAULT_RETENTION)
+    finally:
+        services.db.loop_conn.set_trace_callback(None)
+    # A row gone behind the cache's back (on the same connection) is written in full again.
+    await services.db.execute("DELETE FROM users WHERE user_key = ?", (key,))
+    await engine.handle(6, Input.of_button("l:start"))
+    again = await services.db.fetchone(expiry, (key,))
+    assert again is not None and '"flow":"learn"' in again[1]
 
 
 async def test_the_user_cache_is_erased_with_the_user(engine: Engine, services: Services) -> None:

@@ -97,3 +97,34 @@ def test_no_orphan_guidance_texts() -> None:
     keys = [m.id for m in read_catalog(LOCALE_DIR / "nl" / "LC_MESSAGES" / "guidance.po", "nl") if m.id]
     orphans = [k for k in keys if not k.startswith(families) and f'"{k}"' not in code + data]
     assert not orphans
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_memoised_times_and_weekdays_are_babels(lang: str) -> None:
+    """Translator.time and short_weekday remember their texts; they must stay what Babel says, in any zone."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date, format_time
+
+    t = Translator(lang)
+    start = datetime(2026, 3, 28, 0, 7, tzinfo=UTC)  # through the spring DST change in Amsterdam
+    for zone in (ZoneInfo("Europe/Amsterdam"), ZoneInfo("America/New_York"), UTC, None):
+        for step in range(0, 3 * 24 * 60, 53):
+            instant = start + timedelta(minutes=step)
+            dt = instant.astimezone(zone) if zone is not None else instant.replace(tzinfo=None)
+            for _ in range(2):  # the second time from memory
+                assert t.time(dt) == format_time(dt, "HH:mm", tzinfo=dt.tzinfo, locale=t.locale)
+                assert t.short_weekday(dt) == format_date(dt, "EEE", locale=t.locale).rstrip(".")
+                assert t.weekday(dt) == format_date(dt, "EEEE", locale=t.locale)
+                assert t.date(dt) == format_date(dt, "EEEE d MMMM", locale=t.locale)
+                assert t.short_date(dt.date()) == format_date(dt.date(), "d MMMM y", locale=t.locale)
+
+
+def test_remembered_texts_and_a_missing_key_warned_every_time(caplog: pytest.LogCaptureFixture) -> None:
+    t = Translator("nl")
+    assert t.t("menu.prompt") == t.t("menu.prompt") == messages("nl")["menu.prompt"]
+    assert t.t("dir.km", km="2,3") == messages("nl")["dir.km"].format(km="2,3")
+    for _ in range(2):
+        assert t.t("no.such.key") == "no.such.key"
+    assert sum("missing text key no.such.key" in r.getMessage() for r in caplog.records) == 2

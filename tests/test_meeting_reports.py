@@ -123,9 +123,7 @@ async def test_support_workers_see_counts_and_fix_dismiss_or_close(
 
 async def test_sources_that_need_a_look_show_in_beheer(engine: Engine, services: Services) -> None:
     now = services.clock.now()
-    await record_sync(
-        services.db, "aa-nederland", "held", now, detail=problem("deactivate", 60, 100)
-    )
+    await record_sync(services.db, "aa-nederland", "held", now, detail=problem("deactivate", 60, 100))
     await record_sync(services.db, "na-feed", "failed", now, detail=problem("timeout"))
     await record_sync(services.db, "old-feed", "failed", now, detail="free text from an older version")
     await record_sync(services.db, "ca-holland", "unchanged", now)

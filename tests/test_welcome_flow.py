@@ -228,3 +228,25 @@ async def test_a_welcomer_code_sent_to_beheer_opens_the_welcomer_screen(
         WELCOMER, press(await engine.handle(WELCOMER, press(reply, "meetings kiezen")), "De Brug")
     )
     assert any(b.label.startswith("✓") for b in picked.buttons()) and mid
+
+
+async def test_the_questions_read_the_welcoming_groups_only_for_the_outcome(
+    services: Services, engine: Engine
+) -> None:
+    await welcoming_meeting(services)  # an NA meeting
+    statements: list[str] = []
+    reply = await engine.handle(803, Input.of_button("w:start"))
+    services.db.loop_conn.set_trace_callback(statements.append)
+    try:
+        for answer in ("w:a:who:self", "w:a:what:drugs", "w:a:psych:no"):
+            reply = await engine.handle(803, Input.of_button(answer))
+        asked = list(statements)
+        while "w:again" not in [b.id for b in reply.buttons()]:  # answer on until the outcome shows
+            statements.clear()
+            options = [b.id for b in reply.buttons() if b.id.startswith("w:a:")]
+            reply = await engine.handle(803, Input.of_button(options[0]))
+    finally:
+        services.db.loop_conn.set_trace_callback(None)
+    assert not any("welcome_meetings" in s for s in asked), "a question needs no welcoming groups"
+    assert any("welcome_meetings" in s for s in statements)
+    assert "kan iemand je opvangen bij je eerste keer" in text_of(reply)

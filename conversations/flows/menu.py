@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from content.i18n import translator
 from conversations.buttons import URGENT_ID, button
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
@@ -12,8 +14,14 @@ from conversations.types import Button, Reply
 
 
 def menu_buttons(ctx: Context) -> list[list[Button]]:
-    """One row per menu item, then language and privacy."""
-    t = ctx.t
+    """One row per menu item, then language and privacy (fresh lists: a reply may add to them)."""
+    return [list(row) for row in _menu_rows(ctx.lang)]
+
+
+@cache
+def _menu_rows(lang: str) -> tuple[tuple[Button, ...], ...]:
+    """The menu's buttons in one language (built once: buttons are immutable)."""
+    t = translator(lang)
     rows = [
         [button(t.t("menu.btn.learn"), "l", "start")],
         [button(t.t("menu.btn.which"), "w", "start")],
@@ -25,7 +33,7 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
     rows.append(
         [button(t.t("menu.btn.language"), "s", "lang"), button(t.t("menu.btn.privacy"), "s", "privacy")]
     )
-    return rows
+    return tuple(tuple(row) for row in rows)
 
 
 def menu_reply(ctx: Context) -> Reply:

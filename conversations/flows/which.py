@@ -58,6 +58,10 @@ class WhichFlow(Flow[WhichState]):
     async def on_done(self, ctx: Context, st: WhichState, args: list[str]) -> Reply | None:
         return None if args else self.outcome(ctx, st, await self.load_welcoming(ctx, st))
 
+    async def load_question(self, ctx: Context, st: WhichState) -> frozenset[str] | None:
+        """What the question screen needs: nothing while a question is left, else as load_welcoming."""
+        return None if next_question(st.answers) is not None else await self.load_welcoming(ctx, st)
+
     async def load_welcoming(self, ctx: Context, st: WhichState) -> frozenset[str]:
         """The fellowships with a meeting whose group welcomes newcomers at the door."""
         return await welcome.programs_on(ctx.db)
@@ -131,6 +135,6 @@ class WhichFlow(Flow[WhichState]):
         return reply.add("\n\n".join(closing), rows)
 
     steps = table(
-        {"q": Step(question, load=load_welcoming, text=typed), "result": Step(result, load=load_welcoming)}
+        {"q": Step(question, load=load_question, text=typed), "result": Step(result, load=load_welcoming)}
     )
     actions = table({"a": Action(on_answer), "done": Action(on_done), "again": Action(on_again)})
