@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise, repeat
-from operator import itemgetter
+from itertools import pairwise
 from pathlib import Path
 
 NGRAM = 4
@@ -51,58 +53,91 @@ class Scored:
     urgent: float
     any: float
     top: tuple[str, ...]
-    rows: tuple[float, list[tuple[complex, tuple[float, ...]]]] = field(
+    rows: tuple[float, list[int]] = field(
         default=(1.0, []), repr=False, compare=False
-    )  # the text's scale and weight rows, for the kind scores
+    )  # the text's scale and the numbers of its features' weight rows, for the kind scores
 
 
 @dataclass(frozen=True, slots=True)
 class LinearModel:
-    """Two logistic models (urgent or not; at least concern or not), kind scores, thresholds from training."""
+    """Two logistic models (urgent or not; at least concern or not), kind scores, thresholds from training.
+
+    Compact in memory: one dict feature → row number, and per row both level weights as one complex number
+    (urgent + concern·i, summed in C); the kind weights in one array per kind. Rows 1 to `level_rows` are
+    the features with level weights, the rest those with kind weights only; row 0 is no feature."""
 
     categories: tuple[str, ...]
     level_bias: tuple[float, float]
     category_bias: tuple[float, ...]
-    level_weights: dict[str, tuple[float, float]]
-    category_weights: dict[str, tuple[float, ...]]
+    index: dict[str, int] = field(repr=False)
+    levels: tuple[complex, ...] = field(repr=False)
+    kinds: tuple[array[float], ...] = field(repr=False)  # per kind, its weight per row
+    level_rows: int
     urgent_threshold: float
     concern_threshold: float
     sure_threshold: float = 2.0  # urgent without any cue word only at or above this (2.0: never)
-    _rows: dict[str, tuple[complex, tuple[float, ...]]] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        """One row per feature: both level weights as one complex number (urgent + concern·i, summed in C)
-        and the kind weights; one look-up per feature serves both."""
-        no_kinds = (0.0,) * len(self.categories)
-        rows = {
-            f: (complex(*self.level_weights.get(f, (0.0, 0.0))), self.category_weights.get(f, no_kinds))
-            for f in self.level_weights.keys() | self.category_weights.keys()
-        }
-        object.__setattr__(self, "_rows", rows)
+    @classmethod
+    def from_weights(
+        cls,
+        categories: tuple[str, ...],
+        level_bias: tuple[float, float],
+        category_bias: tuple[float, ...],
+        level_weights: Mapping[str, Sequence[float]],
+        category_weights: Mapping[str, Sequence[float]],
+        urgent_threshold: float,
+        concern_threshold: float,
+        sure_threshold: float = 2.0,
+    ) -> LinearModel:
+        """A model from weights per feature: (urgent, concern) and one per kind."""
+        rows = _Rows()
+        rows.add_levels(level_weights.items())
+        rows.add_kinds(category_weights.items())
+        return rows.model(
+            categories, level_bias, category_bias, (urgent_threshold, concern_threshold, sure_threshold)
+        )
+
+    @property
+    def level_weights(self) -> dict[str, tuple[float, float]]:
+        """Feature → (urgent, concern) weights (rebuilt from the rows: for export and inspection)."""
+        levels = self.levels
+        return {f: (levels[n].real, levels[n].imag) for f, n in self.index.items() if n <= self.level_rows}
+
+    @property
+    def category_weights(self) -> dict[str, tuple[float, ...]]:
+        """Feature → weight per kind, for the features that have one (rebuilt from the rows)."""
+        kinds = self.kinds
+        out = {f: tuple(k[n] for k in kinds) for f, n in self.index.items()}
+        return {f: w for f, w in out.items() if any(w)}
 
     def score(self, norm: str, explain: int = 0) -> Scored:
         """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
-        weights = self.level_weights
         feats = features(norm)
         scale = 1.0 / math.sqrt(len(feats) or 1)
-        rows = list(filter(None, map(self._rows.get, feats)))
-        both = sum(map(itemgetter(0), rows), 0j)
+        index = self.index
+        ids = list(filter(None, map(index.get, feats)))
+        levels = self.levels
+        both = sum(map(levels.__getitem__, ids), 0j)
         p_urgent = sigmoid(self.level_bias[0] + scale * both.real)
         p_any = sigmoid(self.level_bias[1] + scale * both.imag)
         top: tuple[str, ...] = ()
-        found = [f for f in feats if f in weights] if explain else []
+        last = self.level_rows
+        found = [f for f in feats if 0 < index.get(f, 0) <= last] if explain else []
         if found:
-            ranked = sorted(found, key=lambda f: (-(weights[f][0] + weights[f][1]), f))
+            weight = {f: levels[index[f]] for f in found}
+            ranked = sorted(found, key=lambda f: (-(weight[f].real + weight[f].imag), f))
             top = tuple(
                 dict.fromkeys(f.removeprefix("w:").removeprefix("b:").strip() for f in ranked[:explain])
             )
-        return Scored(p_urgent, p_any, top, (scale, rows))
+        return Scored(p_urgent, p_any, top, (scale, ids))
 
     def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
         """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
-        scale, rows = (scored or self.score(norm)).rows
-        sums = map(sum, zip(*map(itemgetter(1), rows), strict=True)) if rows else repeat(0.0)
-        return [b + scale * v for b, v in zip(self.category_bias, sums, strict=False)]
+        scale, ids = (scored or self.score(norm)).rows
+        return [
+            b + scale * sum(map(k.__getitem__, ids))
+            for b, k in zip(self.category_bias, self.kinds, strict=True)
+        ]
 
     def category(
         self, norm: str, among: tuple[str, ...] = (), scored: Scored | None = None
@@ -132,26 +167,118 @@ def model_to_json(model: LinearModel, about: str) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def load_model(path: Path) -> LinearModel:
-    """Read exported weights; ValueError when the file does not have the expected shape."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    try:
-        categories = tuple(str(c) for c in data["categories"])
-        level = {k: (float(v[0]), float(v[1])) for k, v in data["level_weights"].items()}
-        cats = {k: tuple(float(x) for x in v) for k, v in data["category_weights"].items()}
-        if any(len(v) != len(categories) for v in cats.values()) or len(data["category_bias"]) != len(
-            categories
-        ):
-            raise ValueError(f"{path.name}: category weights do not match the categories")
+class _Rows:
+    """Builds a model's rows one feature at a time (so no dict of lists per feature is ever held)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.levels: list[complex] = [0j]  # row 0: no feature
+        self.kinds: list[array[float]] = []
+        self.level_rows = 0
+
+    def add_levels(self, rows: Iterable[tuple[str, Sequence[float]]]) -> None:
+        """Features' (urgent, concern) weights; all of them come before any kind weights."""
+        index, levels = self.index, self.levels
+        for feature, (urgent, concern) in rows:
+            n = index.get(feature)
+            if n is None:
+                n = index[feature] = len(levels)
+                levels.append(0j)
+            levels[n] = complex(urgent, concern)
+        self.level_rows = len(levels) - 1
+
+    def add_kinds(self, rows: Iterable[tuple[str, Sequence[float]]]) -> None:
+        """Features' weights per kind."""
+        index, levels, kinds = self.index, self.levels, self.kinds
+        for feature, weights in rows:
+            if not kinds:
+                kinds += [array("d", bytes(8 * len(levels))) for _ in weights]
+            if len(weights) != len(kinds):
+                raise ValueError("category weights of different lengths")
+            n = index.get(feature)
+            if n is None:
+                n = index[feature] = len(levels)
+                levels.append(0j)
+                for k, w in zip(kinds, weights, strict=True):
+                    k.append(w)
+            else:
+                for k, w in zip(kinds, weights, strict=True):
+                    k[n] = w
+
+    def model(
+        self,
+        categories: tuple[str, ...],
+        level_bias: tuple[float, float],
+        category_bias: tuple[float, ...],
+        thresholds: tuple[float, float, float],
+    ) -> LinearModel:
+        """The model of these rows."""
+        if not self.kinds:
+            self.kinds = [array("d", bytes(8 * len(self.levels))) for _ in categories]
+        if len(self.kinds) != len(categories) or len(category_bias) != len(categories):
+            raise ValueError("category weights do not match the categories")
         return LinearModel(
             categories,
+            level_bias,
+            category_bias,
+            self.index,
+            tuple(self.levels),
+            tuple(self.kinds),
+            self.level_rows,
+            *thresholds,
+        )
+
+
+SECTIONS = ("level_weights", "category_weights")
+_SECTION = re.compile(r'"(level_weights|category_weights)"\s*:\s*\{')
+_EMPTY = re.compile(r"\s*\}")
+_ROW = re.compile(r'\s*"((?:[^"\\]|\\.)*)"\s*:\s*\[([^\[\]]*)\]\s*([,}])')
+
+
+def _section(text: str, start: int, ends: list[int]) -> Iterator[tuple[str, list[float]]]:
+    """The rows '"feature":[w,...]' of one weight section from `start` (just after its '{'), one at a time
+    (json.loads would hold every row as a list of floats at once); appends the position after its '}' to
+    `ends`."""
+    empty = _EMPTY.match(text, start)
+    pos = start
+    if not empty:
+        for row in _ROW.finditer(text, start):
+            if row.start() != pos:
+                break
+            key, values, end = row.groups()
+            yield (json.loads(f'"{key}"') if "\\" in key else key), [float(v) for v in values.split(",")]
+            pos = row.end()
+            if end == "}":
+                ends.append(pos)
+                return
+        raise ValueError(f"bad weight row at character {pos}")
+    ends.append(empty.end())
+
+
+def load_model(path: Path) -> LinearModel:
+    """Read exported weights; ValueError when the file does not have the expected shape.
+
+    The two weight sections are read row by row straight into the compact model, the rest with json."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        found = {m.group(1): m for m in _SECTION.finditer(text)}
+        rows = _Rows()
+        ends: list[int] = []
+        rows.add_levels(_section(text, found["level_weights"].end(), ends))
+        rows.add_kinds(_section(text, found["category_weights"].end(), ends))
+        header = text
+        for start, end in sorted(zip((found[s].end() for s in SECTIONS), ends, strict=True), reverse=True):
+            header = header[:start] + "}" + header[end:]
+        data = json.loads(header)
+        return rows.model(
+            tuple(str(c) for c in data["categories"]),
             (float(data["level_bias"][0]), float(data["level_bias"][1])),
             tuple(float(x) for x in data["category_bias"]),
-            level,
-            cats,
-            float(data["urgent_threshold"]),
-            float(data["concern_threshold"]),
-            float(data.get("sure_threshold", 2.0)),
+            (
+                float(data["urgent_threshold"]),
+                float(data["concern_threshold"]),
+                float(data.get("sure_threshold", 2.0)),
+            ),
         )
-    except (KeyError, TypeError, IndexError) as exc:
+    except (KeyError, TypeError, IndexError, ValueError) as exc:
         raise ValueError(f"{path.name}: not a crisis model ({exc})") from exc

@@ -114,7 +114,7 @@ def fit(texts: list[str], levels: list[str], cats: list[str | None]) -> LinearMo
         for n, w in zip(names, cat_w.T, strict=True)
         if np.abs(w).max() >= KEEP
     }
-    return LinearModel(
+    return LinearModel.from_weights(
         CATEGORIES,
         (round(float(urgent_model.intercept_[0]), 3), round(float(any_model.intercept_[0]), 3)),
         tuple(round(float(b), 3) for b in cat_b),
