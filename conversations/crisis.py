@@ -90,11 +90,15 @@ class Rule:
     """Patterns of one kind; `first` is the number of its first pattern in its PatternSet's index."""
 
     name: str
-    joined: re.Pattern[str]
     each: tuple[re.Pattern[str], ...]
     first: int
     ids: frozenset[int]  # the numbers of its patterns
     subsets: dict[frozenset[int], re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def joined(self) -> re.Pattern[str]:
+        """All its patterns as one alternation (compiled when asked: the detector runs them one by one)."""
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self.each))
 
     def search(self, norm: str, candidates: Candidates) -> str | None:
         """The words that matched (leftmost match, first pattern on a tie), or None.
@@ -260,9 +264,8 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
         shaped = [_compile(shape(p)) for p in patterns] or [_compile("(?!x)x")]
         first = len(sources)
         sources.extend(shaped)
-        joined = re.compile("|".join(f"(?:{p})" for p in shaped))
         ids = frozenset(range(first, len(sources)))
-        return Rule(name, joined, tuple(re.compile(p) for p in shaped), first, ids)
+        return Rule(name, tuple(re.compile(p) for p in shaped), first, ids)
 
     def section(name: str) -> Rule:
         return rule(name, list(data.get(name, {}).get("patterns", [])))
