@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.db import Database, Tx, in_chunks, utc_text
-from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
+from storage.geo import CELL_DEG, cell_of, cell_ranges, distances_from, lon_scale
 from storage.importers.normalise import Parsed, neutral_cell
 from storage.languages import language_sql
 from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, by_version, from_row, to_row
@@ -665,8 +665,9 @@ def _within(
     """(km, id, version) of the rows (id, lat, lon, version) within a radius by exact distance, nearest
     first, at most `limit`: no meeting is built here."""
     scored = []
+    distance = distances_from(lat, lon)
     for r in rows:
-        km = haversine_km(lat, lon, r["lat"], r["lon"])
+        km = distance(r["lat"], r["lon"])
         if km <= radius:
             scored.append((km, r["id"], r["version"]))
     scored.sort(key=lambda x: (x[0], x[1]))
