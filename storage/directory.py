@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -449,8 +450,7 @@ class MeetingStore:
         """
         k2 = lon_scale(lat) ** 2
         where, params = filters.sql()
-        program_sql = " AND m.program = ?" if filters.program else ""
-        ctes: list[str] = []
+        shape: list[int] = []
         args: list[Any] = []
         for i, radius in enumerate(radii):
             reach = radius * 1.02  # a little beyond: the flat distance is an approximation
@@ -458,25 +458,13 @@ class MeetingStore:
             # Pad to a count that depends on the radius only, so the statement text repeats and
             # SQLite's prepared-statement cache is hit; (1, 0) is an empty range.
             ranges += [(1, 0)] * max(0, int(2 * reach / 111.2 / CELL_DEG) + 2 - len(ranges))
-            ctes.append(f"c{i}(lo, hi) AS (VALUES {','.join('(?,?)' for _ in ranges)})")
+            shape.append(len(ranges))
             args += [x for pair in ranges for x in pair]
-            # The ring's cell ranges drive the loop; when the previous ring was enough there are none.
-            short = " AND ".join(f"(SELECT count(*) FROM b{j}) < ?" for j in range(i))
-            cells = f"(SELECT lo, hi FROM c{i} WHERE {short})" if i else f"c{i}"
-            ctes.append(
-                f"b{i} AS MATERIALIZED (SELECT {_NEAR_COLUMNS}, "
-                "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
-                f"FROM {cells} AS r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
-                f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?)"
-            )
             args += [lat, lat, lon, lon, k2, *([limit] * i)]
             if filters.program:
                 args.append(filters.program)
             args += [(reach / 111.2) ** 2, *params, limit + SLACK]
-        union = " UNION ALL ".join(
-            f"SELECT {i} AS ring, id, lat, lon, version FROM b{i}" for i in range(len(radii))
-        )
-        return f"WITH {', '.join(ctes)} {union}", args
+        return _rings_text(tuple(shape), bool(filters.program), where), args
 
     async def near_scan(
         self, lat: float, lon: float, filters: Filters = Filters(), *, limit: int = 20, max_km: float = 50.0
@@ -657,6 +645,28 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@lru_cache(maxsize=256)
+def _rings_text(shape: tuple[int, ...], program: bool, where: str) -> str:
+    """The text of a rings statement (see MeetingStore._rings_sql): ring i has shape[i] cell ranges."""
+    program_sql = " AND m.program = ?" if program else ""
+    ctes: list[str] = []
+    for i, count in enumerate(shape):
+        ctes.append(f"c{i}(lo, hi) AS (VALUES {','.join('(?,?)' for _ in range(count))})")
+        # The ring's cell ranges drive the loop; when the previous ring was enough there are none.
+        short = " AND ".join(f"(SELECT count(*) FROM b{j}) < ?" for j in range(i))
+        cells = f"(SELECT lo, hi FROM c{i} WHERE {short})" if i else f"c{i}"
+        ctes.append(
+            f"b{i} AS MATERIALIZED (SELECT {_NEAR_COLUMNS}, "
+            "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
+            f"FROM {cells} AS r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
+            f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?)"
+        )
+    union = " UNION ALL ".join(
+        f"SELECT {i} AS ring, id, lat, lon, version FROM b{i}" for i in range(len(shape))
+    )
+    return f"WITH {', '.join(ctes)} {union}"
 
 
 def _within(
