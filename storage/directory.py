@@ -395,29 +395,15 @@ class MeetingStore:
     ) -> list[Nearby]:
         """The nearest in-person meetings matching the filters, nearest first, within max_km.
 
-        Searches grid rings of growing radius (3x each time): a ring answers once it holds `limit`
-        meetings inside its radius, because nothing outside the radius can be nearer. All rings go to
-        the database as one statement; a later ring is only read when the earlier one fell short.
+        Searches grid rings of growing radius (3x each time), one statement per ring: a ring answers
+        once it holds `limit` meetings inside its radius, because nothing outside the radius can be
+        nearer. (On the event-loop thread a statement costs microseconds; one statement for all rings
+        took longer than the rings one by one.)
         """
-        radii = [min(max(start_km, await self._first_radius(limit)), max_km)]
-        while radii[-1] < max_km and len(radii) < 4:
-            radii.append(min(radii[-1] * 3, max_km))
-        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii))
-        by_ring: dict[int, list[Any]] = {}
-        for r in rows:
-            by_ring.setdefault(r[0], []).append(r)
-        for i, radius in enumerate(radii):
-            ring = by_ring.get(i, [])
-            found = _within(lat, lon, ring, radius, limit)
-            if len(found) >= limit or radius >= max_km:
-                return await self._nearby(found)
-            if len(ring) >= limit:  # the flat distance judged this ring enough, the exact one does not
-                break
-        radius = min(radius * 3, max_km)
-        while True:  # rare: more rings, one statement each
+        radius = min(max(start_km, await self._first_radius(limit)), max_km)
+        while True:
             sql, args = self._rings_sql(lat, lon, filters, limit, [radius])
-            rows = await self._rows(sql, args)
-            found = _within(lat, lon, rows, radius, limit)
+            found = _within(lat, lon, await self._rows(sql, args), radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return await self._nearby(found)
             radius = min(radius * 3, max_km)
