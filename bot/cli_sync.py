@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from bot.feed_sync import SyncLimits, sync_all
 from bot.feeds_config import FeedsError, load_feeds
 from bot.runtime import open_services
 
@@ -26,6 +25,8 @@ def register_sync(
 
 
 async def run_sync(args: argparse.Namespace) -> int:
+    from bot.feed_sync import SyncLimits, sync_all  # httpx only for this subcommand and `run`
+
     path = args.config.feeds  # --feeds, else EERSTESTAP_FEEDS
     if path is None:
         print(f"eerstestap directory sync: give --feeds FILE or set {ENV_FEEDS}", file=sys.stderr)

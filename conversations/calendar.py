@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, Timezone
-
 from content.i18n import translator
 from conversations.discretion import free_place_street, meeting_street_and_town, reveals
 from storage.meeting import Meeting
@@ -28,6 +26,8 @@ def ics_for(
     ("Afspraak"/"Appointment", or a `title` that passes the discretion check) and the location is street
     and town only, never the venue's name or a link.
     """
+    from icalendar import Calendar, Event, Timezone  # only when a calendar file is made (issue 13: RSS)
+
     t = translator(lang)
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     tz = zone(meeting.timezone)

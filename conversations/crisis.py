@@ -81,7 +81,7 @@ class Verdict:
         return self.level == "urgent"
 
 
-Candidates = set[int]  # numbers of the patterns that may match a text
+Candidates = set[int] | frozenset[int]  # numbers of the patterns that may match a text
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,7 @@ class PatternSet:
     concern: Rule
     history: Rule
     benign: Rule
+    calm: Rule  # 'no plan', 'niet dat ik iets ga doen': a thought of suicide with this is concern
     index: LiteralIndex
 
     def candidates(self, norm: str) -> Candidates:
@@ -254,13 +255,15 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     urgent_rules = tuple(rule(cat, urgent[cat]) for cat in CATEGORIES)
     cues = tuple(rule(cat, data.get("cues", {}).get(cat, [])) for cat in CUE_ORDER)
     concern, history, benign = section("concern"), section("history"), section("benign")
-    return PatternSet(urgent_rules, cues, concern, history, benign, LiteralIndex.build(sources))
+    calm = section("calm")
+    return PatternSet(urgent_rules, cues, concern, history, benign, calm, LiteralIndex.build(sources))
 
 
 def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
     """Every pattern of a phrase file's data."""
     out = [p for section in ("urgent", "cues") for ps in data.get(section, {}).values() for p in ps]
-    return out + [p for s in ("concern", "history", "benign") for p in data.get(s, {}).get("patterns", [])]
+    sections = ("concern", "history", "benign", "calm")
+    return out + [p for s in sections for p in data.get(s, {}).get("patterns", [])]
 
 
 def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
@@ -298,6 +301,17 @@ class Detector:
 
     def assess(self, text: str, explain: int = 4) -> Verdict:
         """The level, kind and reason for one message."""
+        verdict = self._assess(text, explain)
+        if verdict.category in ("suicide", "selfharm"):  # a thought said to come without a plan: concern
+            plain = self.rules.plain
+            norm = self.rules.canonical(normalise(text))
+            calm = plain.calm.search(norm, plain.calm.ids)
+            if calm:
+                return Verdict("concern", None, f"{verdict.why}; but '{calm}': concern")
+        return verdict
+
+    def _assess(self, text: str, explain: int) -> Verdict:
+        """assess() before a 'no plan' statement is taken into account."""
         norm = self.rules.canonical(normalise(text))
         forms = self.rules.forms(text, norm)
         hit = urgent_hit(forms)
@@ -322,7 +336,7 @@ class Detector:
         if scored.urgent >= self.model.urgent_threshold:
             cues = self.rules.plain.cues_in(clean, candidates)
             if cues or scored.urgent >= self.model.sure_threshold:
-                category, p_kind = self.model.category(clean, among=tuple(cues))
+                category, p_kind = self.model.category(clean, among=tuple(cues), scored=scored)
                 because = f"kind from '{cues[category]}'" if cues else "no cue word, sure"
                 return Verdict(
                     "urgent",

@@ -14,6 +14,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from itertools import pairwise, repeat
+from operator import itemgetter
 from pathlib import Path
 
 NGRAM = 4
@@ -45,11 +46,14 @@ def softmax(scores: list[float]) -> list[float]:
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """A model's view of one text: P(urgent), P(at least concern), and the features that pushed most."""
+    """A model's view of one text: P(urgent), P(at least concern), the features that pushed most."""
 
     urgent: float
     any: float
     top: tuple[str, ...]
+    rows: tuple[float, list[tuple[complex, tuple[float, ...]]]] = field(
+        default=(1.0, []), repr=False, compare=False
+    )  # the text's scale and weight rows, for the kind scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,21 +68,27 @@ class LinearModel:
     urgent_threshold: float
     concern_threshold: float
     sure_threshold: float = 2.0  # urgent without any cue word only at or above this (2.0: never)
-    _both: dict[str, complex] = field(init=False, repr=False, compare=False)
+    _rows: dict[str, tuple[complex, tuple[float, ...]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """Both level weights of a feature as one complex number (urgent + concern·i): one sum in C."""
-        object.__setattr__(self, "_both", {k: complex(*v) for k, v in self.level_weights.items()})
+        """One row per feature: both level weights as one complex number (urgent + concern·i, summed in C)
+        and the kind weights; one look-up per feature serves both."""
+        no_kinds = (0.0,) * len(self.categories)
+        rows = {
+            f: (complex(*self.level_weights.get(f, (0.0, 0.0))), self.category_weights.get(f, no_kinds))
+            for f in self.level_weights.keys() | self.category_weights.keys()
+        }
+        object.__setattr__(self, "_rows", rows)
 
     def score(self, norm: str, explain: int = 0) -> Scored:
         """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
         weights = self.level_weights
         feats = features(norm)
         scale = 1.0 / math.sqrt(len(feats) or 1)
-        both = sum(map(self._both.get, feats, repeat(0j)))
-        urgent = self.level_bias[0] + scale * both.real
-        concern = self.level_bias[1] + scale * both.imag
-        p_urgent, p_any = sigmoid(urgent), sigmoid(concern)
+        rows = list(filter(None, map(self._rows.get, feats)))
+        both = sum(map(itemgetter(0), rows), 0j)
+        p_urgent = sigmoid(self.level_bias[0] + scale * both.real)
+        p_any = sigmoid(self.level_bias[1] + scale * both.imag)
         top: tuple[str, ...] = ()
         found = [f for f in feats if f in weights] if explain else []
         if found:
@@ -86,23 +96,22 @@ class LinearModel:
             top = tuple(
                 dict.fromkeys(f.removeprefix("w:").removeprefix("b:").strip() for f in ranked[:explain])
             )
-        return Scored(p_urgent, p_any, top)
+        return Scored(p_urgent, p_any, top, (scale, rows))
 
-    def category(self, norm: str, among: tuple[str, ...] = ()) -> tuple[str, float]:
+    def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
+        """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
+        scale, rows = (scored or self.score(norm)).rows
+        sums = map(sum, zip(*map(itemgetter(1), rows), strict=True)) if rows else repeat(0.0)
+        return [b + scale * v for b, v in zip(self.category_bias, sums, strict=False)]
+
+    def category(
+        self, norm: str, among: tuple[str, ...] = (), scored: Scored | None = None
+    ) -> tuple[str, float]:
         """The most likely kind of emergency of a normalised text (of the kinds `among`, when given), and its
-        probability among those kinds."""
-        sums = [0.0] * len(self.categories)
-        weights = self.category_weights
-        feats = features(norm)
-        for f in feats:
-            w = weights.get(f)
-            if w is not None:
-                for j, v in enumerate(w):
-                    sums[j] += v
-        scale = 1.0 / math.sqrt(len(feats) or 1)
+        probability among those kinds. `scored`: this text's score(), to save reading it again."""
+        all_kinds = self.kind_scores(norm, scored)
         kinds = [j for j, c in enumerate(self.categories) if not among or c in among]
-        scores = [self.category_bias[j] + scale * sums[j] for j in kinds]
-        probs = softmax(scores)
+        probs = softmax([all_kinds[j] for j in kinds])
         best = max(range(len(probs)), key=probs.__getitem__)
         return self.categories[kinds[best]], probs[best]
 

@@ -301,3 +301,70 @@ def test_words_of_danger_get_the_gentle_line_but_look_alikes_do_not() -> None:
     assert assess("hij heeft een mes").level != "none"
     for text in ("die eerste keer was spannend", "ik lag dubbel, dood gegaan van het lachen"):
         assert assess(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the writer's age decides between a child's screen and the screen for violence at home
+        ("mijn stiefvader is dronken en slaat mijn moeder, ik ben 22 en ben hier op bezoek", "violence"),
+        ("my dad is punching my mum in the kitchen, i'm 30 and i'm just visiting", "violence"),
+        ("hij slaat me elke keer als hij gedronken heeft. ik ben 13", "child"),
+        ("my brother said he'll beat me up if i tell anyone. im 10", "child"),
+        # stopping, then symptoms, in either order
+        ("vier dagen zonder drank en nu zie ik mannetjes op de gang en ik tril", "withdrawal"),
+        ("had vanochtend een toeval, ik ben vorige week gestopt met de diazepam", "withdrawal"),
+        ("day 3 off the benzos, brain zaps and my arms keep jerking", "withdrawal"),
+        # a drug and a racing heart or chest pain
+        ("al 30 uur op de 3mmc en nu heb ik hartkloppingen en pijn op mn borst", "overdose"),
+        # an act on one's own body, not a wish to die
+        ("ik heb expres mijn arm tegen de hete oven gedrukt", "selfharm"),
+        ("i keep hitting my own legs with a hammer when the craving comes", "selfharm"),
+        # pills counted out and a question whether it is enough
+        ("heb 50 paracetamol op een rijtje gelegd, is dat genoeg om niet meer wakker te worden", "suicide"),
+    ],
+)
+def test_the_kind_follows_age_order_and_act(text: str, category: str) -> None:
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == ("urgent", category), verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "soms denk ik dat mijn kinderen beter af zijn zonder mij",
+        "ik zie geen uitweg meer met dat drinken van hem",
+        "mijn vriend zegt dat hij niet meer wil leven, maar hij heeft geen plan zegt hij",
+        "i think about not being here sometimes, not gonna do anything though",
+    ],
+)
+def test_passive_wishes_and_thoughts_without_a_plan_are_concern(text: str) -> None:
+    verdict = explain(text)
+    assert verdict.level == "concern", verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wat moet je eigenlijk doen als iemand een overdosis heeft?",
+        "what does an overdose do to your body? it's for a school essay",
+        "in de serie die ik kijk pleegt de hoofdpersoon zelfmoord, mooi gemaakt",
+        "ik heb me te pletter gelachen om die video",
+        "ze werkt op de ambulance en ziet veel overdoses in het weekend",
+    ],
+)
+def test_talk_about_overdose_and_idioms_are_no_emergency(text: str) -> None:
+    verdict = explain(text)
+    assert not verdict.urgent, verdict.why
+
+
+def test_the_kind_read_from_a_score_is_the_kind_read_afresh() -> None:
+    from conversations.crisis import detector
+
+    model = detector().model
+    for text in (" ik heb te veel pillen genomen ", " hij slaat me en ik ben bang "):
+        scored = model.score(text)
+        assert model.category(text, scored=scored) == model.category(text)
+        assert model.category(text, among=("child", "violence"), scored=scored) == model.category(
+            text, among=("child", "violence")
+        )

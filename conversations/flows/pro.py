@@ -10,8 +10,6 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-import segno
-
 from conversations.buttons import button
 from conversations.context import Context
 from conversations.flows.base import Action, Flow, Step, table
@@ -40,6 +38,8 @@ def link_for(ctx: Context, phase: str, tag: str) -> str:
 
 def qr_png(url: str) -> bytes:
     """A QR code image of a link, for a poster or a leaflet."""
+    import segno  # only when a QR code is made (issue 13: RSS)
+
     buf = io.BytesIO()
     segno.make(url, error="m").save(buf, kind="png", scale=10, border=4)
     return buf.getvalue()
