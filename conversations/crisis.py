@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
 CANONICAL_CACHE = 20000  # words remembered with their canonical form
+SUBSET_CACHE = 4096  # compiled alternations of the look-alike and past-event patterns a text may hold
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
@@ -93,6 +94,7 @@ class Rule:
     each: tuple[re.Pattern[str], ...]
     first: int
     ids: frozenset[int]  # the numbers of its patterns
+    subsets: dict[frozenset[int], re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def search(self, norm: str, candidates: Candidates) -> str | None:
         """The words that matched (leftmost match, first pattern on a tie), or None.
@@ -108,6 +110,19 @@ class Rule:
                 best = found
         return best.group(0).strip() if best else None
 
+    def sub(self, repl: str, norm: str, candidates: Candidates) -> str:
+        """`joined.sub(repl, norm)`, with only this rule's patterns among `candidates` in the alternation (the
+        others cannot match anywhere in the text, so the result is the same)."""
+        mine = frozenset(self.ids & candidates)
+        if not mine:
+            return norm
+        joined = self.subsets.get(mine)
+        if joined is None:
+            joined = re.compile("|".join(f"(?:{self.each[n - self.first].pattern})" for n in sorted(mine)))
+            if len(self.subsets) < SUBSET_CACHE:
+                self.subsets[mine] = joined
+        return joined.sub(repl, norm)
+
 
 @dataclass(frozen=True, slots=True)
 class PatternSet:
@@ -120,6 +135,7 @@ class PatternSet:
     benign: Rule
     calm: Rule  # 'no plan', 'niet dat ik iets ga doen': a thought of suicide with this is concern
     index: LiteralIndex
+    past: frozenset[int]  # the patterns that may match the mark of a past event, ' _past_ '
 
     def candidates(self, norm: str) -> Candidates:
         """The patterns (by number) that may match a text."""
@@ -132,10 +148,10 @@ class PatternSet:
     def stripped(self, norm: str) -> tuple[str, Candidates]:
         """strip(), and the candidate patterns of the stripped text."""
         candidates = self.candidates(norm)
-        if self.benign.search(norm, candidates) is None and self.history.search(norm, candidates) is None:
-            return norm, candidates
-        norm = self.history.joined.sub(" _past_ ", self.benign.joined.sub(" ", norm))
-        return norm, self.candidates(norm)
+        out = self.history.sub(" _past_ ", self.benign.sub(" ", norm, candidates), candidates)
+        # Blanking a match (' word word' → ' ') makes no new literal but the mark: the text's candidates, with
+        # those of the mark, still include every pattern that may match the stripped text.
+        return (norm, candidates) if out == norm else (out, candidates | self.past)
 
     def urgent_hit(self, norm: str, candidates: Candidates) -> tuple[str, str] | None:
         """(category, matched words) of the first kind of urgent rule that matches a stripped text."""
@@ -256,7 +272,9 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     cues = tuple(rule(cat, data.get("cues", {}).get(cat, [])) for cat in CUE_ORDER)
     concern, history, benign = section("concern"), section("history"), section("benign")
     calm = section("calm")
-    return PatternSet(urgent_rules, cues, concern, history, benign, calm, LiteralIndex.build(sources))
+    index = LiteralIndex.build(sources)
+    past = frozenset(index.candidates(" _past_ "))
+    return PatternSet(urgent_rules, cues, concern, history, benign, calm, index, past)
 
 
 def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
@@ -301,18 +319,17 @@ class Detector:
 
     def assess(self, text: str, explain: int = 4) -> Verdict:
         """The level, kind and reason for one message."""
-        verdict = self._assess(text, explain)
+        norm = self.rules.canonical(normalise(text))
+        verdict = self._assess(text, norm, explain)
         if verdict.category in ("suicide", "selfharm"):  # a thought said to come without a plan: concern
             plain = self.rules.plain
-            norm = self.rules.canonical(normalise(text))
             calm = plain.calm.search(norm, plain.calm.ids)
             if calm:
                 return Verdict("concern", None, f"{verdict.why}; but '{calm}': concern")
         return verdict
 
-    def _assess(self, text: str, explain: int) -> Verdict:
-        """assess() before a 'no plan' statement is taken into account."""
-        norm = self.rules.canonical(normalise(text))
+    def _assess(self, text: str, norm: str, explain: int) -> Verdict:
+        """assess() before a 'no plan' statement is taken into account; `norm` is the canonical text."""
         forms = self.rules.forms(text, norm)
         hit = urgent_hit(forms)
         if hit:
