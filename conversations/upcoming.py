@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import takewhile
 
 from storage.changes import date_changes
 from storage.db import Database
 from storage.meeting import Meeting
-from storage.occurrences import Occurrence, Slot, apply_change, iter_slots, next_slots, slots_from, zone
+from storage.occurrences import Occurrence, apply_change, iter_slots, next_slots, slots_from, zone
 
 WEEK = timedelta(days=7)
+
+
+@lru_cache(maxsize=65536)
+def _weekly(
+    weekday: int, start: str, end: str | None, tz: str | None, today: date, count: int
+) -> tuple[Occurrence, ...]:
+    """slots_from as occurrences without a change (immutable, so shared by every listing that day)."""
+    return tuple(Occurrence(slot) for slot in slots_from(weekday, start, end, tz, today, count))
 
 
 async def within(
     db: Database, meetings: Iterable[Meeting], now: datetime, span: timedelta = WEEK
 ) -> list[tuple[Meeting, Occurrence]]:
     """Every occurrence that is running at `now` or starts before now + span, in time order."""
-    items: list[tuple[Meeting, Occurrence]] = []
-    slots: list[tuple[Meeting, Slot]] = []
+    found: list[tuple[Meeting, Occurrence]] = []
     until = now + span
     now_utc, until_utc = now.astimezone(UTC), until.astimezone(UTC)  # (compared without zone lookups)
     count = span.days // 7 + 3  # weekly slots from yesterday on that reach past the span
@@ -29,22 +37,27 @@ async def within(
         local = today.get(tz)
         if local is None:
             local = today[tz] = now.astimezone(zone(tz)).date()
-        weekly = slots_from(m.weekday, m.start_time, m.end_time, tz, local, count)
-        if weekly[-1].start_utc < until_utc:  # (a span this count does not cover) the slots one by one
-            found = iter_slots(m.weekday, m.start_time, m.end_time, tz, now)
-            weekly = tuple(takewhile(lambda s: s.start < until, found))
-        for slot in weekly:
+        weekly = _weekly(m.weekday, m.start_time, m.end_time, tz, local, count)
+        if weekly[-1].slot.start_utc < until_utc:  # (a span this count does not cover) one by one
+            slots = iter_slots(m.weekday, m.start_time, m.end_time, tz, now)
+            weekly = tuple(Occurrence(s) for s in takewhile(lambda s: s.start < until, slots))
+        for occ in weekly:
+            slot = occ.slot
             if slot.start_utc >= until_utc:
                 break
             if slot.start_utc >= now_utc or slot.end_utc > now_utc:
-                slots.append((m, slot))
-    if not slots:
+                found.append((m, occ))
+    if not found:
         return []
-    first = min(s.local_date for _, s in slots)
-    last = max(s.local_date for _, s in slots)
-    changes = await date_changes(db, [m.id for m, _ in slots if m.id is not None], first, last)
-    for m, slot in slots:
-        items.append((m, apply_change(slot, changes.get((m.id or 0, slot.local_date)), m.timezone)))
+    first = min(o.slot.local_date for _, o in found)
+    last = max(o.slot.local_date for _, o in found)
+    changes = await date_changes(db, [m.id for m, _ in found if m.id is not None], first, last)
+    items = found
+    if changes:
+        items = []
+        for m, occ in found:
+            change = changes.get((m.id or 0, occ.slot.local_date))
+            items.append((m, occ if change is None else apply_change(occ.slot, change, m.timezone)))
     items.sort(key=lambda pair: (pair[1].begins, pair[0].name))
     return items
 

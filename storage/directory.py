@@ -14,11 +14,12 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from storage.db import Database, Tx, in_chunks, utc_text
-from storage.geo import CELL_DEG, cell_of, cell_ranges, haversine_km, lon_scale
+from storage.geo import CELL_DEG, cell_of, cell_ranges, distances_from, lon_scale
 from storage.importers.normalise import Parsed, neutral_cell
 from storage.languages import language_sql
 from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, by_version, from_row, to_row
@@ -394,29 +395,15 @@ class MeetingStore:
     ) -> list[Nearby]:
         """The nearest in-person meetings matching the filters, nearest first, within max_km.
 
-        Searches grid rings of growing radius (3x each time): a ring answers once it holds `limit`
-        meetings inside its radius, because nothing outside the radius can be nearer. All rings go to
-        the database as one statement; a later ring is only read when the earlier one fell short.
+        Searches grid rings of growing radius (3x each time), one statement per ring: a ring answers
+        once it holds `limit` meetings inside its radius, because nothing outside the radius can be
+        nearer. (On the event-loop thread a statement costs microseconds; one statement for all rings
+        took longer than the rings one by one.)
         """
-        radii = [min(max(start_km, await self._first_radius(limit)), max_km)]
-        while radii[-1] < max_km and len(radii) < 4:
-            radii.append(min(radii[-1] * 3, max_km))
-        rows = await self._rows(*self._rings_sql(lat, lon, filters, limit, radii))
-        by_ring: dict[int, list[Any]] = {}
-        for r in rows:
-            by_ring.setdefault(r[0], []).append(r)
-        for i, radius in enumerate(radii):
-            ring = by_ring.get(i, [])
-            found = _within(lat, lon, ring, radius, limit)
-            if len(found) >= limit or radius >= max_km:
-                return await self._nearby(found)
-            if len(ring) >= limit:  # the flat distance judged this ring enough, the exact one does not
-                break
-        radius = min(radius * 3, max_km)
-        while True:  # rare: more rings, one statement each
+        radius = min(max(start_km, await self._first_radius(limit)), max_km)
+        while True:
             sql, args = self._rings_sql(lat, lon, filters, limit, [radius])
-            rows = await self._rows(sql, args)
-            found = _within(lat, lon, rows, radius, limit)
+            found = _within(lat, lon, await self._rows(sql, args), radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return await self._nearby(found)
             radius = min(radius * 3, max_km)
@@ -449,8 +436,7 @@ class MeetingStore:
         """
         k2 = lon_scale(lat) ** 2
         where, params = filters.sql()
-        program_sql = " AND m.program = ?" if filters.program else ""
-        ctes: list[str] = []
+        shape: list[int] = []
         args: list[Any] = []
         for i, radius in enumerate(radii):
             reach = radius * 1.02  # a little beyond: the flat distance is an approximation
@@ -458,25 +444,13 @@ class MeetingStore:
             # Pad to a count that depends on the radius only, so the statement text repeats and
             # SQLite's prepared-statement cache is hit; (1, 0) is an empty range.
             ranges += [(1, 0)] * max(0, int(2 * reach / 111.2 / CELL_DEG) + 2 - len(ranges))
-            ctes.append(f"c{i}(lo, hi) AS (VALUES {','.join('(?,?)' for _ in ranges)})")
+            shape.append(len(ranges))
             args += [x for pair in ranges for x in pair]
-            # The ring's cell ranges drive the loop; when the previous ring was enough there are none.
-            short = " AND ".join(f"(SELECT count(*) FROM b{j}) < ?" for j in range(i))
-            cells = f"(SELECT lo, hi FROM c{i} WHERE {short})" if i else f"c{i}"
-            ctes.append(
-                f"b{i} AS MATERIALIZED (SELECT {_NEAR_COLUMNS}, "
-                "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
-                f"FROM {cells} AS r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
-                f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?)"
-            )
             args += [lat, lat, lon, lon, k2, *([limit] * i)]
             if filters.program:
                 args.append(filters.program)
             args += [(reach / 111.2) ** 2, *params, limit + SLACK]
-        union = " UNION ALL ".join(
-            f"SELECT {i} AS ring, id, lat, lon, version FROM b{i}" for i in range(len(radii))
-        )
-        return f"WITH {', '.join(ctes)} {union}", args
+        return _rings_text(tuple(shape), bool(filters.program), where), args
 
     async def near_scan(
         self, lat: float, lon: float, filters: Filters = Filters(), *, limit: int = 20, max_km: float = 50.0
@@ -659,14 +633,37 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=256)
+def _rings_text(shape: tuple[int, ...], program: bool, where: str) -> str:
+    """The text of a rings statement (see MeetingStore._rings_sql): ring i has shape[i] cell ranges."""
+    program_sql = " AND m.program = ?" if program else ""
+    ctes: list[str] = []
+    for i, count in enumerate(shape):
+        ctes.append(f"c{i}(lo, hi) AS (VALUES {','.join('(?,?)' for _ in range(count))})")
+        # The ring's cell ranges drive the loop; when the previous ring was enough there are none.
+        short = " AND ".join(f"(SELECT count(*) FROM b{j}) < ?" for j in range(i))
+        cells = f"(SELECT lo, hi FROM c{i} WHERE {short})" if i else f"c{i}"
+        ctes.append(
+            f"b{i} AS MATERIALIZED (SELECT {_NEAR_COLUMNS}, "
+            "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
+            f"FROM {cells} AS r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
+            f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?)"
+        )
+    union = " UNION ALL ".join(
+        f"SELECT {i} AS ring, id, lat, lon, version FROM b{i}" for i in range(len(shape))
+    )
+    return f"WITH {', '.join(ctes)} {union}"
+
+
 def _within(
     lat: float, lon: float, rows: list[Any], radius: float, limit: int
 ) -> list[tuple[float, int, int]]:
     """(km, id, version) of the rows (id, lat, lon, version) within a radius by exact distance, nearest
     first, at most `limit`: no meeting is built here."""
     scored = []
+    distance = distances_from(lat, lon)
     for r in rows:
-        km = haversine_km(lat, lon, r["lat"], r["lon"])
+        km = distance(r["lat"], r["lon"])
         if km <= radius:
             scored.append((km, r["id"], r["version"]))
     scored.sort(key=lambda x: (x[0], x[1]))

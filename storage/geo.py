@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 EARTH_KM = 6371.0088
 CELL_DEG = 0.02  # about 2.2 km north-south, 1.4 km east-west in the Netherlands
@@ -19,6 +20,21 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distances_from(lat: float, lon: float) -> Callable[[float, float], float]:
+    """haversine_km from one fixed point, with that point's part worked out once (the same floats)."""
+    p1 = math.radians(lat)
+    cos_p1 = math.cos(p1)
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+
+    def km(lat2: float, lon2: float) -> float:
+        p2 = radians(lat2)
+        dp, dl = p2 - p1, radians(lon2 - lon)
+        a = sin(dp / 2) ** 2 + cos_p1 * cos(p2) * sin(dl / 2) ** 2
+        return 2 * EARTH_KM * asin(min(1.0, sqrt(a)))
+
+    return km
 
 
 def in_box(lat: float, lon: float, box: tuple[float, float, float, float]) -> bool:

@@ -247,3 +247,17 @@ async def test_after_stop_an_old_button_does_not_reuse_the_location(engine: Engi
     reply = await press(engine, "n:page:1")
     assert reply.request_location and "Meetings in de komende 7 dagen" not in text(reply)
     assert LOCATIONS.get(demo.keys.pseudonym(4242), demo.clock.now()) is None
+
+
+async def test_rings_one_by_one_answer_what_a_scan_answers(demo: Services) -> None:
+    store = MeetingStore(demo.db)
+    checked = 0
+    for lat in (50.85, 51.45, 52.09, 52.37, 53.2):
+        for lon in (3.9, 4.9, 5.12, 6.1, 6.9):
+            for limit in (1, 3, 10, 40):
+                for f in (Filters(), Filters(program="NA"), Filters(weekdays=(2,))):
+                    rings = await store.near(lat, lon, f, limit=limit, max_km=50)
+                    scan = await store.near_scan(lat, lon, f, limit=limit, max_km=50)
+                    assert [(n.meeting.id, n.km) for n in rings] == [(n.meeting.id, n.km) for n in scan]
+                    checked += bool(rings)
+    assert checked > 60
