@@ -34,7 +34,7 @@ _DIGITS = str.maketrans("0134579", "oieastg")
 _MIXED = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b")
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z] ){3,}[a-z](?![a-z0-9])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_TRIPLES = re.compile(r"(.)\1{2,}")
+_TRIPLES = re.compile(r"([a-z0-9])\1\1+")  # after _NON_WORD only these and single spaces are left
 _STRETCHED = re.compile(r"([A-Za-z])\1\1")
 _DISGUISED = re.compile(r"[0-9@$€]")
 # The order in which rules are tried: the first kind that matches decides the screen.
@@ -53,7 +53,8 @@ def normalise(text: str) -> str:
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().translate(_APOSTROPHES)
     text = _NON_WORD.sub(" ", text)
-    text = _TRIPLES.sub(r"\1\1", text)
+    if _TRIPLES.search(text):  # rare: a search is cheaper than a sub with a template
+        text = _TRIPLES.sub(r"\1\1", text)
     return f" {text.strip()} "
 
 
@@ -197,16 +198,21 @@ class CrisisRules:
     def canonical(self, norm: str) -> str:
         """A normalised text with chat spellings written out and typos in rule words undone."""
         known = self.words
-        fix = self.speller.word
-        words = [known.get(w) or fix(w) for w in norm.split()]
-        if len(known) < CANONICAL_CACHE:
-            known.update(zip(norm.split(), words, strict=True))
+        split = norm.split()
+        words = list(map(known.get, split))
+        if not all(words):  # a word not seen before
+            fix = self.speller.word
+            words = [w or fix(s) for w, s in zip(words, split, strict=True)]
+            if len(known) < CANONICAL_CACHE:
+                known.update(zip(split, words, strict=True))
         return " " + " ".join(words) + " "
 
     def loosely(self, norm: str) -> Form | None:
         """A canonical text with rare real words also read as the rule word they are one typo from ('laaste'
         → 'laatste'): tried for urgent rules only when nothing else matched. None when no word changes."""
         words = norm.split()
+        if self.speller.rare.isdisjoint(words):  # no rare word: nothing to read (the common case)
+            return None
         loose = [self.speller.loose(w) for w in words]
         if loose == words or self.plain.strip(norm) != norm:  # nothing to read, or a look-alike or past event
             return None
