@@ -53,26 +53,24 @@ class Scored:
     urgent: float
     any: float
     top: tuple[str, ...]
-    rows: tuple[float, list[int]] = field(
-        default=(1.0, []), repr=False, compare=False
-    )  # the text's scale and the numbers of its features' weight rows, for the kind scores
+    rows: tuple[float, set[str]] = field(
+        default=(1.0, set()), repr=False, compare=False
+    )  # the text's scale and features, for the kind scores
 
 
 @dataclass(frozen=True, slots=True)
 class LinearModel:
     """Two logistic models (urgent or not; at least concern or not), kind scores, thresholds from training.
 
-    Compact in memory: one dict feature → row number, and per row both level weights as one complex number
-    (urgent + concern·i, summed in C); the kind weights in one array per kind. Rows 1 to `level_rows` are
-    the features with level weights, the rest those with kind weights only; row 0 is no feature."""
+    Compact in memory: per feature both level weights as one complex number (urgent + concern·i, summed in
+    C); the kind weights in one array per kind, at the feature's row (row 0 is no feature)."""
 
     categories: tuple[str, ...]
     level_bias: tuple[float, float]
     category_bias: tuple[float, ...]
-    index: dict[str, int] = field(repr=False)
-    levels: tuple[complex, ...] = field(repr=False)
+    levels: dict[str, complex] = field(repr=False)
+    rows: dict[str, int] = field(repr=False)  # feature → its row in `kinds`
     kinds: tuple[array[float], ...] = field(repr=False)  # per kind, its weight per row
-    level_rows: int
     urgent_threshold: float
     concern_threshold: float
     sure_threshold: float = 2.0  # urgent without any cue word only at or above this (2.0: never)
@@ -99,41 +97,36 @@ class LinearModel:
 
     @property
     def level_weights(self) -> dict[str, tuple[float, float]]:
-        """Feature → (urgent, concern) weights (rebuilt from the rows: for export and inspection)."""
-        levels = self.levels
-        return {f: (levels[n].real, levels[n].imag) for f, n in self.index.items() if n <= self.level_rows}
+        """Feature → (urgent, concern) weights (for export and inspection)."""
+        return {f: (w.real, w.imag) for f, w in self.levels.items()}
 
     @property
     def category_weights(self) -> dict[str, tuple[float, ...]]:
-        """Feature → weight per kind, for the features that have one (rebuilt from the rows)."""
+        """Feature → weight per kind (rebuilt from the rows: for export and inspection)."""
         kinds = self.kinds
-        out = {f: tuple(k[n] for k in kinds) for f, n in self.index.items()}
-        return {f: w for f, w in out.items() if any(w)}
+        return {f: tuple(k[n] for k in kinds) for f, n in self.rows.items()}
 
     def score(self, norm: str, explain: int = 0) -> Scored:
         """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
         feats = features(norm)
         scale = 1.0 / math.sqrt(len(feats) or 1)
-        index = self.index
-        ids = list(filter(None, map(index.get, feats)))
         levels = self.levels
-        both = sum(map(levels.__getitem__, ids), 0j)
+        both = sum(filter(None, map(levels.get, feats)), 0j)  # None: not a feature of the model
         p_urgent = sigmoid(self.level_bias[0] + scale * both.real)
         p_any = sigmoid(self.level_bias[1] + scale * both.imag)
         top: tuple[str, ...] = ()
-        last = self.level_rows
-        found = [f for f in feats if 0 < index.get(f, 0) <= last] if explain else []
+        found = [f for f in feats if f in levels] if explain else []
         if found:
-            weight = {f: levels[index[f]] for f in found}
-            ranked = sorted(found, key=lambda f: (-(weight[f].real + weight[f].imag), f))
+            ranked = sorted(found, key=lambda f: (-(levels[f].real + levels[f].imag), f))
             top = tuple(
                 dict.fromkeys(f.removeprefix("w:").removeprefix("b:").strip() for f in ranked[:explain])
             )
-        return Scored(p_urgent, p_any, top, (scale, ids))
+        return Scored(p_urgent, p_any, top, (scale, feats))
 
     def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
         """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
-        scale, ids = (scored or self.score(norm)).rows
+        scale, feats = (scored or self.score(norm)).rows
+        ids = list(filter(None, map(self.rows.get, feats)))
         return [
             b + scale * sum(map(k.__getitem__, ids))
             for b, k in zip(self.category_bias, self.kinds, strict=True)
@@ -168,37 +161,30 @@ def model_to_json(model: LinearModel, about: str) -> str:
 
 
 class _Rows:
-    """Builds a model's rows one feature at a time (so no dict of lists per feature is ever held)."""
+    """Builds a model's weights one feature at a time (so no dict of lists per feature is ever held)."""
 
     def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-        self.levels: list[complex] = [0j]  # row 0: no feature
+        self.levels: dict[str, complex] = {}
+        self.rows: dict[str, int] = {}
         self.kinds: list[array[float]] = []
-        self.level_rows = 0
 
     def add_levels(self, rows: Iterable[tuple[str, Sequence[float]]]) -> None:
-        """Features' (urgent, concern) weights; all of them come before any kind weights."""
-        index, levels = self.index, self.levels
+        """Features' (urgent, concern) weights."""
+        levels = self.levels
         for feature, (urgent, concern) in rows:
-            n = index.get(feature)
-            if n is None:
-                n = index[feature] = len(levels)
-                levels.append(0j)
-            levels[n] = complex(urgent, concern)
-        self.level_rows = len(levels) - 1
+            levels[feature] = complex(urgent, concern)
 
     def add_kinds(self, rows: Iterable[tuple[str, Sequence[float]]]) -> None:
         """Features' weights per kind."""
-        index, levels, kinds = self.index, self.levels, self.kinds
+        index, kinds = self.rows, self.kinds
         for feature, weights in rows:
             if not kinds:
-                kinds += [array("d", bytes(8 * len(levels))) for _ in weights]
+                kinds += [array("d", [0.0]) for _ in weights]  # row 0: no feature
             if len(weights) != len(kinds):
                 raise ValueError("category weights of different lengths")
             n = index.get(feature)
             if n is None:
-                n = index[feature] = len(levels)
-                levels.append(0j)
+                index[feature] = len(kinds[0])
                 for k, w in zip(kinds, weights, strict=True):
                     k.append(w)
             else:
@@ -212,20 +198,13 @@ class _Rows:
         category_bias: tuple[float, ...],
         thresholds: tuple[float, float, float],
     ) -> LinearModel:
-        """The model of these rows."""
+        """The model of these weights."""
         if not self.kinds:
-            self.kinds = [array("d", bytes(8 * len(self.levels))) for _ in categories]
+            self.kinds = [array("d", [0.0]) for _ in categories]
         if len(self.kinds) != len(categories) or len(category_bias) != len(categories):
             raise ValueError("category weights do not match the categories")
         return LinearModel(
-            categories,
-            level_bias,
-            category_bias,
-            self.index,
-            tuple(self.levels),
-            tuple(self.kinds),
-            self.level_rows,
-            *thresholds,
+            categories, level_bias, category_bias, self.levels, self.rows, tuple(self.kinds), *thresholds
         )
 
 
