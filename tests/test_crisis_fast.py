@@ -1,0 +1,70 @@
+"""The crisis detector's shortcuts read every tune message exactly as the plain way of doing the same."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from functools import cache
+
+from conversations.crisis import (
+    _APOSTROPHES,
+    _NON_WORD,
+    _ZERO_WIDTH,
+    MAX_SCAN,
+    CrisisRules,
+    normalise,
+    read_labelled,
+    rules,
+)
+from tests.conftest import ROOT
+
+DATA = ROOT / "tests" / "data" / "crisis"
+_PLAIN_TRIPLES = re.compile(r"(.)\1{2,}")
+ODD = ["diiiie", "!!!???", "zzz  aaa", "ééén", "a\u200b\u200ba", "1111 0000", "NEEEE nee", "x" * 9000, ""]
+
+
+@cache
+def texts() -> list[str]:
+    return [r[3] for name in ("tune", "writers_tune") for r in read_labelled(DATA / f"{name}.tsv")] + ODD
+
+
+def plain_normalise(text: str) -> str:
+    """normalise() as first written: every letter repeated three times or more made two, always by sub."""
+    text = text[:MAX_SCAN]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_ZERO_WIDTH))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _NON_WORD.sub(" ", text.lower().translate(_APOSTROPHES))
+    return " " + _PLAIN_TRIPLES.sub(r"\1\1", text).strip() + " "
+
+
+def plain_canonical(r: CrisisRules, norm: str) -> str:
+    """canonical() without its word cache."""
+    return " " + " ".join(r.words.get(w) or r.speller.word(w) for w in norm.split()) + " "
+
+
+def test_normalise_is_the_plain_normalise() -> None:
+    for text in texts():
+        assert normalise(text) == plain_normalise(text), text
+
+
+def test_canonical_reads_each_text_alike_with_a_cold_or_a_warm_cache() -> None:
+    r = rules()
+    cold = replace(r, words=dict(r.words))  # its own cache, filled as it reads
+    for text in texts():
+        norm = normalise(text)
+        expected = plain_canonical(r, norm)
+        assert cold.canonical(norm) == expected, text
+        assert cold.canonical(norm) == expected, text  # now every word is known
+
+
+def test_loosely_skips_only_texts_without_a_rare_word() -> None:
+    r = rules()
+    for text in texts():
+        norm = r.canonical(normalise(text))
+        words = norm.split()
+        if [r.speller.loose(w) for w in words] == words:
+            assert r.loosely(norm) is None, text
+    laatste = r.loosely(r.canonical(normalise("dit is mijn laaste dag")))
+    assert laatste is not None and " laatste " in laatste[1]
