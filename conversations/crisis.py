@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from content import CONTENT_DIR
 from conversations.crisis_model import LinearModel, load_model
@@ -199,12 +200,13 @@ class CrisisRules:
         """A normalised text with chat spellings written out and typos in rule words undone."""
         known = self.words
         split = norm.split()
-        words = list(map(known.get, split))
-        if not all(words):  # a word not seen before
-            fix = self.speller.word
-            words = [w or fix(s) for w, s in zip(words, split, strict=True)]
-            if len(known) < CANONICAL_CACHE:
-                known.update(zip(split, words, strict=True))
+        seen = list(map(known.get, split))
+        if all(seen):
+            return " " + " ".join(cast(list[str], seen)) + " "
+        fix = self.speller.word  # a word not seen before
+        words = [w or fix(s) for w, s in zip(seen, split, strict=True)]
+        if len(known) < CANONICAL_CACHE:
+            known.update(zip(split, words, strict=True))
         return " " + " ".join(words) + " "
 
     def loosely(self, norm: str) -> Form | None:
