@@ -9,12 +9,13 @@ without a usable literal are always run. The result is the same as running every
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _parser: Any = importlib.import_module("re._parser")  # the stdlib regex parser (sre_parse before 3.11)
 _c: Any = importlib.import_module("re._constants")
 
+WORD_CACHE = 20000  # words remembered with what they hold
 GRAM = 3  # literals are indexed by a piece of three characters; shorter ones are not usable
 
 
@@ -65,13 +66,30 @@ def _grams(text: str) -> set[str]:
     return set(map("".join, zip(text, text[1:], text[2:], strict=False)))
 
 
+def _inner_space(literal: str) -> bool:
+    """Whether a literal has a space between two other characters (it may then span two words)."""
+    return " " in literal.strip(" ") or "  " in literal
+
+
+Literals = tuple[tuple[str, frozenset[int]], ...]  # (literal, the numbers of the patterns that need it)
+_NONE: frozenset[int] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class LiteralIndex:
-    """Required literals of numbered patterns, each indexed by its least common piece of GRAM characters."""
+    """Required literals of numbered patterns, each indexed by its least common piece of GRAM characters.
 
-    by_gram: dict[str, tuple[tuple[str, frozenset[int]], ...]]
+    A text is read word by word (' word ', as it stands between spaces), and what a word holds is
+    remembered: literals without a space inside lie within one word; a literal with one (' wil dood') is
+    looked for in the whole text when the longest part of it lies within a word."""
+
+    by_gram: dict[str, Literals]  # literals without an inner space
     always: frozenset[int]
     grams: frozenset[str]
+    spans_by_gram: dict[str, tuple[tuple[str, str, frozenset[int]], ...]]  # (part, literal, ids)
+    span_grams: frozenset[str]
+    spans_always: Literals  # literals with an inner space and no part of GRAM characters
+    seen: dict[str, tuple[frozenset[int], Literals]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, patterns: list[str]) -> LiteralIndex:
@@ -90,17 +108,79 @@ class LiteralIndex:
             for gram in _grams(literal):
                 spread[gram] = spread.get(gram, 0) + 1
         by_gram: dict[str, list[tuple[str, frozenset[int]]]] = {}
+        spans: dict[str, list[tuple[str, str, frozenset[int]]]] = {}
+        spans_always: list[tuple[str, frozenset[int]]] = []
         for literal, ids in sorted(by_literal.items()):
-            key = min(sorted(_grams(literal)), key=lambda g: (" " in g, spread[g]))  # the rarest piece
-            by_gram.setdefault(key, []).append((literal, frozenset(ids)))
-        return cls({k: tuple(v) for k, v in by_gram.items()}, frozenset(always), frozenset(by_gram))
+            if not _inner_space(literal):
+                key = min(sorted(_grams(literal)), key=lambda g: (" " in g, spread[g]))  # the rarest piece
+                by_gram.setdefault(key, []).append((literal, frozenset(ids)))
+                continue
+            part = max(literal.split(" "), key=len)
+            if len(part) < GRAM:
+                spans_always.append((literal, frozenset(ids)))
+                continue
+            key = min(sorted(_grams(part)), key=lambda g: spread.get(g, 0))
+            spans.setdefault(key, []).append((part, literal, frozenset(ids)))
+        return cls(
+            {k: tuple(v) for k, v in by_gram.items()},
+            frozenset(always),
+            frozenset(by_gram),
+            {k: tuple(v) for k, v in spans.items()},
+            frozenset(spans),
+            tuple(spans_always),
+        )
+
+    def _word(self, word: str) -> tuple[frozenset[int], Literals]:
+        """What one word holds: the patterns whose literal lies within ' word ', and the literals with an
+        inner space whose longest part does (to be looked for in the whole text)."""
+        done = self.seen.get(word)
+        if done is None:
+            window = f" {word} "
+            grams = _grams(window)
+            ids: set[int] = set()
+            for gram in grams & self.grams:
+                for literal, found in self.by_gram[gram]:
+                    if literal in window:
+                        ids |= found
+            spans = tuple(
+                (literal, found)
+                for gram in grams & self.span_grams
+                for part, literal, found in self.spans_by_gram[gram]
+                if part in window
+            )
+            done = (frozenset(ids) if ids else _NONE), spans
+            if len(self.seen) >= WORD_CACHE:
+                self.seen.clear()
+            self.seen[word] = done
+        return done
 
     def candidates(self, text: str) -> set[int]:
         """Numbers of the patterns that may match `text` (a superset of those that do)."""
+        if text[:1] != " " or text[-1:] != " ":  # not ' word word ': every piece of the text
+            return self._scan(text)
         out = set(self.always)
-        by_gram = self.by_gram
+        for ids, spans in map(self._word, set(text.split(" ")) - {""}):
+            out |= ids
+            for literal, found in spans:
+                if literal in text:
+                    out |= found
+        for literal, found in self.spans_always:
+            if literal in text:
+                out |= found
+        return out
+
+    def _scan(self, text: str) -> set[int]:
+        """candidates() of any text, from all its pieces of GRAM characters."""
+        out = set(self.always)
         for gram in _grams(text) & self.grams:
-            for literal, ids in by_gram[gram]:
+            for literal, ids in self.by_gram[gram]:
                 if literal in text:
                     out |= ids
+        for gram in _grams(text) & self.span_grams:
+            for _part, literal, ids in self.spans_by_gram[gram]:
+                if literal in text:
+                    out |= ids
+        for literal, ids in self.spans_always:
+            if literal in text:
+                out |= ids
         return out

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from conversations.crisis import normalise, read_labelled, rules
+from conversations.crisis import deobfuscate, normalise, read_labelled, rules
 from conversations.regex_anchors import LiteralIndex, required_literals
 from tests.conftest import ROOT
+
+DATA = ROOT / "tests" / "data" / "crisis"
 
 
 def test_required_literals_of_common_shapes() -> None:
@@ -36,3 +38,27 @@ def test_rules_with_the_index_match_as_every_pattern_would() -> None:
             found = rule.joined.search(norm)
             expected = found.group(0).strip() if found else None
             assert rule.search(norm, candidates) == expected, (rule.name, text)
+
+
+def _every_literal(index: LiteralIndex) -> list[tuple[str, frozenset[int]]]:
+    spans = [(literal, ids) for v in index.spans_by_gram.values() for _part, literal, ids in v]
+    return [pair for v in index.by_gram.values() for pair in v] + spans + list(index.spans_always)
+
+
+def _plain_candidates(index: LiteralIndex, text: str) -> set[int]:
+    """Every pattern with a required literal in the text, found by trying each literal."""
+    return set(index.always).union(*(ids for literal, ids in _every_literal(index) if literal in text))
+
+
+def test_candidates_read_word_by_word_are_those_of_every_literal() -> None:
+    r = rules()
+    texts = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
+    extra = [" ik  wil dood ", " wil dood", "ik wil dood ", " ik\twil dood ", " _past_ ", " ", "", "   "]
+    for patterns in (r.plain, r.collapsed):
+        index = patterns.index
+        assert any(" " in literal.strip() for literal, _ in _every_literal(index))  # both kinds are there
+        for text in texts + extra:
+            norm = r.canonical(normalise(text))
+            for form in (norm, patterns.strip(norm), deobfuscate(text), text, *extra):
+                assert index.candidates(form) == _plain_candidates(index, form), form
+                assert index.candidates(form) == _plain_candidates(index, form), form  # words remembered
