@@ -15,7 +15,7 @@ from typing import Any
 _parser: Any = importlib.import_module("re._parser")  # the stdlib regex parser (sre_parse before 3.11)
 _c: Any = importlib.import_module("re._constants")
 
-WORD_CACHE = 20000  # words remembered with what they hold
+WORD_CACHE = 8192  # words remembered with what they hold (~150 bytes each)
 GRAM = 3  # literals are indexed by a piece of three characters; shorter ones are not usable
 
 
