@@ -146,7 +146,7 @@ def report(
     missed = []
     for name, value in figures.items():
         target = TARGETS.get(name)
-        shown = f"{value:7.3f}" if name.startswith("cost") else f"{value:7.1%}"
+        shown = f"{value:7.3f}" if name.startswith("cost") else f"{value:7.2%}"
         if target is None:
             print(f"{name:28s} {shown}")
             continue
