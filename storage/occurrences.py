@@ -82,9 +82,7 @@ def iter_slots(
 ) -> Iterator[Slot]:
     """Occurrences in time order from `after` on (those still running at `after` too, if asked)."""
     tz = zone(tz_name)
-    local_now = after.astimezone(tz)
-    day = local_now.date() - timedelta(days=1)
-    day += timedelta(days=(weekday - day.isoweekday()) % 7)
+    day = _first_day(after.astimezone(tz).date(), weekday)
     at = after.astimezone(UTC)  # (UTC instants compare without zone lookups)
     while True:
         slot = slot_on(day, start, end, tz_name)
@@ -93,14 +91,19 @@ def iter_slots(
         day += timedelta(days=7)
 
 
+def _first_day(today: date, weekday: int) -> date:
+    """The first date on the ISO weekday from the day before `today` on (a meeting may still be running)."""
+    day = today - timedelta(days=1)
+    return day + timedelta(days=(weekday - day.isoweekday()) % 7)
+
+
 @lru_cache(maxsize=65536)
 def slots_from(
     weekday: int, start: str, end: str | None, tz_name: str | None, today: date, count: int
 ) -> tuple[Slot, ...]:
     """`count` weekly slots from the one on or after the day before `today` (a local date in the meeting's
     zone): what iter_slots looks at, before it compares them with the time (memoised per local day)."""
-    day = today - timedelta(days=1)
-    day += timedelta(days=(weekday - day.isoweekday()) % 7)
+    day = _first_day(today, weekday)
     return tuple(slot_on(day + timedelta(days=7 * i), start, end, tz_name) for i in range(count))
 
 

@@ -55,11 +55,6 @@ def _checker(hint: Any) -> Check:
     return lambda v: False
 
 
-def _fits(value: Any, hint: Any) -> bool:
-    """Whether a JSON value fits a simple type hint (int, str, bool, float, dict/list of those, X | None)."""
-    return _checker(hint)(value)
-
-
 @cache
 def _plan(cls: type) -> tuple[tuple[str, Check], ...]:
     """A state class's fields, each with the test its stored value must pass."""
