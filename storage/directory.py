@@ -32,10 +32,12 @@ _PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary() 
 _NEAR_COLUMNS = "m.id AS id, m.lat AS lat, m.lon AS lon, m.version AS version"  # built: only the chosen
 _SELECT = SELECT_MEETINGS
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
+_ON_CONFLICT = "ON CONFLICT(source, slug) DO UPDATE SET " + ", ".join(
+    f"{c} = excluded.{c}" for c in _INSERT_COLS if c not in ("source", "slug")
+)
 _UPSERT = (
     f"INSERT INTO meetings ({', '.join(_INSERT_COLS)}) VALUES ({', '.join(':' + c for c in _INSERT_COLS)}) "
-    "ON CONFLICT(source, slug) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _INSERT_COLS if c not in ("source", "slug"))
+    + _ON_CONFLICT
 )
 _STAGE_COLS_T = (*_INSERT_COLS, "stage_kind")
 _STAGE_COLS = ", ".join(_STAGE_COLS_T)
@@ -297,21 +299,18 @@ class MeetingStore:
     ) -> None:
         """Write a staged import: upsert what changed, mark what is still listed, deactivate what is gone."""
         notable = ", ".join("m." + f for f in NOTABLE)
-        before: dict[str, Any] = {}
-        for (
-            r
-        ) in await tx.fetchall(  # notable fields of the meetings this import changes or drops, as they were
+        # The notable fields of the meetings this import changes or drops, as they were.
+        changing = await tx.fetchall(
             f"SELECT m.slug, m.content_hash, m.id, {notable} FROM meetings m "
             f"LEFT JOIN {stage} s ON s.slug = m.slug "
             "WHERE m.source = ? AND m.content_hash IS NOT NULL "
             "AND (s.slug IS NULL OR (s.stage_kind = 'change' AND s.content_hash IS NOT m.content_hash))",
             (source,),
-        ):
-            before[r[0]] = r
+        )
+        before: dict[str, Any] = {r[0]: r for r in changing}
         await tx.execute(
             f"INSERT INTO meetings ({', '.join(_INSERT_COLS)}) SELECT {', '.join(_INSERT_COLS)} FROM {stage} "
-            "WHERE stage_kind = 'change' ON CONFLICT(source, slug) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in _INSERT_COLS if c not in ("source", "slug"))
+            f"WHERE stage_kind = 'change' {_ON_CONFLICT}"
         )
         await tx.execute(  # the same content: only "still listed"
             f"UPDATE meetings SET last_seen = ? WHERE source = ? "
@@ -402,7 +401,7 @@ class MeetingStore:
         """
         radius = min(max(start_km, await self._first_radius(limit)), max_km)
         while True:
-            sql, args = self._rings_sql(lat, lon, filters, limit, [radius])
+            sql, args = self._ring_sql(lat, lon, filters, limit, radius)
             found = _within(lat, lon, await self._rows(sql, args), radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return await self._nearby(found)
@@ -426,31 +425,26 @@ class MeetingStore:
         """A near-me read (on the event-loop thread when nothing stands in the way: see Database)."""
         return await self.db.fetchall(sql, args)
 
-    def _rings_sql(
-        self, lat: float, lon: float, filters: Filters, limit: int, radii: list[float]
+    def _ring_sql(
+        self, lat: float, lon: float, filters: Filters, limit: int, radius: float
     ) -> tuple[str, list[Any]]:
-        """One statement for several rings; ring i is read only if ring i-1 held fewer than `limit`.
+        """The statement for one ring: the nearest `limit` (+ slack) meetings in the cells around a circle.
 
         Only cells hold in-person/hybrid meetings with coordinates (see _cell), and the cell indexes
         cover lat/lon, so a program-only query never reads the table until the final rows.
         """
-        k2 = lon_scale(lat) ** 2
         where, params = filters.sql()
-        shape: list[int] = []
-        args: list[Any] = []
-        for i, radius in enumerate(radii):
-            reach = radius * 1.02  # a little beyond: the flat distance is an approximation
-            ranges = cell_ranges(lat, lon, reach)
-            # Pad to a count that depends on the radius only, so the statement text repeats and
-            # SQLite's prepared-statement cache is hit; (1, 0) is an empty range.
-            ranges += [(1, 0)] * max(0, int(2 * reach / 111.2 / CELL_DEG) + 2 - len(ranges))
-            shape.append(len(ranges))
-            args += [x for pair in ranges for x in pair]
-            args += [lat, lat, lon, lon, k2, *([limit] * i)]
-            if filters.program:
-                args.append(filters.program)
-            args += [(reach / 111.2) ** 2, *params, limit + SLACK]
-        return _rings_text(tuple(shape), bool(filters.program), where), args
+        reach = radius * 1.02  # a little beyond: the flat distance is an approximation
+        ranges = cell_ranges(lat, lon, reach)
+        # Pad to a count that depends on the radius only, so the statement text repeats and SQLite's
+        # prepared-statement cache is hit; (1, 0) is an empty range.
+        ranges += [(1, 0)] * max(0, int(2 * reach / 111.2 / CELL_DEG) + 2 - len(ranges))
+        args: list[Any] = [x for pair in ranges for x in pair]
+        args += [lat, lat, lon, lon, lon_scale(lat) ** 2]
+        if filters.program:
+            args.append(filters.program)
+        args += [(reach / 111.2) ** 2, *params, limit + SLACK]
+        return _ring_text(len(ranges), bool(filters.program), where), args
 
     async def near_scan(
         self, lat: float, lon: float, filters: Filters = Filters(), *, limit: int = 20, max_km: float = 50.0
@@ -634,25 +628,17 @@ def _alive(pid: int) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _rings_text(shape: tuple[int, ...], program: bool, where: str) -> str:
-    """The text of a rings statement (see MeetingStore._rings_sql): ring i has shape[i] cell ranges."""
+def _ring_text(ranges: int, program: bool, where: str) -> str:
+    """The text of a ring statement (see MeetingStore._ring_sql) with this many cell ranges."""
     program_sql = " AND m.program = ?" if program else ""
-    ctes: list[str] = []
-    for i, count in enumerate(shape):
-        ctes.append(f"c{i}(lo, hi) AS (VALUES {','.join('(?,?)' for _ in range(count))})")
-        # The ring's cell ranges drive the loop; when the previous ring was enough there are none.
-        short = " AND ".join(f"(SELECT count(*) FROM b{j}) < ?" for j in range(i))
-        cells = f"(SELECT lo, hi FROM c{i} WHERE {short})" if i else f"c{i}"
-        ctes.append(
-            f"b{i} AS MATERIALIZED (SELECT {_NEAR_COLUMNS}, "
-            "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
-            f"FROM {cells} AS r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
-            f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?)"
-        )
-    union = " UNION ALL ".join(
-        f"SELECT {i} AS ring, id, lat, lon, version FROM b{i}" for i in range(len(shape))
+    return (
+        f"WITH r(lo, hi) AS (VALUES {','.join('(?,?)' for _ in range(ranges))}), "
+        f"b AS MATERIALIZED (SELECT {_NEAR_COLUMNS}, "
+        "(m.lat - ?) * (m.lat - ?) + (m.lon - ?) * (m.lon - ?) * ? AS d2 "
+        f"FROM r JOIN meetings m ON m.cell BETWEEN r.lo AND r.hi{program_sql} "
+        f"WHERE d2 <= ?{where} ORDER BY d2 LIMIT ?) "
+        "SELECT id, lat, lon, version FROM b"
     )
-    return f"WITH {', '.join(ctes)} {union}"
 
 
 def _within(
