@@ -29,6 +29,10 @@ from storage.trials import TrialStore
 log = logging.getLogger(__name__)
 KIND = "welcome"
 RETRY_AFTER = timedelta(minutes=1)
+# Messages that only make sense while the request is accepted (a stopped contact drops them).
+NEEDS_ACCEPTED = frozenset(
+    {"found", "remind", "ask", "relay.newcomer", "relay.welcomer", "accepted", "remind.welcomer"}
+)
 NEWCOMER_KINDS = ("accepted", "found", "relay.welcomer", "ended.newcomer", "reopened", "uncovered", "remind")
 
 
@@ -170,15 +174,7 @@ class WelcomeMessages:
         text: str | None = None
         if q.kind == "offer" and (req is None or req.status != "open"):
             return None
-        if q.kind in (
-            "found",
-            "remind",
-            "ask",
-            "relay.newcomer",
-            "relay.welcomer",
-            "accepted",
-            "remind.welcomer",
-        ):
+        if q.kind in NEEDS_ACCEPTED:
             if req is None or req.status != "accepted":
                 return None
         if q.kind == "remind.welcomer" and req is not None:
