@@ -21,7 +21,15 @@ from storage.edits import SUPPORT_SOURCE
 from storage.importers import FORMATS, BadValue, parse_file
 from storage.meeting import Meeting, get_meeting
 from storage.referrers import tag_figures
-from storage.support import ROLES, SupportStore, figures, held_by_feed, role_label, write_audit
+from storage.support import (
+    ROLES,
+    SupportStore,
+    figures,
+    held_by_feed,
+    role_label,
+    welcomer_labels,
+    write_audit,
+)
 
 
 def register(
@@ -153,7 +161,7 @@ async def welcome(args: argparse.Namespace) -> int:
             return 2
         changed = await wstore.set_meeting(services.db, m.id, on, services.clock.now(), None)
         welcomers = [w for w, _ in await wstore.welcomers_at(services.db, m.id)]
-    names = ", ".join(f"O{w}" for w in welcomers) or "none yet"
+    names = welcomer_labels(welcomers) or "none yet"
     _out(
         args,
         {"meeting": m.id, "welcome": on, "changed": changed, "welcomers": welcomers},
@@ -185,8 +193,7 @@ async def list_roles(args: argparse.Namespace) -> int:
     ] or ["no support workers"]
     lines += [f"invite {i[0]}\t{i[1] or '-'}\texpires {i[3]}" for i in invites]
     lines += [
-        f"welcome at meeting {mid}\t" + (", ".join(f"O{w}" for w in ids) or "no welcomers yet")
-        for mid, ids in welcoming
+        f"welcome at meeting {mid}\t" + (welcomer_labels(ids) or "no welcomers yet") for mid, ids in welcoming
     ]
     _out(args, data, "\n".join(lines))
     return 0

@@ -52,6 +52,11 @@ def role_label(role: str, role_id: int) -> str:
     return f"{'O' if role == 'welcomer' else 'B'}{role_id}"
 
 
+def welcomer_labels(ids: list[int]) -> str:
+    """'O3, O7' for welcomers' role ids ('' for none)."""
+    return ", ".join(role_label("welcomer", i) for i in ids)
+
+
 @dataclass(frozen=True, slots=True)
 class Redeem:
     """The result of trying an invite code: ok (with the role), 'invalid', or 'limited'."""

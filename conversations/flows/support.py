@@ -46,6 +46,7 @@ from storage.support import (
     Worker,
     figures,
     normalise_code,
+    welcomer_labels,
     write_audit,
 )
 
@@ -361,7 +362,7 @@ class SupportFlow(Flow[SupportState]):
             lines.append(t.t("support.meeting.closed"))
         on, welcomers = data.welcome
         if on:
-            names = ", ".join(f"O{w}" for w in welcomers) or t.t("support.meeting.welcome_none")
+            names = welcomer_labels(welcomers) or t.t("support.meeting.welcome_none")
             lines.append(t.t("support.meeting.welcome_on", welcomers=names))
         else:
             lines.append(t.t("support.meeting.welcome_off"))
