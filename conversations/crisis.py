@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import cast
@@ -25,7 +25,6 @@ from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
 CANONICAL_CACHE = 20000  # words remembered with their canonical form
-SUBSET_CACHE = 4096  # compiled alternations of the look-alike and past-event patterns a text may hold
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
@@ -95,7 +94,6 @@ class Rule:
     each: tuple[re.Pattern[str], ...]
     first: int
     ids: frozenset[int]  # the numbers of its patterns
-    subsets: dict[frozenset[int], re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def joined(self) -> re.Pattern[str]:
@@ -117,17 +115,33 @@ class Rule:
         return best.group(0).strip() if best else None
 
     def sub(self, repl: str, norm: str, candidates: Candidates) -> str:
-        """`joined.sub(repl, norm)`, with only this rule's patterns among `candidates` in the alternation (the
-        others cannot match anywhere in the text, so the result is the same)."""
-        mine = frozenset(self.ids & candidates)
+        """`joined.sub(repl, norm)` with a literal `repl`, from this rule's patterns among `candidates` (the
+        others cannot match anywhere in the text), without compiling an alternation for them.
+
+        An alternation matches at the leftmost place where any of its patterns matches, with the first of
+        them (in order) that matches there; every pattern starts with a space, so no match is empty."""
+        mine = sorted(self.ids & candidates)
         if not mine:
             return norm
-        joined = self.subsets.get(mine)
-        if joined is None:
-            joined = re.compile("|".join(f"(?:{self.each[n - self.first].pattern})" for n in sorted(mine)))
-            if len(self.subsets) < SUBSET_CACHE:
-                self.subsets[mine] = joined
-        return joined.sub(repl, norm)
+        each, first = self.each, self.first
+        patterns = [each[n - first] for n in mine]
+        found = [p.search(norm) for p in patterns]
+        if not any(found):
+            return norm
+        out: list[str] = []
+        pos = 0
+        while True:
+            best: re.Match[str] | None = None
+            for i, match in enumerate(found):
+                if match is not None and match.start() < pos:  # overlaps the last match: look further on
+                    match = found[i] = patterns[i].search(norm, pos)
+                if match is not None and (best is None or match.start() < best.start()):
+                    best = match
+            if best is None:
+                out.append(norm[pos:])
+                return "".join(out)
+            out += (norm[pos : best.start()], repl)
+            pos = best.end()
 
 
 @dataclass(frozen=True, slots=True)

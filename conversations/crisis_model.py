@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -63,14 +62,15 @@ class LinearModel:
     """Two logistic models (urgent or not; at least concern or not), kind scores, thresholds from training.
 
     Compact in memory: per feature both level weights as one complex number (urgent + concern·i, summed in
-    C); the kind weights in one array per kind, at the feature's row (row 0 is no feature)."""
+    C); its kind weights as one tuple of floats, each value one shared float object (weights are rounded
+    in training, so there are few distinct values): a text's kind sums are one look-up per feature and
+    a transposition in C, as cheap as can be on a large table whose rows are not in the CPU cache."""
 
     categories: tuple[str, ...]
     level_bias: tuple[float, float]
     category_bias: tuple[float, ...]
     levels: dict[str, complex] = field(repr=False)
-    rows: dict[str, int] = field(repr=False)  # feature → its row in `kinds`
-    kinds: tuple[array[float], ...] = field(repr=False)  # per kind, its weight per row
+    kinds: dict[str, tuple[float, ...]] = field(repr=False)  # feature → its weight per kind
     urgent_threshold: float
     concern_threshold: float
     sure_threshold: float = 2.0  # urgent without any cue word only at or above this (2.0: never)
@@ -102,9 +102,8 @@ class LinearModel:
 
     @property
     def category_weights(self) -> dict[str, tuple[float, ...]]:
-        """Feature → weight per kind (rebuilt from the rows: for export and inspection)."""
-        kinds = self.kinds
-        return {f: tuple(k[n] for k in kinds) for f, n in self.rows.items()}
+        """Feature → weight per kind (for export and inspection)."""
+        return dict(self.kinds)
 
     def score(self, norm: str, explain: int = 0) -> Scored:
         """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
@@ -126,11 +125,10 @@ class LinearModel:
     def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
         """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
         scale, feats = (scored or self.score(norm)).rows
-        ids = list(filter(None, map(self.rows.get, feats)))
-        return [
-            b + scale * sum(map(k.__getitem__, ids))
-            for b, k in zip(self.category_bias, self.kinds, strict=True)
-        ]
+        # the kind weights of each feature the text has, transposed: the sum per kind in the features' order
+        found = filter(None, map(self.kinds.get, feats))
+        sums = [sum(k) for k in zip(*found, strict=True)] or [0.0] * len(self.categories)
+        return [b + scale * k for b, k in zip(self.category_bias, sums, strict=True)]
 
     def category(
         self, norm: str, among: tuple[str, ...] = (), scored: Scored | None = None
@@ -165,8 +163,8 @@ class _Rows:
 
     def __init__(self) -> None:
         self.levels: dict[str, complex] = {}
-        self.rows: dict[str, int] = {}
-        self.kinds: list[array[float]] = []
+        self.kinds: dict[str, tuple[float, ...]] = {}
+        self.floats: dict[float | str, float] = {}  # each distinct weight once, shared by the rows with it
 
     def add_levels(self, rows: Iterable[tuple[str, Sequence[float]]]) -> None:
         """Features' (urgent, concern) weights."""
@@ -176,20 +174,14 @@ class _Rows:
 
     def add_kinds(self, rows: Iterable[tuple[str, Sequence[float]]]) -> None:
         """Features' weights per kind."""
-        index, kinds = self.rows, self.kinds
+        kinds, shared = self.kinds, self.floats.setdefault
+        width = 0
         for feature, weights in rows:
-            if not kinds:
-                kinds += [array("d", [0.0]) for _ in weights]  # row 0: no feature
-            if len(weights) != len(kinds):
+            width = width or len(weights)
+            if len(weights) != width:
                 raise ValueError("category weights of different lengths")
-            n = index.get(feature)
-            if n is None:
-                index[feature] = len(kinds[0])
-                for k, w in zip(kinds, weights, strict=True):
-                    k.append(w)
-            else:
-                for k, w in zip(kinds, weights, strict=True):
-                    k[n] = w
+            # -0.0 == 0.0 as a key: zeros are told apart by their text (-0.0 must be written back as it was)
+            kinds[feature] = tuple([shared(w or str(w), w) for w in map(float, weights)])
 
     def model(
         self,
@@ -199,13 +191,10 @@ class _Rows:
         thresholds: tuple[float, float, float],
     ) -> LinearModel:
         """The model of these weights."""
-        if not self.kinds:
-            self.kinds = [array("d", [0.0]) for _ in categories]
-        if len(self.kinds) != len(categories) or len(category_bias) != len(categories):
+        widths = {len(w) for w in self.kinds.values()} | {len(categories)}
+        if len(widths) != 1 or len(category_bias) != len(categories):
             raise ValueError("category weights do not match the categories")
-        return LinearModel(
-            categories, level_bias, category_bias, self.levels, self.rows, tuple(self.kinds), *thresholds
-        )
+        return LinearModel(categories, level_bias, category_bias, self.levels, self.kinds, *thresholds)
 
 
 SECTIONS = ("level_weights", "category_weights")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conversations.crisis import deobfuscate, normalise, read_labelled, rules
+import re
+
+from conversations.crisis import Rule, _compile, deobfuscate, normalise, read_labelled, rules
 from conversations.regex_anchors import LiteralIndex, required_literals
 from tests.conftest import ROOT
 
@@ -62,3 +64,25 @@ def test_candidates_read_word_by_word_are_those_of_every_literal() -> None:
             for form in (norm, patterns.strip(norm), deobfuscate(text), text, *extra):
                 assert index.candidates(form) == _plain_candidates(index, form), form
                 assert index.candidates(form) == _plain_candidates(index, form), form  # words remembered
+
+
+def test_blanking_without_an_alternation_is_the_alternation_sub() -> None:
+    r = rules()
+    texts = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
+    for patterns in (r.plain, r.collapsed):
+        for text in texts:
+            norm = normalise(text)
+            candidates = patterns.candidates(norm)
+            for rule, repl in ((patterns.benign, " "), (patterns.history, " _past_ ")):
+                assert rule.sub(repl, norm, candidates) == rule.joined.sub(repl, norm), (rule.name, text)
+
+
+def test_blanking_takes_the_leftmost_match_then_the_first_pattern_there() -> None:
+    sources = ["b c", "a b", "a b c d", "d e", "c d e"]  # overlapping; the first in order wins at a place
+    each = tuple(re.compile(_compile(p)) for p in sources)
+    rule = Rule("benign", each, 0, frozenset(range(len(each))))
+    for norm in (" a b c d e ", " x a b c d e a b ", " c d e d e ", " y ", " a b c "):
+        for some in ({0, 1, 2, 3, 4}, {0, 3}, {2, 4}, {4}, set()):
+            chosen = tuple(each[n] for n in sorted(some))
+            expected = Rule("some", chosen, 0, frozenset()).joined.sub("_", norm) if chosen else norm
+            assert rule.sub("_", norm, some) == expected, (norm, some)
