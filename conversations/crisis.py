@@ -154,6 +154,9 @@ class PatternSet:
     history: Rule
     benign: Rule
     calm: Rule  # 'no plan', 'niet dat ik iets ga doen': a thought of suicide with this is concern
+    young: Rule  # the writer is young: urgent is then a child at risk
+    minor: Rule  # a child by age is there: someone else's overdose, withdrawal or violence is a child at risk
+    little: Rule  # little children there: someone else's overdose or withdrawal is a child at risk
     index: LiteralIndex
     past: frozenset[int]  # the patterns that may match the mark of a past event, ' _past_ '
 
@@ -296,16 +299,16 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     urgent_rules = tuple(rule(cat, urgent[cat]) for cat in CATEGORIES)
     cues = tuple(rule(cat, data.get("cues", {}).get(cat, [])) for cat in CUE_ORDER)
     concern, history, benign = section("concern"), section("history"), section("benign")
-    calm = section("calm")
+    calm, young, minor, little = section("calm"), section("young"), section("minor"), section("little")
     index = LiteralIndex.build(sources)
     past = frozenset(index.candidates(" _past_ "))
-    return PatternSet(urgent_rules, cues, concern, history, benign, calm, index, past)
+    return PatternSet(urgent_rules, cues, concern, history, benign, calm, young, minor, little, index, past)
 
 
 def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
     """Every pattern of a phrase file's data."""
     out = [p for section in ("urgent", "cues") for ps in data.get(section, {}).values() for p in ps]
-    sections = ("concern", "history", "benign", "calm")
+    sections = ("concern", "history", "benign", "calm", "young", "minor", "little")
     return out + [p for s in sections for p in data.get(s, {}).get("patterns", [])]
 
 
@@ -346,11 +349,20 @@ class Detector:
         """The level, kind and reason for one message."""
         norm = self.rules.canonical(normalise(text))
         verdict = self._assess(text, norm, explain)
-        if verdict.category in ("suicide", "selfharm"):  # a thought said to come without a plan: concern
-            plain = self.rules.plain
+        plain = self.rules.plain
+        if verdict.category == "suicide":  # a thought said to come without a plan: concern
             calm = plain.calm.search(norm, plain.calm.ids)
             if calm:
                 return Verdict("concern", None, f"{verdict.why}; but '{calm}': concern")
+        if verdict.urgent and verdict.category != "child":  # a young writer, or a child there: child at risk
+            stripped = plain.strip(norm)
+            young = plain.young.search(stripped, plain.young.ids)
+            if not young and verdict.category in ("overdose", "withdrawal", "violence"):
+                young = plain.minor.search(stripped, plain.minor.ids)
+            if not young and verdict.category in ("overdose", "withdrawal"):
+                young = plain.little.search(stripped, plain.little.ids)
+            if young:
+                return Verdict("urgent", "child", f"{verdict.why}; '{young}': a child")
         return verdict
 
     def _assess(self, text: str, norm: str, explain: int) -> Verdict:

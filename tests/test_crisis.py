@@ -371,3 +371,56 @@ def test_the_kind_read_from_a_score_is_the_kind_read_afresh() -> None:
         assert model.category(text, among=("child", "violence"), scored=scored) == model.category(
             text, among=("child", "violence")
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "category"),
+    [
+        # a death wish that is denied is not read as suicide: the act is what counts (crisis5, writer D)
+        (
+            "cut my arms again tonight and it keeps bleeding. i dont want to die, i just hate myself",
+            "urgent",
+            "selfharm",
+        ),
+        (
+            "mijn zus heeft zich in haar pols gesneden, ze zegt dat ze niet dood wil maar het bloedt erg",
+            "urgent",
+            "selfharm",
+        ),
+        ("not suicidal. burnt my hand on the stove on purpose and it is blistering", "urgent", "selfharm"),
+        ("Ik ben niet suïcidaal hoor. Ik heb alleen nergens meer zin in.", "concern", None),
+        ("ik wil niet dood ofzo maar ik wil ook niet echt leven", "concern", None),
+        ("my life feels pointless, though I would never harm myself", "concern", None),
+        ("he is not talking about hurting himself, but he keeps saying whats the point", "concern", None),
+    ],
+)
+def test_a_denied_death_wish_leaves_the_act(text: str, level: str, category: str | None) -> None:
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == (level, category), verdict.why
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the writer is young: a child at risk, whatever the act (Kindertelefoon first)
+        ("ik ben 13 en ik heb me net gesneden, het bloedt nog", "child"),
+        ("im 14 and my stepdad just hit me in the face", "child"),
+        # a child by age there, with someone else's overdose or violence
+        ("mijn man is weggevallen op de g, hij reageert nergens op en onze zoon is 3", "child"),
+        ("a pupil (14) told me her dad hits her with a belt when he is drunk", "child"),
+        ("mn moeder is buiten westen van de pillen en de kleintjes zijn hier", "child"),
+        # but a parent writing about their teenager's own self-harm gets the self-harm screen,
+        # and hiding from a violent partner with the baby is violence
+        ("mijn dochter van 15 snijdt zichzelf, ik vond net nieuwe wonden", "selfharm"),
+        ("he is kicking the door in and i am hiding with the baby", "violence"),
+        # acts on one's own body
+        ("blade's out. gonna cut. not suicidal", "selfharm"),
+        (
+            "ik heb mijn vuist door de spiegel geslagen omdat ik kwaad op mezelf was, er zit glas in",
+            "selfharm",
+        ),
+    ],
+)
+def test_the_kind_follows_the_age_of_who_is_at_risk(text: str, category: str) -> None:
+    verdict = explain(text)
+    assert verdict.urgent and verdict.category == category, verdict.why
