@@ -154,6 +154,7 @@ class PatternSet:
     history: Rule
     benign: Rule
     calm: Rule  # 'no plan', 'niet dat ik iets ga doen': a thought of suicide with this is concern
+    safe: Rule  # 'hij is niet gewelddadig': a child verdict with this is concern
     young: Rule  # the writer is young: urgent is then a child at risk
     minor: Rule  # a child by age is there: someone else's overdose, withdrawal or violence is a child at risk
     little: Rule  # little children there: someone else's overdose or withdrawal is a child at risk
@@ -299,16 +300,19 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     urgent_rules = tuple(rule(cat, urgent[cat]) for cat in CATEGORIES)
     cues = tuple(rule(cat, data.get("cues", {}).get(cat, [])) for cat in CUE_ORDER)
     concern, history, benign = section("concern"), section("history"), section("benign")
-    calm, young, minor, little = section("calm"), section("young"), section("minor"), section("little")
+    calm, safe, young = section("calm"), section("safe"), section("young")
+    minor, little = section("minor"), section("little")
     index = LiteralIndex.build(sources)
     past = frozenset(index.candidates(" _past_ "))
-    return PatternSet(urgent_rules, cues, concern, history, benign, calm, young, minor, little, index, past)
+    return PatternSet(
+        urgent_rules, cues, concern, history, benign, calm, safe, young, minor, little, index, past
+    )
 
 
 def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
     """Every pattern of a phrase file's data."""
     out = [p for section in ("urgent", "cues") for ps in data.get(section, {}).values() for p in ps]
-    sections = ("concern", "history", "benign", "calm", "young", "minor", "little")
+    sections = ("concern", "history", "benign", "calm", "safe", "young", "minor", "little")
     return out + [p for s in sections for p in data.get(s, {}).get("patterns", [])]
 
 
@@ -354,6 +358,10 @@ class Detector:
             calm = plain.calm.search(norm, plain.calm.ids)
             if calm:
                 return Verdict("concern", None, f"{verdict.why}; but '{calm}': concern")
+        if verdict.category == "child":  # a young writer's worry, nothing dangerous said to happen: concern
+            safe = plain.safe.search(norm, plain.safe.ids)
+            if safe:
+                return Verdict("concern", None, f"{verdict.why}; but '{safe}': concern")
         if verdict.urgent and verdict.category != "child":  # a young writer, or a child there: child at risk
             stripped = plain.strip(norm)
             young = plain.young.search(stripped, plain.young.ids)

@@ -424,3 +424,50 @@ def test_a_denied_death_wish_leaves_the_act(text: str, level: str, category: str
 def test_the_kind_follows_the_age_of_who_is_at_risk(text: str, category: str) -> None:
     verdict = explain(text)
     assert verdict.urgent and verdict.category == category, verdict.why
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "category"),
+    [
+        # withdrawal: a stop and a symptom, either way round, beats the overdose words (writers D and E)
+        ("day 3 off the benzos and I had two seizures this morning", "urgent", "withdrawal"),
+        (
+            "mijn moeder krijgt in het tehuis geen wijn meer, is nu verward en ziet mensen",
+            "urgent",
+            "withdrawal",
+        ),
+        ("she is burning up and confused and has stopped sweating after two pills", "urgent", "overdose"),
+        # something taken, then the body in danger
+        ("te veel coke gedaan en mijn hart gaat zo hard, mijn linkerarm tintelt", "urgent", "overdose"),
+        # acts against someone else
+        (
+            "mijn vrouw heeft met een mes naar me gezwaaid en zegt dat ze me vannacht steekt",
+            "urgent",
+            "violence",
+        ),
+        ("he had his hands round my throat and said next time hell finish it", "urgent", "violence"),
+        # a plan, a place, a date
+        ("ik sta nu op het dak van de flat, niemand mist me", "urgent", "suicide"),
+        ("ik heb mijn slaaptabletten opgespaard en dit weekend is het zover", "urgent", "suicide"),
+        ("ik denk dat ik het vannacht doe, de pillen liggen klaar", "urgent", "suicide"),
+        # talk about overdose, idioms, a day count: no emergency
+        ("what should I do if a friend ever overdoses? asking in general", "none", None),
+        ("haar zoon is aan een overdosis overleden, is er een groep voor nabestaanden?", "none", None),
+        ("I overdosed on Netflix this weekend lol, is there a meeting in Groningen?", "none", None),
+        ("doodmoe maar nog steeds nuchter, dag 112", "none", None),
+        ("ik heb net uien gesneden en zit te huilen, is de groep nog op woensdag?", "none", None),
+        (
+            "my husband is not violent, but he drinks every night and I am so tired of everything",
+            "concern",
+            None,
+        ),
+        (
+            "ik ben 15 en mijn moeder drinkt elke avond, ze is niet agressief maar ik huil elke nacht",
+            "concern",
+            None,
+        ),
+    ],
+)
+def test_general_forms_from_new_writers(text: str, level: str, category: str | None) -> None:
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == (level, category), verdict.why
