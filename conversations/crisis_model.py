@@ -90,6 +90,8 @@ class LinearModel:
     sure_threshold: float = 2.0  # urgent without any cue word only at or above this (2.0: never)
     # word → (the sum of its features' level weights, the number of its features); filled as texts are read
     words: dict[str, tuple[complex, int]] = field(default_factory=dict, repr=False, compare=False)
+    # word → the sums of its features' kind weights (a tuple per kind, or () when it has none); filled as read
+    word_kinds: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_weights(
@@ -146,11 +148,19 @@ class LinearModel:
             top = tuple(dict.fromkeys(f.removeprefix("w:").strip() for f in ranked[:explain]))
         return Scored(p_urgent, p_any, top, (scale, words))
 
+    def _word_kinds(self, word: str) -> tuple[float, ...]:
+        """The sums of a word's kind weights, () when none of its features has any (remembered)."""
+        found = list(filter(None, map(self.kinds.get, word_features(word))))
+        sums = tuple(map(sum, zip(*found, strict=True))) if found else ()
+        if len(self.word_kinds) < WORD_CACHE:
+            self.word_kinds[word] = sums
+        return sums
+
     def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
         """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
         scale, words = (scored or self.score(norm)).rows
-        # the kind weights of each feature the text has (counted per word), transposed: the sum per kind
-        found = filter(None, map(self.kinds.get, (f for w in words for f in word_features(w))))
+        known = self.word_kinds
+        found = [k for w in words if (k := known.get(w) if w in known else self._word_kinds(w))]
         sums = [sum(k) for k in zip(*found, strict=True)] or [0.0] * len(self.categories)
         return [b + scale * k for b, k in zip(self.category_bias, sums, strict=True)]
 
