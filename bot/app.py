@@ -86,8 +86,9 @@ def should_edit(reply: Reply, pressed: str, old_ids: list[str]) -> bool:
     if reply.edit:
         return True
     prefix = parse_button(pressed)[0]
-    new = _prefixes([b.id for b in reply.buttons() if not b.url])
-    return _prefixes(old_ids) == {prefix} and new <= {prefix}
+    if _prefixes(old_ids) != {prefix}:
+        return False
+    return _prefixes([b.id for b in reply.buttons() if not b.url]) <= {prefix}
 
 
 class TelegramAdapter:
