@@ -397,9 +397,13 @@ class MeetingStore:
         Searches grid rings of growing radius (3x each time), one statement per ring: a ring answers
         once it holds `limit` meetings inside its radius, because nothing outside the radius can be
         nearer. (On the event-loop thread a statement costs microseconds; one statement for all rings
-        took longer than the rings one by one.)
+        took longer than the rings one by one.) When fewer than `limit` meetings have a place at all, no
+        ring short of max_km can answer, so the search starts there.
         """
-        radius = min(max(start_km, await self._first_radius(limit)), max_km)
+        placed = await self._placed()
+        radius = min(max(start_km, _first_radius(placed, limit)), max_km)
+        if placed < limit:
+            radius = max_km
         while True:
             sql, args = self._ring_sql(lat, lon, filters, limit, radius)
             found = _within(lat, lon, await self._rows(sql, args), radius, limit)
@@ -412,14 +416,13 @@ class MeetingStore:
         meetings = await by_version(self.db, [(mid, version) for _, mid, version in found])
         return [Nearby(meetings[mid], km) for km, mid, _ in found if mid in meetings]
 
-    async def _first_radius(self, limit: int) -> float:
-        """A first search radius from the average density of in-person meetings (cached per database)."""
+    async def _placed(self) -> int:
+        """How many meetings have a grid cell (an in-person place), cached per database."""
         count = _PLACED.get(self.db)
         if count is None:
             row = await self.db.fetchone("SELECT count(*) FROM meetings WHERE cell IS NOT NULL")
             count = _PLACED[self.db] = int(row[0]) if row else 0
-        density = max(count, 1) / NL_AREA_KM2
-        return min(25.0, math.sqrt(limit / (math.pi * density)) / 2)
+        return count
 
     async def _rows(self, sql: str, args: list[Any]) -> list[Any]:
         """A near-me read (on the event-loop thread when nothing stands in the way: see Database)."""
@@ -641,18 +644,24 @@ def _ring_text(ranges: int, program: bool, where: str) -> str:
     )
 
 
+def _first_radius(placed: int, limit: int) -> float:
+    """A first search radius from the average density of in-person meetings."""
+    density = max(placed, 1) / NL_AREA_KM2
+    return min(25.0, math.sqrt(limit / (math.pi * density)) / 2)
+
+
 def _within(
     lat: float, lon: float, rows: list[Any], radius: float, limit: int
 ) -> list[tuple[float, int, int]]:
     """(km, id, version) of the rows (id, lat, lon, version) within a radius by exact distance, nearest
-    first, at most `limit`: no meeting is built here."""
+    first (ids are unique, so ties go by id), at most `limit`: no meeting is built here."""
     scored = []
     distance = distances_from(lat, lon)
-    for r in rows:
-        km = distance(r["lat"], r["lon"])
+    for mid, mlat, mlon, version in rows:
+        km = distance(mlat, mlon)
         if km <= radius:
-            scored.append((km, r["id"], r["version"]))
-    scored.sort(key=lambda x: (x[0], x[1]))
+            scored.append((km, mid, version))
+    scored.sort()
     return scored[:limit]
 
 

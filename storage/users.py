@@ -151,6 +151,7 @@ class UserStore:
         tables = await self.db.tables_with_column(USER_KEY_COLUMN)
         removed = 0
         user_cache(self.db).discard(user_key)
+        self.keys.forget(user_key)
         async with self.db.tx(worker=worker) as tx:
             await release_user(tx, user_key, now or datetime.now(UTC))
             for table in tables:

@@ -242,3 +242,58 @@ async def test_a_failed_commit_never_leaves_the_lock_held(services: Services) ->
     other.close()
     row = await db.fetchone("SELECT count(*) FROM child")
     assert row is not None and row[0] == 0
+
+
+async def test_a_directory_smaller_than_the_limit_is_searched_in_one_ring(demo: Services) -> None:
+    store = MeetingStore(demo.db)
+    placed = await demo.db.fetchone("SELECT count(*) FROM meetings WHERE cell IS NOT NULL")
+    assert placed is not None and 0 < placed[0] < 40
+    statements: list[str] = []
+    demo.db.loop_conn.set_trace_callback(statements.append)
+    try:
+        found = await store.near(*UTRECHT, limit=40, max_km=50)
+    finally:
+        demo.db.loop_conn.set_trace_callback(None)
+    rings = [s for s in statements if "JOIN meetings m ON m.cell BETWEEN" in s]
+    assert len(rings) == 1, "no ring short of 50 km can hold 40 of fewer placed meetings"
+    scan = await store.near_scan(*UTRECHT, limit=40, max_km=50)
+    assert [(n.meeting.id, n.km) for n in found] == [(n.meeting.id, n.km) for n in scan]
+    few = await store.near(*UTRECHT, limit=3, max_km=50)  # a limit the directory can fill: rings as before
+    assert [n.meeting.id for n in few] == [n.meeting.id for n in scan[:3]]
+
+
+async def test_pseudonyms_are_kept_for_recent_chats_and_forgotten_on_erase(
+    engine: Engine, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import hmac
+
+    from storage import keys as keys_module
+
+    ring = keys_module.KeyRing(b"k" * 32)
+    fresh = keys_module.KeyRing(b"k" * 32)._hmac_key
+
+    def expected(chat: int) -> str:
+        return hmac.new(fresh, str(chat).encode(), hashlib.sha256).hexdigest()
+
+    digests: list[bytes] = []
+    real_digest = hmac.digest
+
+    def counting(key: bytes, msg: bytes, digest: str) -> bytes:
+        digests.append(msg)
+        return real_digest(key, msg, digest)
+
+    monkeypatch.setattr(keys_module.hmac, "digest", counting)
+    monkeypatch.setattr(keys_module, "PSEUDONYMS_KEPT", 3)
+    assert ring.pseudonym(7) == expected(7) and ring.pseudonym(7) == expected(7)
+    assert digests == [b"7"], "the second time comes from memory"
+    for chat in (8, 9, 10, -5, 7):  # more chats than are kept: the oldest go, answers stay the same
+        assert ring.pseudonym(chat) == expected(chat)
+    assert len(ring._pseudonyms) == len(ring._chats) == 3
+    # /stop erases the chat's pseudonym from memory too
+    await engine.handle(4321, Input.of_text("/start"))
+    key = services.keys.pseudonym(4321)
+    assert 4321 in services.keys._pseudonyms
+    await engine.handle(4321, Input.of_text("/stop"))
+    assert 4321 not in services.keys._pseudonyms and key not in services.keys._chats
+    assert services.keys.pseudonym(4321) == key
