@@ -1,11 +1,13 @@
-"""The learned half of the crisis detector: a linear model on character n-grams and words, in pure Python.
+"""The learned half of the crisis detector: a linear model on words and their 4-grams, in pure Python.
 
 The weights are trained by tools/crisis_train.py (scikit-learn, a tool-time dependency only) and exported to
 content/crisis_model.json: per feature a weight for 'urgent' (against the rest) and for 'at least
 concern' (against none), and per feature a score per kind of emergency.
-Scoring is a sum of the weights of the features a text has,
-divided by the square root of their number (the rows were L2-normalised in training, so a long text does not
-add up small weights into an alarm); the largest terms say why.
+A text's features are those of its distinct words: each word itself and the 4-grams of ' word ' (never
+across two words: a new writer's word order and style carry over less than words and parts of words).
+Scoring is a sum of the weights of the features a text has, divided by the square root of their number (so a
+long text does not add up small weights into an alarm); the largest terms say why. The sum per word is
+remembered, so a text costs about one look-up per distinct word.
 """
 
 from __future__ import annotations
@@ -13,22 +15,35 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 
 NGRAM = 4
 MAX_CHARS = 400  # long stories: the model reads the first part; the rules read everything
+FEATURES = "words and their 4-grams within the word, counted per distinct word"  # the exported file says so
+WORD_CACHE = 20000  # words remembered with the sum of their level weights
+KIND_CACHE = 4096  # words remembered with the sum of their kind weights (read for fewer texts)
 
 
-def features(norm: str) -> set[str]:
-    """Character 4-grams of a normalised text (' ik wil dood '), its words and its word pairs."""
-    norm = norm[:MAX_CHARS]
-    out = {norm[i : i + NGRAM] for i in range(len(norm) - NGRAM + 1)}
-    words = norm.split()
-    out.update(["w:" + w for w in words])
-    out.update([f"b:{a} {b}" for a, b in pairwise(words)])
+def word_features(word: str) -> tuple[str, ...]:
+    """The features of one word: 'w:word' and the distinct 4-grams of ' word '."""
+    padded = f" {word} "
+    return ("w:" + word, *dict.fromkeys(padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1)))
+
+
+def text_words(norm: str) -> set[str]:
+    """The distinct words the model reads of a normalised text (its first MAX_CHARS characters)."""
+    return set(norm[:MAX_CHARS].split())
+
+
+def features(norm: str) -> Counter[str]:
+    """The features of a normalised text (' ik wil dood '): those of each distinct word, counted (a 4-gram
+    two words share counts twice)."""
+    out: Counter[str] = Counter()
+    for word in text_words(norm):
+        out.update(word_features(word))
     return out
 
 
@@ -54,7 +69,7 @@ class Scored:
     top: tuple[str, ...]
     rows: tuple[float, set[str]] = field(
         default=(1.0, set()), repr=False, compare=False
-    )  # the text's scale and features, for the kind scores
+    )  # the text's scale and words, for the kind scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +89,10 @@ class LinearModel:
     urgent_threshold: float
     concern_threshold: float
     sure_threshold: float = 2.0  # urgent without any cue word only at or above this (2.0: never)
+    # word → (the sum of its features' level weights, the number of its features); filled as texts are read
+    words: dict[str, tuple[complex, int]] = field(default_factory=dict, repr=False, compare=False)
+    # word → the sum of its features' weights per kind; filled as texts are read
+    word_kinds: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_weights(
@@ -105,30 +124,47 @@ class LinearModel:
         """Feature → weight per kind (for export and inspection)."""
         return dict(self.kinds)
 
+    def _word(self, word: str) -> tuple[complex, int]:
+        """The sum of a word's level weights and its number of features (remembered)."""
+        feats = word_features(word)
+        found = (sum(filter(None, map(self.levels.get, feats)), 0j), len(feats))
+        if len(self.words) < WORD_CACHE:
+            self.words[word] = found
+        return found
+
     def score(self, norm: str, explain: int = 0) -> Scored:
         """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
-        feats = features(norm)
-        scale = 1.0 / math.sqrt(len(feats) or 1)
-        levels = self.levels
-        both = sum(filter(None, map(levels.get, feats)), 0j)  # None: not a feature of the model
+        words = text_words(norm)
+        known = self.words
+        sums = [known.get(w) or self._word(w) for w in words]
+        both = sum([s for s, _ in sums], 0j)
+        scale = 1.0 / math.sqrt(sum([n for _, n in sums]) or 1)
         p_urgent = sigmoid(self.level_bias[0] + scale * both.real)
         p_any = sigmoid(self.level_bias[1] + scale * both.imag)
         top: tuple[str, ...] = ()
-        found = [f for f in feats if f in levels] if explain else []
-        if found:
+        if explain:
+            levels = self.levels
+            found = [f for f in features(norm) if f in levels]
             ranked = sorted(found, key=lambda f: (-(levels[f].real + levels[f].imag), f))
-            top = tuple(
-                dict.fromkeys(f.removeprefix("w:").removeprefix("b:").strip() for f in ranked[:explain])
-            )
-        return Scored(p_urgent, p_any, top, (scale, feats))
+            top = tuple(dict.fromkeys(f.removeprefix("w:").strip() for f in ranked[:explain]))
+        return Scored(p_urgent, p_any, top, (scale, words))
 
     def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
         """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
-        scale, feats = (scored or self.score(norm)).rows
-        # the kind weights of each feature the text has, transposed: the sum per kind in the features' order
-        found = filter(None, map(self.kinds.get, feats))
-        sums = [sum(k) for k in zip(*found, strict=True)] or [0.0] * len(self.categories)
+        scale, words = (scored or self.score(norm)).rows
+        known = self.word_kinds
+        per_word = [known.get(w) or self._word_kinds(w) for w in words]
+        sums = [sum(k) for k in zip(*per_word, strict=True)] or [0.0] * len(self.categories)
         return [b + scale * k for b, k in zip(self.category_bias, sums, strict=True)]
+
+    def _word_kinds(self, word: str) -> tuple[float, ...]:
+        """The sum of a word's features' weights per kind (remembered)."""
+        # the kind weights of each of its features, transposed: the sum per kind
+        found = filter(None, map(self.kinds.get, word_features(word)))
+        sums = tuple([sum(k) for k in zip(*found, strict=True)]) or (0.0,) * len(self.categories)
+        if len(self.word_kinds) < KIND_CACHE:
+            self.word_kinds[word] = sums
+        return sums
 
     def category(
         self, norm: str, among: tuple[str, ...] = (), scored: Scored | None = None
@@ -146,6 +182,7 @@ def model_to_json(model: LinearModel, about: str) -> str:
     """The exported form of a model."""
     data = {
         "about": about,
+        "features": FEATURES,
         "categories": list(model.categories),
         "level_bias": list(model.level_bias),
         "category_bias": list(model.category_bias),
@@ -238,6 +275,8 @@ def load_model(path: Path) -> LinearModel:
         for start, end in sorted(zip((found[s].end() for s in SECTIONS), ends, strict=True), reverse=True):
             header = header[:start] + "}" + header[end:]
         data = json.loads(header)
+        if data.get("features") != FEATURES:
+            raise ValueError(f"made for other features ({data.get('features')!r}), retrain")
         return rows.model(
             tuple(str(c) for c in data["categories"]),
             (float(data["level_bias"][0]), float(data["level_bias"][1])),

@@ -171,6 +171,7 @@ def test_eval_script_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> 
         "benign flagged >= concern",
         "urgent kind right",
         "cost per message (ms)",
+        "cost first pass, fresh (ms)",
     ):
         assert figure in out
     assert "source documents:" in out
@@ -351,6 +352,9 @@ def test_passive_wishes_and_thoughts_without_a_plan_are_concern(text: str) -> No
         "in de serie die ik kijk pleegt de hoofdpersoon zelfmoord, mooi gemaakt",
         "ik heb me te pletter gelachen om die video",
         "ze werkt op de ambulance en ziet veel overdoses in het weekend",
+        # someone else's life, in a report's words: 'leven' alone is no sign of suicide ('mijn leven' is)
+        "Hij heeft veel moeite met hoe ze nu haar leven invult.",
+        "Vanuit machteloosheid en ontmoediging gaan mensen hun leven weer in eigen hand nemen.",
     ],
 )
 def test_talk_about_overdose_and_idioms_are_no_emergency(text: str) -> None:

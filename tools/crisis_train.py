@@ -1,25 +1,29 @@
 """Train the crisis model on the tune part and export its weights to content/crisis_model.json.
 
 Usage: .venv/bin/pip install -e '.[train]' && .venv/bin/python tools/crisis_train.py [--show-errors]
+       [--group-folds]
 
 Reads the tune part only, tests/data/crisis/tune.tsv and writers_tune.tsv (never a held-out part), plus
 the benign look-alikes of the first small set (tests/data/crisis_eval.tsv) and the bot's own texts as benign
 examples (quoting the bot is no crisis). Features are those of conversations.crisis_model, so training and
 the bot's pure-Python scoring see the same thing. Thresholds are chosen on out-of-fold predictions (folds
-by group) so they are not tuned on the messages the weights were fitted to.
+by writer: leave one writer out, so they hold for a new writer's look-alikes; `--group-folds`: by group,
+as before) so they are not tuned on the messages the weights were fitted to.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import diags  # type: ignore[import-untyped]
 from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
-from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,6 +65,15 @@ def own_texts() -> list[str]:
     return out
 
 
+def writer_of(group: str) -> str:
+    """Who wrote a row, from its group id: 'a', 'b', ... for the other writers ('a-nl-005'), 'bot' for the
+    bot's own texts and the first small set ('own-3', 'old-7'), 'first' for the first writer (tune.tsv)."""
+    if group.startswith(("own-", "old-")):
+        return "bot"
+    found = re.match(r"([a-z])-", group)
+    return found.group(1) if found else "first"
+
+
 def dataset() -> tuple[list[str], list[str], list[str | None], list[str]]:
     """Cleaned texts, levels, categories and groups: the tune part and the bot's own texts."""
     r = rules()
@@ -89,7 +102,9 @@ def dataset() -> tuple[list[str], list[str], list[str | None], list[str]]:
 def fit(texts: list[str], levels: list[str], cats: list[str | None]) -> LinearModel:
     """Fit level and category models and turn them into a LinearModel (thresholds still 0.5)."""
     vec = DictVectorizer()
-    x = normalize(vec.fit_transform([dict.fromkeys(features(t), 1) for t in texts]))  # as LinearModel.score
+    counts = vec.fit_transform([features(t) for t in texts])
+    sizes = np.asarray(counts.sum(axis=1)).ravel()
+    x = diags(1.0 / np.sqrt(np.maximum(sizes, 1.0))) @ counts  # as LinearModel.score: / sqrt(feature count)
     names = [str(n) for n in vec.get_feature_names_out()]
     urgent_model = LogisticRegression(C=C_LEVEL, solver="liblinear", class_weight="balanced")
     urgent_model.fit(x, [lv == "urgent" for lv in levels])
@@ -149,11 +164,39 @@ def threshold(scores: list[float], share: float, cap: float = 0.95) -> float:
     return min(cap, max(0.3, ordered[k] + 1e-3)) if ordered else 0.5
 
 
-def main(argv: list[str]) -> int:
-    texts, levels, cats, groups = dataset()
-    p_urgent, p_any, kind = out_of_fold(texts, levels, cats, groups)
-    benign = [i for i, lv in enumerate(levels) if lv == "none"]
-    lookalike = [i for i in benign if i < len(tune_rows())]  # the tune part's benign rows come first
+def out_of_writer(
+    texts: list[str], levels: list[str], cats: list[str | None], groups: list[str]
+) -> tuple[list[float], list[float], list[str], dict[str, LinearModel]]:
+    """P(urgent), P(at least concern) and the kind of each message by a model trained without its writer
+    (leave one writer out: the honest view of how the model reads a new writer), and those models."""
+    writers = [writer_of(g) for g in groups]
+    p_urgent = [0.0] * len(texts)
+    p_any = [0.0] * len(texts)
+    kind = [""] * len(texts)
+    models: dict[str, LinearModel] = {}
+    for writer in dict.fromkeys(writers):
+        train = [i for i, w in enumerate(writers) if w != writer]
+        model = fit([texts[i] for i in train], [levels[i] for i in train], [cats[i] for i in train])
+        models[writer] = model
+        for i, w in enumerate(writers):
+            if w == writer:
+                scored = model.score(texts[i])
+                p_urgent[i], p_any[i] = scored.urgent, scored.any
+                kind[i] = model.category(texts[i], scored=scored)[0]
+    return p_urgent, p_any, kind, models
+
+
+def choose_thresholds(
+    p_urgent: Sequence[float],
+    p_any: Sequence[float],
+    levels: Sequence[str],
+    groups: Sequence[str],
+    rows: Sequence[int],
+) -> tuple[float, float, float]:
+    """Urgent, concern and no-cue thresholds from held-out scores of these rows: at most a small share of
+    all benign texts, and of the writers' benign look-alikes (harder than the bot's own texts), flagged."""
+    benign = [i for i in rows if levels[i] == "none"]
+    lookalike = [i for i in benign if writer_of(groups[i]) != "bot"]
     t_urgent = max(
         threshold([p_urgent[i] for i in benign], URGENT_FP),
         threshold([p_urgent[i] for i in lookalike], URGENT_FP_LOOKALIKE),
@@ -163,10 +206,22 @@ def main(argv: list[str]) -> int:
         threshold([p_any[i] for i in lookalike], CONCERN_FP_LOOKALIKE),
     )
     t_sure = max(SURE_MIN, threshold([p_urgent[i] for i in benign], SURE_FP, cap=0.995))
+    return t_urgent, t_concern, t_sure
+
+
+def main(argv: list[str]) -> int:
+    texts, levels, cats, groups = dataset()
+    if "--group-folds" in argv:  # the old way: thresholds from group k-fold (a writer's look-alikes seen)
+        p_urgent, p_any, kind = out_of_fold(texts, levels, cats, groups)
+        how = "out of fold (by group)"
+    else:
+        p_urgent, p_any, kind, _ = out_of_writer(texts, levels, cats, groups)
+        how = "leave one writer out"
+    t_urgent, t_concern, t_sure = choose_thresholds(p_urgent, p_any, levels, groups, range(len(texts)))
+    benign = [i for i, lv in enumerate(levels) if lv == "none"]
+    lookalike = [i for i in benign if writer_of(groups[i]) != "bot"]
     urgent = [i for i, lv in enumerate(levels) if lv == "urgent"]
-    print(
-        f"out of fold: urgent threshold {t_urgent:.3f}, concern {t_concern:.3f}, without a cue {t_sure:.3f}"
-    )
+    print(f"{how}: urgent threshold {t_urgent:.3f}, concern {t_concern:.3f}, without a cue {t_sure:.3f}")
     print(
         f"  model alone, urgent as urgent: {sum(p_urgent[i] >= t_urgent for i in urgent) / len(urgent):.1%}"
     )
