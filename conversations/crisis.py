@@ -37,6 +37,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _TRIPLES = re.compile(r"([a-z0-9])\1\1+")  # after _NON_WORD only these and single spaces are left
 _STRETCHED = re.compile(r"([A-Za-z])\1\1")
 _DISGUISED = re.compile(r"[0-9@$€]")
+_SYMBOL = re.compile(r"[@$€]")
 # The order in which rules are tried: the first kind that matches decides the screen.
 CATEGORIES = ("child", "withdrawal", "overdose", "suicide", "selfharm", "violence")
 LEVELS = ("none", "concern", "urgent")
@@ -63,6 +64,12 @@ def deobfuscate(text: str) -> str:
     norm = normalise(text.translate(_SYMBOLS))
     norm = _MIXED.sub(lambda m: m.group(0).translate(_DIGITS), norm)
     return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), norm)
+
+
+def _disguised(text: str, plain: str) -> bool:
+    """Whether deobfuscate(text) may differ from `plain`, normalise(text): only symbols, digits inside a
+    word or spaced letters change it (most digits are numbers: '30 pillen')."""
+    return bool(_SYMBOL.search(text) or _MIXED.search(plain) or _SPACED.search(plain))
 
 
 def collapse(text: str) -> str:
@@ -238,14 +245,15 @@ class CrisisRules:
             return None
         return (self.plain, *self.plain.stripped(" " + " ".join(loose) + " "))
 
-    def forms(self, text: str, norm: str | None = None) -> list[Form]:
+    def forms(self, text: str, norm: str | None = None, plain: str | None = None) -> list[Form]:
         """Each form of a text with the pattern set for it, benign phrases removed.
 
         The first is the canonical text `norm` (chat spelling written out, typos undone): what the model
-        reads."""
-        norm = norm if norm is not None else self.canonical(normalise(text))
+        reads. `plain`: normalise(text), when known."""
+        plain = plain if plain is not None else normalise(text)
+        norm = norm if norm is not None else self.canonical(plain)
         out: list[Form] = [(self.plain, *self.plain.stripped(norm))]
-        if _DISGUISED.search(text) or _SPACED.search(norm):
+        if (_DISGUISED.search(text) or _SPACED.search(norm)) and _disguised(text, plain):
             clear = self.canonical(deobfuscate(text))
             if clear != norm:
                 out.append((self.plain, *self.plain.stripped(clear)))
@@ -351,31 +359,33 @@ class Detector:
 
     def assess(self, text: str, explain: int = 4) -> Verdict:
         """The level, kind and reason for one message."""
-        norm = self.rules.canonical(normalise(text))
-        verdict = self._assess(text, norm, explain)
+        plain_text = normalise(text)
+        norm = self.rules.canonical(plain_text)
+        forms = self.rules.forms(text, norm, plain_text)
+        verdict = self._assess(norm, forms, explain)
         plain = self.rules.plain
         if verdict.category == "suicide":  # a thought said to come without a plan: concern
-            calm = plain.calm.search(norm, plain.calm.ids)
+            calm = plain.calm.search(norm, forms[0][2])  # (candidates of `norm`, or more)
             if calm:
                 return Verdict("concern", None, f"{verdict.why}; but '{calm}': concern")
         if verdict.category == "child":  # a young writer's worry, nothing dangerous said to happen: concern
-            safe = plain.safe.search(norm, plain.safe.ids)
+            safe = plain.safe.search(norm, forms[0][2])
             if safe:
                 return Verdict("concern", None, f"{verdict.why}; but '{safe}': concern")
         if verdict.urgent and verdict.category != "child":  # a young writer, or a child there: child at risk
-            stripped = plain.strip(norm)
-            young = plain.young.search(stripped, plain.young.ids)
+            _, stripped, candidates = forms[0]  # look-alikes and past events blanked
+            young = plain.young.search(stripped, candidates)
             if not young and verdict.category in ("overdose", "withdrawal", "violence"):
-                young = plain.minor.search(stripped, plain.minor.ids)
+                young = plain.minor.search(stripped, candidates)
             if not young and verdict.category in ("overdose", "withdrawal"):
-                young = plain.little.search(stripped, plain.little.ids)
+                young = plain.little.search(stripped, candidates)
             if young:
                 return Verdict("urgent", "child", f"{verdict.why}; '{young}': a child")
         return verdict
 
-    def _assess(self, text: str, norm: str, explain: int) -> Verdict:
-        """assess() before a 'no plan' statement is taken into account; `norm` is the canonical text."""
-        forms = self.rules.forms(text, norm)
+    def _assess(self, norm: str, forms: list[Form], explain: int) -> Verdict:
+        """assess() before a 'no plan' statement is taken into account; `norm` is the canonical text and
+        `forms` are its forms."""
         hit = urgent_hit(forms)
         if hit:
             category, words = hit

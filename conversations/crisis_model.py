@@ -24,6 +24,7 @@ NGRAM = 4
 MAX_CHARS = 400  # long stories: the model reads the first part; the rules read everything
 FEATURES = "words and their 4-grams within the word, counted per distinct word"  # the exported file says so
 WORD_CACHE = 20000  # words remembered with the sum of their level weights
+KIND_CACHE = 4096  # words remembered with the sum of their kind weights (read for fewer texts)
 
 
 def word_features(word: str) -> tuple[str, ...]:
@@ -90,7 +91,7 @@ class LinearModel:
     sure_threshold: float = 2.0  # urgent without any cue word only at or above this (2.0: never)
     # word → (the sum of its features' level weights, the number of its features); filled as texts are read
     words: dict[str, tuple[complex, int]] = field(default_factory=dict, repr=False, compare=False)
-    # word → the sums of its features' kind weights (a tuple per kind, or () when it has none); filled as read
+    # word → the sum of its features' weights per kind; filled as texts are read
     word_kinds: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -148,21 +149,22 @@ class LinearModel:
             top = tuple(dict.fromkeys(f.removeprefix("w:").strip() for f in ranked[:explain]))
         return Scored(p_urgent, p_any, top, (scale, words))
 
-    def _word_kinds(self, word: str) -> tuple[float, ...]:
-        """The sums of a word's kind weights, () when none of its features has any (remembered)."""
-        found = list(filter(None, map(self.kinds.get, word_features(word))))
-        sums = tuple(map(sum, zip(*found, strict=True))) if found else ()
-        if len(self.word_kinds) < WORD_CACHE:
-            self.word_kinds[word] = sums
-        return sums
-
     def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
         """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
         scale, words = (scored or self.score(norm)).rows
         known = self.word_kinds
-        found = [k for w in words if (k := known.get(w) if w in known else self._word_kinds(w))]
-        sums = [sum(k) for k in zip(*found, strict=True)] or [0.0] * len(self.categories)
+        per_word = [known.get(w) or self._word_kinds(w) for w in words]
+        sums = [sum(k) for k in zip(*per_word, strict=True)] or [0.0] * len(self.categories)
         return [b + scale * k for b, k in zip(self.category_bias, sums, strict=True)]
+
+    def _word_kinds(self, word: str) -> tuple[float, ...]:
+        """The sum of a word's features' weights per kind (remembered)."""
+        # the kind weights of each of its features, transposed: the sum per kind
+        found = filter(None, map(self.kinds.get, word_features(word)))
+        sums = tuple([sum(k) for k in zip(*found, strict=True)]) or (0.0,) * len(self.categories)
+        if len(self.word_kinds) < KIND_CACHE:
+            self.word_kinds[word] = sums
+        return sums
 
     def category(
         self, norm: str, among: tuple[str, ...] = (), scored: Scored | None = None

@@ -171,6 +171,7 @@ def test_eval_script_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> 
         "benign flagged >= concern",
         "urgent kind right",
         "cost per message (ms)",
+        "cost first pass, fresh (ms)",
     ):
         assert figure in out
     assert "source documents:" in out

@@ -13,6 +13,8 @@ from conversations.crisis import (
     _ZERO_WIDTH,
     MAX_SCAN,
     CrisisRules,
+    _disguised,
+    deobfuscate,
     normalise,
     read_labelled,
     rules,
@@ -68,3 +70,31 @@ def test_loosely_skips_only_texts_without_a_rare_word() -> None:
             assert r.loosely(norm) is None, text
     laatste = r.loosely(r.canonical(normalise("dit is mijn laaste dag")))
     assert laatste is not None and " laatste " in laatste[1]
+
+
+def test_a_text_without_a_disguise_is_not_read_again_undisguised() -> None:
+    extra = [
+        "zelfm00rd",
+        "z e l f m o o r d",
+        "k1ll m3",
+        "$u1c1de",
+        "30 pillen",
+        "om 3 uur",
+        "²³ ①",
+        "a b c d",
+    ]
+    for text in texts() + extra:
+        plain = normalise(text)
+        if not _disguised(text, plain):
+            assert deobfuscate(text) == plain, text
+    assert _disguised("zelfm00rd", normalise("zelfm00rd"))
+    assert not _disguised("30 pillen", normalise("30 pillen"))
+
+
+def test_calm_words_are_found_among_the_candidates_of_the_text() -> None:
+    r = rules()
+    calm = r.plain.calm
+    for text in texts():
+        norm = r.canonical(normalise(text))
+        forms = r.forms(text, norm)
+        assert calm.search(norm, forms[0][2]) == calm.search(norm, calm.ids), text
