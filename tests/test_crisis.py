@@ -456,6 +456,8 @@ def test_the_kind_follows_the_age_of_who_is_at_risk(text: str, category: str) ->
         ("haar zoon is aan een overdosis overleden, is er een groep voor nabestaanden?", "none", None),
         ("I overdosed on Netflix this weekend lol, is there a meeting in Groningen?", "none", None),
         ("doodmoe maar nog steeds nuchter, dag 112", "none", None),
+        ("odd question, but where is the meeting tonight?", "none", None),
+        ("i think i odd on pills", "urgent", "overdose"),
         ("ik heb net uien gesneden en zit te huilen, is de groep nog op woensdag?", "none", None),
         (
             "my husband is not violent, but he drinks every night and I am so tired of everything",
