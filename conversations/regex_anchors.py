@@ -187,4 +187,3 @@ class LiteralIndex:
             if literal in text:
                 out |= ids
         return out
-
