@@ -86,8 +86,9 @@ def should_edit(reply: Reply, pressed: str, old_ids: list[str]) -> bool:
     if reply.edit:
         return True
     prefix = parse_button(pressed)[0]
-    new = _prefixes([b.id for b in reply.buttons() if not b.url])
-    return _prefixes(old_ids) == {prefix} and new <= {prefix}
+    if _prefixes(old_ids) != {prefix}:
+        return False
+    return _prefixes([b.id for b in reply.buttons() if not b.url]) <= {prefix}
 
 
 class TelegramAdapter:
@@ -143,13 +144,16 @@ class TelegramAdapter:
         hint = user.language_code if user else None
         query = update.callback_query
         if query is not None:
-            answered = asyncio.create_task(self._answer(update))  # stops the spinner while we think
+            # While the database is busy the answer goes out as we wait (it stops the spinner). When it is
+            # free the engine never waits, so a task would only send the answer right after it, as the
+            # plain call below does, at the cost of a task and two turns of the event loop.
+            answered = None if self.services.db.idle() else asyncio.create_task(self._answer(update))
             try:
                 if not query.data:
                     return
                 reply = await self.engine.handle(chat_id, Input.of_button(query.data, hint))
             finally:
-                await answered
+                await (self._answer(update) if answered is None else answered)
             await self.respond_to_press(context, chat_id, reply, query)
             return
         if update.edited_message is not None:

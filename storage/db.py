@@ -279,6 +279,11 @@ class Database:
 
     # ---- routing ------------------------------------------------------------------------------------
 
+    def idle(self) -> bool:
+        """Whether a transaction begun now would start at once on the loop connection: no task holds
+        one, and no other process's lock answered busy lately (see `transaction`)."""
+        return not self._lock.locked() and self._loop_writes()
+
     def _held(self) -> bool:
         """Whether the running task is inside this database's `transaction()`."""
         return self._holder is not None and self._holder is asyncio.current_task()

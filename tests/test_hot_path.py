@@ -297,3 +297,101 @@ async def test_pseudonyms_are_kept_for_recent_chats_and_forgotten_on_erase(
     await engine.handle(4321, Input.of_text("/stop"))
     assert 4321 not in services.keys._pseudonyms and key not in services.keys._chats
     assert services.keys.pseudonym(4321) == key
+
+
+class _Recording:
+    """A Bot API request layer that records each method and answers at once (or when told to)."""
+
+    def __init__(self) -> None:
+        from telegram.request import BaseRequest
+
+        class Layer(BaseRequest):
+            async def initialize(self) -> None:
+                return None
+
+            async def shutdown(self) -> None:
+                return None
+
+            @property
+            def read_timeout(self) -> float | None:
+                return 1.0
+
+            async def do_request(
+                self, url: str, method: str, request_data: object = None, *a: object, **k: object
+            ) -> tuple[int, bytes]:
+                endpoint = url.rsplit("/", 1)[-1].lower()
+                outer.calls.append(endpoint)
+                if endpoint == "getme":
+                    return (
+                        200,
+                        b'{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"B","username":"b_bot"}}',
+                    )
+                if endpoint.startswith(("send", "edit")):
+                    msg = b'{"message_id":7,"date":1,"chat":{"id":5,"type":"private"}}'
+                    return 200, b'{"ok":true,"result":' + msg + b"}"
+                return 200, b'{"ok":true,"result":true}'
+
+        outer = self
+        self.calls: list[str] = []
+        self.layer = Layer()
+
+
+def _press(chat: int, data: str, uid: int) -> dict[str, object]:
+    user = {"id": chat, "is_bot": False, "first_name": "T", "language_code": "nl"}
+    message = {"message_id": 1, "date": 1, "chat": {"id": chat, "type": "private"}, "text": "x"}
+    return {
+        "update_id": uid,
+        "callback_query": {
+            "id": str(uid),
+            "chat_instance": "1",
+            "data": data,
+            "message": message,
+            "from": user,
+        },
+    }
+
+
+async def test_a_press_is_answered_before_its_reply_and_while_the_database_is_busy(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from telegram import Update
+
+    from bot import app as app_module
+    from bot.config import Config
+
+    recording = _Recording()
+    config = Config(token="123:test", base_url="https://api.telegram.org/bot", allow_demo=True)
+    application, _ = app_module.build_application(
+        services, config, request=recording.layer, rate_limiter=False
+    )
+    tasks: list[str] = []
+    real_create_task = asyncio.create_task
+
+    def counting(coro: object, **kw: object) -> asyncio.Task[object]:
+        tasks.append(getattr(coro, "__name__", "?"))
+        return real_create_task(coro, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_module.asyncio, "create_task", counting)
+    async with application:
+        await application.process_update(Update.de_json(_press(5, "m:home", 1), application.bot))
+        assert recording.calls[-2:] == ["answercallbackquery", "sendmessage"]
+        assert "_answer" not in tasks, "with the database free, no task for the answer"
+        # Another task holds the database: the answer goes out while the press waits for it.
+        recording.calls.clear()
+        release = asyncio.Event()
+
+        async def hold() -> None:
+            async with services.db.transaction():
+                await release.wait()
+
+        holder = real_create_task(hold())
+        await asyncio.sleep(0)
+        press = real_create_task(
+            application.process_update(Update.de_json(_press(5, "l:start", 2), application.bot))
+        )
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert recording.calls == ["answercallbackquery"], "answered before the engine could start"
+        release.set()
+        await asyncio.gather(holder, press)
+        assert recording.calls == ["answercallbackquery", "sendmessage"]

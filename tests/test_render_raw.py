@@ -93,3 +93,22 @@ async def test_a_pin_sends_what_the_typed_method_sends(
     (raw_method, raw), (typed_method, expected) = request.calls
     assert raw_method == typed_method and decoded(raw) == decoded(expected)
     assert sent == typed.message_id - 1
+
+
+async def test_reply_keyboards_go_out_as_their_typed_json_every_time() -> None:
+    from telegram import KeyboardButton, ReplyKeyboardMarkup
+
+    from conversations.types import Reply
+
+    request = Recording()
+    async with Bot("1:x", request=request) as bot:
+        for _ in range(2):  # the second time from the kept JSON
+            await render.send_reply(
+                bot, 5, Reply(request_location=True).add("Waar?"), location_label="Deel", location_hint="h"
+            )
+            await render.send_reply(bot, 5, Reply().add("Lijst"), remove_keyboard=True)
+    fresh = ReplyKeyboardMarkup(
+        [[KeyboardButton("Deel", request_location=True)]], resize_keyboard=True, one_time_keyboard=True
+    )
+    typed = [fresh.to_dict(), ReplyKeyboardRemove().to_dict()]
+    assert [decoded(params)["reply_markup"] for _, params in request.calls] == typed + typed
