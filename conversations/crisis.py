@@ -28,6 +28,9 @@ CANONICAL_CACHE = 20000  # words remembered with their canonical form
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
+# str.translate is quick on ASCII text only; on other text these regexes remove the same characters
+_ZERO_WIDTH_CHARS = re.compile(f"[{''.join(map(chr, _ZERO_WIDTH))}]")
+_APOSTROPHE_CHARS = re.compile(f"[{re.escape(''.join(map(chr, _APOSTROPHES)))}]")
 _REPEATS = re.compile(r"([a-z])\1+")
 _SYMBOLS = str.maketrans({"@": "a", "$": "s", "€": "e"})
 _DIGITS = str.maketrans("0134579", "oieastg")
@@ -50,9 +53,12 @@ def normalise(text: str) -> str:
     """Lower case, no accents, no apostrophes, letters repeated at most twice, single spaces."""
     text = text[:MAX_SCAN]
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_ZERO_WIDTH))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().translate(_APOSTROPHES)
+        text = unicodedata.normalize("NFKD", _ZERO_WIDTH_CHARS.sub("", text))
+        # accents are combining marks now: drop them (each distinct one looked up once)
+        for mark in [ch for ch in set(text) if unicodedata.combining(ch)]:
+            text = text.replace(mark, "")
+    text = text.lower()
+    text = text.translate(_APOSTROPHES) if text.isascii() else _APOSTROPHE_CHARS.sub("", text)
     text = _NON_WORD.sub(" ", text)
     if _TRIPLES.search(text):  # rare: a search is cheaper than a sub with a template
         text = _TRIPLES.sub(r"\1\1", text)

@@ -28,7 +28,7 @@ KIND_CACHE = 4096  # words remembered with the sum of their kind weights (read f
 
 
 def word_features(word: str) -> tuple[str, ...]:
-    """The features of one word: 'w:word' and the distinct 4-grams of ' word '."""
+    """The features of one word: the word itself (prefixed w:) and the distinct 4-grams of ' word '."""
     padded = f" {word} "
     return ("w:" + word, *dict.fromkeys(padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1)))
 

@@ -158,9 +158,12 @@ class LiteralIndex:
         """Numbers of the patterns that may match `text` (a superset of those that do)."""
         if text[:1] != " " or text[-1:] != " ":  # not ' word word ': every piece of the text
             return self._scan(text)
-        out = set(self.always)
-        for ids, spans in map(self._word, set(text.split(" ")) - {""}):
-            out |= ids
+        words = set(text.split(" "))
+        words.discard("")
+        seen = self.seen
+        held = [seen.get(word) or self._word(word) for word in words]
+        out = set(self.always).union(*[ids for ids, _ in held])
+        for spans in [spans for _, spans in held if spans]:
             for literal, found in spans:
                 if literal in text:
                     out |= found
