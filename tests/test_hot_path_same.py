@@ -35,7 +35,7 @@ def test_state_json_is_what_the_json_module_writes_and_reads() -> None:
 
     reference = json.JSONEncoder(separators=(",", ":")).encode
     rng = random.Random(7)
-    words = ["", "é", "naïef", "日本", "a\"b", "tab\there", "\u2028", "🙂", "x" * 40, "\\"]
+    words = ["", "é", "naïef", "日本", 'a"b', "tab\there", "\u2028", "🙂", "x" * 40, "\\"]
 
     def value(depth: int) -> object:
         kind = rng.randrange(8 if depth < 3 else 5)
