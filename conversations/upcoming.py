@@ -32,6 +32,7 @@ async def within(
     now_utc, until_utc = now.astimezone(UTC), until.astimezone(UTC)  # (compared without zone lookups)
     count = span.days // 7 + 3  # weekly slots from yesterday on that reach past the span
     today: dict[str | None, date] = {}  # the local date of `now` per zone
+    first = last = None  # the first and last local dates found
     for m in meetings:
         tz = m.timezone
         local = today.get(tz)
@@ -47,10 +48,13 @@ async def within(
                 break
             if slot.start_utc >= now_utc or slot.end_utc > now_utc:
                 found.append((m, occ))
-    if not found:
+                day = slot.local_date
+                if first is None or day < first:
+                    first = day
+                if last is None or day > last:
+                    last = day
+    if first is None or last is None:
         return []
-    first = min(o.slot.local_date for _, o in found)
-    last = max(o.slot.local_date for _, o in found)
     changes = await date_changes(db, [m.id for m, _ in found if m.id is not None], first, last)
     items = found
     if changes:

@@ -24,3 +24,47 @@ def test_utc_text_is_strftime_in_every_zone_and_year() -> None:
         assert utc_text(odd) == odd.strftime(UTC_FORMAT)
     naive = datetime(2026, 7, 1, 12, 0, 0)  # a naive datetime is local time, as astimezone reads it
     assert utc_text(naive) == naive.astimezone(UTC).strftime(UTC_FORMAT)
+
+
+def test_state_json_is_what_the_json_module_writes_and_reads() -> None:
+    import json
+
+    import pytest
+
+    from storage.users import _state_json, _state_of
+
+    reference = json.JSONEncoder(separators=(",", ":")).encode
+    rng = random.Random(7)
+    words = ["", "é", "naïef", "日本", 'a"b', "tab\there", "\u2028", "🙂", "x" * 40, "\\"]
+
+    def value(depth: int) -> object:
+        kind = rng.randrange(8 if depth < 3 else 5)
+        if kind == 0:
+            return rng.choice(words)
+        if kind == 1:
+            return rng.randrange(-(10**12), 10**12)
+        if kind == 2:
+            return rng.choice([0.1, 1.5, -2.25, 1e300, 3.0, float("nan"), float("inf")])
+        if kind == 3:
+            return rng.choice([True, False])
+        if kind == 4:
+            return None
+        if kind in (5, 6):
+            return {rng.choice(words) + str(i): value(depth + 1) for i in range(rng.randrange(4))}
+        return [value(depth + 1) for _ in range(rng.randrange(4))]
+
+    for _ in range(2000):
+        state = {"flow": rng.choice(words), "step": "s", "data": value(0)}
+        text = _state_json(state)
+        assert text == reference(state)
+        assert json.dumps(_state_of(text)) == json.dumps(json.loads(text))
+    for stored in ('{"flow": "menu"}', ' {"flow":"menu"} ', "{}", '{"a":1} {"b":2}', "[1]"):
+        try:
+            expected: object = json.loads(stored)
+        except ValueError as exc:
+            with pytest.raises(type(exc)):
+                _state_of(stored)
+        else:
+            assert _state_of(stored) == expected
+    with pytest.raises(TypeError):
+        _state_json({"flow": object()})
