@@ -25,6 +25,7 @@ from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
 CANONICAL_CACHE = 20000  # words remembered with their canonical form
+SURE_KIND = 0.8  # urgent from the model without a cue word only when its kind is this likely (crisis5)
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
@@ -416,11 +417,12 @@ class Detector:
             if cues or scored.urgent >= self.model.sure_threshold:
                 category, p_kind = self.model.category(clean, among=tuple(cues), scored=scored)
                 because = f"kind from '{cues[category]}'" if cues else "no cue word, sure"
-                return Verdict(
-                    "urgent",
-                    category,
-                    f"model p={scored.urgent:.2f}: {features}; {because} (p={p_kind:.2f})",
-                )
+                if cues or p_kind >= SURE_KIND:  # without a cue, the model must be sure of the kind too
+                    return Verdict(
+                        "urgent",
+                        category,
+                        f"model p={scored.urgent:.2f}: {features}; {because} (p={p_kind:.2f})",
+                    )
             return Verdict("concern", None, f"model p={scored.urgent:.2f} without a cue word: {features}")
         concern = concern_hit(forms)
         if concern:

@@ -43,11 +43,11 @@ C_LEVEL = 20.0
 C_CATEGORY = 20.0
 KEEP = 0.05  # features whose weights are all smaller than this are dropped
 URGENT_FP = 0.005  # thresholds: at most this share of benign messages flagged urgent (out of fold) ...
-CONCERN_FP = 0.04  # ... or at least concern
+CONCERN_FP = 0.05  # ... or at least concern (the gentle line: the bench allows 8 % of benign, rules included)
 SURE_FP = 0.001  # ... or urgent without any cue word (and never below SURE_MIN)
 # and on the benign look-alikes of the tune part alone (harder than the bot's own texts): at most these shares
 URGENT_FP_LOOKALIKE = 0.01
-CONCERN_FP_LOOKALIKE = 0.05
+CONCERN_FP_LOOKALIKE = 0.07
 SURE_MIN = 0.97
 
 
