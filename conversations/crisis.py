@@ -167,6 +167,10 @@ class PatternSet:
     history: Rule
     benign: Rule
     calm: Rule  # 'no plan', 'niet dat ik iets ga doen': a thought of suicide with this is concern
+    safe: Rule  # 'hij is niet gewelddadig': a child verdict with this is concern
+    young: Rule  # the writer is young: urgent is then a child at risk
+    minor: Rule  # a child by age is there: someone else's overdose, withdrawal or violence is a child at risk
+    little: Rule  # little children there: someone else's overdose or withdrawal is a child at risk
     index: LiteralIndex
     past: frozenset[int]  # the patterns that may match the mark of a past event, ' _past_ '
 
@@ -310,16 +314,19 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     urgent_rules = tuple(rule(cat, urgent[cat]) for cat in CATEGORIES)
     cues = tuple(rule(cat, data.get("cues", {}).get(cat, [])) for cat in CUE_ORDER)
     concern, history, benign = section("concern"), section("history"), section("benign")
-    calm = section("calm")
+    calm, safe, young = section("calm"), section("safe"), section("young")
+    minor, little = section("minor"), section("little")
     index = LiteralIndex.build(sources)
     past = frozenset(index.candidates(" _past_ "))
-    return PatternSet(urgent_rules, cues, concern, history, benign, calm, index, past)
+    return PatternSet(
+        urgent_rules, cues, concern, history, benign, calm, safe, young, minor, little, index, past
+    )
 
 
 def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
     """Every pattern of a phrase file's data."""
     out = [p for section in ("urgent", "cues") for ps in data.get(section, {}).values() for p in ps]
-    sections = ("concern", "history", "benign", "calm")
+    sections = ("concern", "history", "benign", "calm", "safe", "young", "minor", "little")
     return out + [p for s in sections for p in data.get(s, {}).get("patterns", [])]
 
 
@@ -358,14 +365,28 @@ class Detector:
 
     def assess(self, text: str, explain: int = 4) -> Verdict:
         """The level, kind and reason for one message."""
-        plain = normalise(text)
-        norm = self.rules.canonical(plain)
-        forms = self.rules.forms(text, norm, plain)
+        plain_text = normalise(text)
+        norm = self.rules.canonical(plain_text)
+        forms = self.rules.forms(text, norm, plain_text)
         verdict = self._assess(norm, forms, explain)
-        if verdict.category in ("suicide", "selfharm"):  # a thought said to come without a plan: concern
-            calm = self.rules.plain.calm.search(norm, forms[0][2])  # (candidates of `norm`, or more)
+        plain = self.rules.plain
+        if verdict.category == "suicide":  # a thought said to come without a plan: concern
+            calm = plain.calm.search(norm, forms[0][2])  # (candidates of `norm`, or more)
             if calm:
                 return Verdict("concern", None, f"{verdict.why}; but '{calm}': concern")
+        if verdict.category == "child":  # a young writer's worry, nothing dangerous said to happen: concern
+            safe = plain.safe.search(norm, forms[0][2])
+            if safe:
+                return Verdict("concern", None, f"{verdict.why}; but '{safe}': concern")
+        if verdict.urgent and verdict.category != "child":  # a young writer, or a child there: child at risk
+            _, stripped, candidates = forms[0]  # look-alikes and past events blanked
+            young = plain.young.search(stripped, candidates)
+            if not young and verdict.category in ("overdose", "withdrawal", "violence"):
+                young = plain.minor.search(stripped, candidates)
+            if not young and verdict.category in ("overdose", "withdrawal"):
+                young = plain.little.search(stripped, candidates)
+            if young:
+                return Verdict("urgent", "child", f"{verdict.why}; '{young}': a child")
         return verdict
 
     def _assess(self, norm: str, forms: list[Form], explain: int) -> Verdict:

@@ -372,3 +372,105 @@ def test_the_kind_read_from_a_score_is_the_kind_read_afresh() -> None:
         assert model.category(text, among=("child", "violence"), scored=scored) == model.category(
             text, among=("child", "violence")
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "category"),
+    [
+        # a death wish that is denied is not read as suicide: the act is what counts (crisis5, writer D)
+        (
+            "cut my arms again tonight and it keeps bleeding. i dont want to die, i just hate myself",
+            "urgent",
+            "selfharm",
+        ),
+        (
+            "mijn zus heeft zich in haar pols gesneden, ze zegt dat ze niet dood wil maar het bloedt erg",
+            "urgent",
+            "selfharm",
+        ),
+        ("not suicidal. burnt my hand on the stove on purpose and it is blistering", "urgent", "selfharm"),
+        ("Ik ben niet suïcidaal hoor. Ik heb alleen nergens meer zin in.", "concern", None),
+        ("ik wil niet dood ofzo maar ik wil ook niet echt leven", "concern", None),
+        ("my life feels pointless, though I would never harm myself", "concern", None),
+        ("he is not talking about hurting himself, but he keeps saying whats the point", "concern", None),
+    ],
+)
+def test_a_denied_death_wish_leaves_the_act(text: str, level: str, category: str | None) -> None:
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == (level, category), verdict.why
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the writer is young: a child at risk, whatever the act (Kindertelefoon first)
+        ("ik ben 13 en ik heb me net gesneden, het bloedt nog", "child"),
+        ("im 14 and my stepdad just hit me in the face", "child"),
+        # a child by age there, with someone else's overdose or violence
+        ("mijn man is weggevallen op de g, hij reageert nergens op en onze zoon is 3", "child"),
+        ("a pupil (14) told me her dad hits her with a belt when he is drunk", "child"),
+        ("mn moeder is buiten westen van de pillen en de kleintjes zijn hier", "child"),
+        # but a parent writing about their teenager's own self-harm gets the self-harm screen,
+        # and hiding from a violent partner with the baby is violence
+        ("mijn dochter van 15 snijdt zichzelf, ik vond net nieuwe wonden", "selfharm"),
+        ("he is kicking the door in and i am hiding with the baby", "violence"),
+        # acts on one's own body
+        ("blade's out. gonna cut. not suicidal", "selfharm"),
+        (
+            "ik heb mijn vuist door de spiegel geslagen omdat ik kwaad op mezelf was, er zit glas in",
+            "selfharm",
+        ),
+    ],
+)
+def test_the_kind_follows_the_age_of_who_is_at_risk(text: str, category: str) -> None:
+    verdict = explain(text)
+    assert verdict.urgent and verdict.category == category, verdict.why
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "category"),
+    [
+        # withdrawal: a stop and a symptom, either way round, beats the overdose words (writers D and E)
+        ("day 3 off the benzos and I had two seizures this morning", "urgent", "withdrawal"),
+        (
+            "mijn moeder krijgt in het tehuis geen wijn meer, is nu verward en ziet mensen",
+            "urgent",
+            "withdrawal",
+        ),
+        ("she is burning up and confused and has stopped sweating after two pills", "urgent", "overdose"),
+        # something taken, then the body in danger
+        ("te veel coke gedaan en mijn hart gaat zo hard, mijn linkerarm tintelt", "urgent", "overdose"),
+        # acts against someone else
+        (
+            "mijn vrouw heeft met een mes naar me gezwaaid en zegt dat ze me vannacht steekt",
+            "urgent",
+            "violence",
+        ),
+        ("he had his hands round my throat and said next time hell finish it", "urgent", "violence"),
+        # a plan, a place, a date
+        ("ik sta nu op het dak van de flat, niemand mist me", "urgent", "suicide"),
+        ("ik heb mijn slaaptabletten opgespaard en dit weekend is het zover", "urgent", "suicide"),
+        ("ik denk dat ik het vannacht doe, de pillen liggen klaar", "urgent", "suicide"),
+        # talk about overdose, idioms, a day count: no emergency
+        ("what should I do if a friend ever overdoses? asking in general", "none", None),
+        ("haar zoon is aan een overdosis overleden, is er een groep voor nabestaanden?", "none", None),
+        ("I overdosed on Netflix this weekend lol, is there a meeting in Groningen?", "none", None),
+        ("doodmoe maar nog steeds nuchter, dag 112", "none", None),
+        ("odd question, but where is the meeting tonight?", "none", None),
+        ("i think i odd on pills", "urgent", "overdose"),
+        ("ik heb net uien gesneden en zit te huilen, is de groep nog op woensdag?", "none", None),
+        (
+            "my husband is not violent, but he drinks every night and I am so tired of everything",
+            "concern",
+            None,
+        ),
+        (
+            "ik ben 15 en mijn moeder drinkt elke avond, ze is niet agressief maar ik huil elke nacht",
+            "concern",
+            None,
+        ),
+    ],
+)
+def test_general_forms_from_new_writers(text: str, level: str, category: str | None) -> None:
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == (level, category), verdict.why
