@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import json.encoder
-import json.scanner
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,44 +19,7 @@ USER_KEY_COLUMN = "user_key"
 CACHE = "users"  # the name of the user-row cache on a Database (see user_cache)
 CACHE_SIZE = 5_000  # user rows kept in memory (the most recently active people)
 SAVE_SLACK = timedelta(hours=1)  # a row's expiry is written again only when it moves this much
-
-
-def _state_encoder() -> Callable[[dict[str, Any]], str]:
-    """What json.JSONEncoder(separators=(",", ":")).encode writes, through a C encoder made once (encode()
-    builds one per call). No circular-reference check: a state is a copy of plain JSON data
-    (flows.state.dump_state)."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return json.JSONEncoder(separators=(",", ":")).encode
-    sort_keys, skip_keys, allow_nan = False, False, True  # (JSONEncoder's defaults)
-    escape = json.encoder.encode_basestring_ascii
-    chunks = make(None, json.JSONEncoder().default, escape, None, ":", ",", sort_keys, skip_keys, allow_nan)
-    return lambda state: "".join(chunks(state, 0))
-
-
-def _state_decoder() -> Callable[[str], Any]:
-    """json.loads for a stored state, through the C scanner json.loads wraps (text that is not one plain
-    object goes to json.loads itself)."""
-    make = getattr(json.scanner, "c_make_scanner", None)
-    if make is None:
-        return json.loads
-    scan = make(json.JSONDecoder())
-
-    def decode(text: str) -> Any:
-        if text[:1] == "{" and text[-1:] == "}":
-            try:
-                value, end = scan(text, 0)
-            except (StopIteration, ValueError):
-                return json.loads(text)  # (its error)
-            if end == len(text):
-                return value
-        return json.loads(text)
-
-    return decode
-
-
-_state_json = _state_encoder()
-_state_of = _state_decoder()
+_STATE_JSON = json.JSONEncoder(separators=(",", ":")).encode  # as json.dumps, without a new encoder each time
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +78,7 @@ class UserStore:
                 return None
             hit = Cached(row[0], row[1] or "{}", bool(row[2]), _expiry(row[3]))
             cache.put(user_key, hit)
-        return UserRow(user_key, hit.lang, _state_of(hit.state), hit.has_chat)
+        return UserRow(user_key, hit.lang, json.loads(hit.state), hit.has_chat)
 
     async def save(self, user_key: str, lang: str, state: dict[str, Any], now: datetime) -> None:
         """Insert or update a pseudonym's language and state, pushing its expiry forward.
@@ -127,7 +87,7 @@ class UserStore:
         row expires at most that much before `retention` after the last visit; a row whose language and
         state are unchanged is not written at all until then.
         """
-        text = _state_json(state)
+        text = _STATE_JSON(state)
         expires = now + self.retention
         cache = user_cache(self.db)
         hit = cache.get(user_key)
