@@ -9,6 +9,7 @@ without a usable literal are always run. The result is the same as running every
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,26 +165,23 @@ class LiteralIndex:
         held = [seen.get(word) or self._word(word) for word in words]
         out = set(self.always).union(*[ids for ids, _ in held])
         for spans in [spans for _, spans in held if spans]:
-            for literal, found in spans:
-                if literal in text:
-                    out |= found
-        for literal, found in self.spans_always:
-            if literal in text:
-                out |= found
+            _add_present(out, spans, text)
+        _add_present(out, self.spans_always, text)
         return out
 
     def _scan(self, text: str) -> set[int]:
         """candidates() of any text, from all its pieces of GRAM characters."""
         out = set(self.always)
         for gram in _grams(text) & self.grams:
-            for literal, ids in self.by_gram[gram]:
-                if literal in text:
-                    out |= ids
+            _add_present(out, self.by_gram[gram], text)
         for gram in _grams(text) & self.span_grams:
-            for _part, literal, ids in self.spans_by_gram[gram]:
-                if literal in text:
-                    out |= ids
-        for literal, ids in self.spans_always:
-            if literal in text:
-                out |= ids
+            _add_present(out, [(literal, ids) for _part, literal, ids in self.spans_by_gram[gram]], text)
+        _add_present(out, self.spans_always, text)
         return out
+
+
+def _add_present(out: set[int], literals: Iterable[tuple[str, frozenset[int]]], text: str) -> None:
+    """Add to `out` the pattern numbers of each literal that occurs in `text`."""
+    for literal, ids in literals:
+        if literal in text:
+            out |= ids
