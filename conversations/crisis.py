@@ -45,6 +45,14 @@ _SYMBOL = re.compile(r"[@$€]")
 # The order in which rules are tried: the first kind that matches decides the screen.
 CATEGORIES = ("child", "withdrawal", "overdose", "suicide", "selfharm", "violence")
 LEVELS = ("none", "concern", "urgent")
+# What makes another kind of emergency a child at risk, tried in order: a rule section of the phrase file and
+# the kinds it turns: a young writer any kind; a child by age someone else's overdose, withdrawal or violence;
+# little children there someone else's overdose or withdrawal.
+CHILD_WHEN = (
+    ("young", frozenset(CATEGORIES)),
+    ("minor", frozenset({"overdose", "withdrawal", "violence"})),
+    ("little", frozenset({"overdose", "withdrawal"})),
+)
 # When the model finds a message urgent, the kinds whose cue words a text has are its candidates (in this
 # order in the 'why'); the model's kind scores choose among them.
 CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide")
@@ -381,13 +389,11 @@ class Detector:
                 return Verdict("concern", None, f"{verdict.why}; but '{safe}': concern")
         if verdict.urgent and verdict.category != "child":  # a young writer, or a child there: child at risk
             _, stripped, candidates = forms[0]  # look-alikes and past events blanked
-            young = plain.young.search(stripped, candidates)
-            if not young and verdict.category in ("overdose", "withdrawal", "violence"):
-                young = plain.minor.search(stripped, candidates)
-            if not young and verdict.category in ("overdose", "withdrawal"):
-                young = plain.little.search(stripped, candidates)
-            if young:
-                return Verdict("urgent", "child", f"{verdict.why}; '{young}': a child")
+            for section, kinds in CHILD_WHEN:
+                if verdict.category in kinds:
+                    young = getattr(plain, section).search(stripped, candidates)
+                    if young:
+                        return Verdict("urgent", "child", f"{verdict.why}; '{young}': a child")
         return verdict
 
     def _assess(self, norm: str, forms: list[Form], explain: int) -> Verdict:
