@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 ENV_SECRET = "EERSTESTAP_SECRET_KEY"
 ENV_KEY_FILE = "EERSTESTAP_KEY_FILE"
 MIN_SECRET_BYTES = 32
-PSEUDONYMS_KEPT = 2_048  # chat id -> pseudonym of the chats seen last, in memory (forgotten on erase)
+PSEUDONYMS_KEPT = 2_048  # chat id -> pseudonym of the chats first seen last, in memory (forgotten on erase)
 
 
 class KeyError_(ValueError):
@@ -42,7 +42,7 @@ class KeyRing:
         self._chats: dict[str, int] = {}  # the same, the other way (to forget a pseudonym's chat)
 
     def pseudonym(self, chat_id: int) -> str:
-        """The stable pseudonym of a chat: hex HMAC-SHA256 of its id (kept for the chats seen last)."""
+        """The stable pseudonym of a chat: hex HMAC-SHA256 of its id (kept for the last chats first seen)."""
         chat = int(chat_id)
         key = self._pseudonyms.get(chat)
         if key is None:
