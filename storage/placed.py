@@ -8,10 +8,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from storage.db import Database
-from storage.geo import cell_ranges, lon_scale
+from storage.geo import ROW, cell_box, lon_scale
 from storage.versions import directory_version
 
 CACHE = "placed"  # the name of the one-entry cache on a Database (emptied on a rollback)
+BAND_SCAN = 4  # meetings per grid row under which one pass over the rows' band beats a search per row
 _PLACED = "SELECT cell, id, lat, lon, version, program FROM meetings WHERE cell IS NOT NULL ORDER BY cell, id"
 
 Row = tuple[int, float, float, int]  # id, lat, lon, version: what a ring statement returns
@@ -54,16 +55,28 @@ class PlacedIndex:
             return []
         k2 = lon_scale(lat) ** 2
         most = (reach / 111.2) ** 2
-        cells, lats, lons = part.cells, part.lats, part.lons
-        ids, versions = part.ids, part.versions
+        cells, lats, lons, ids = part.cells, part.lats, part.lons, part.ids
+        r0, r1, c0, c1 = cell_box(lat, lon, reach)
+        first, last = bisect_left(cells, r0 * ROW + c0), bisect_right(cells, r1 * ROW + c1)
         scored: list[tuple[float, int, int]] = []
-        for lo, hi in cell_ranges(lat, lon, reach):
-            for i in range(bisect_left(cells, lo), bisect_right(cells, hi)):
-                dlat, dlon = lats[i] - lat, lons[i] - lon
-                d2 = dlat * dlat + dlon * dlon * k2
-                if d2 <= most:
-                    scored.append((d2, ids[i], i))
+        if last - first <= BAND_SCAN * (r1 - r0 + 1):  # few in the band: one pass, columns checked
+            for i in range(first, last):
+                if c0 <= cells[i] % ROW <= c1:
+                    dlat, dlon = lats[i] - lat, lons[i] - lon
+                    d2 = dlat * dlat + dlon * dlon * k2
+                    if d2 <= most:
+                        scored.append((d2, ids[i], i))
+        else:  # the cells of each grid row
+            for row in range(r0 * ROW, r1 * ROW + 1, ROW):
+                for i in range(
+                    bisect_left(cells, row + c0, first, last), bisect_right(cells, row + c1, first, last)
+                ):
+                    dlat, dlon = lats[i] - lat, lons[i] - lon
+                    d2 = dlat * dlat + dlon * dlon * k2
+                    if d2 <= most:
+                        scored.append((d2, ids[i], i))
         scored.sort()
+        versions = part.versions
         return [(ids[i], lats[i], lons[i], versions[i]) for _, _, i in scored[:limit]]
 
 

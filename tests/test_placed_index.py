@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conversations.context import Services
+from storage import placed as placed_module
 from storage.db import Database
 from storage.directory import REACH, SLACK, Filters, MeetingStore
 from storage.edits import add_meeting, cancel_date, close_meeting, edit_meeting, reopen_meeting
@@ -62,7 +63,11 @@ async def add_random_meetings(store: MeetingStore, count: int, seed: int = 5) ->
         await store.add(meeting, NOW)
 
 
-async def test_the_index_returns_what_the_ring_statement_returns(services: Services) -> None:
+@pytest.mark.parametrize("band_scan", [0, 4, 10**9])  # a search per grid row, either, one pass
+async def test_the_index_returns_what_the_ring_statement_returns(
+    services: Services, band_scan: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(placed_module, "BAND_SCAN", band_scan)
     store = MeetingStore(services.db)
     await add_random_meetings(store, 600)
     rnd = random.Random(9)
