@@ -21,7 +21,6 @@ from typing import cast
 from content import CONTENT_DIR
 from conversations.crisis_model import LinearModel, load_model
 from conversations.regex_anchors import LiteralIndex
-from conversations.regex_split import split
 from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
@@ -111,23 +110,17 @@ Candidates = set[int] | frozenset[int]  # numbers of the patterns that may match
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """Patterns of one kind; `first` is the number of its first pattern in its PatternSet's index.
-
-    `each` holds the pieces of the patterns as written (regex_split: a pattern that starts with a choice is
-    one piece per choice, in order); `written` the patterns themselves."""
+    """Patterns of one kind; `first` is the number of its first pattern in its PatternSet's index."""
 
     name: str
     each: tuple[re.Pattern[str], ...]
     first: int
-    ids: frozenset[int]  # the numbers of its pieces
-    written: tuple[str, ...] = ()  # the compiled sources of the patterns as written (`each`'s when empty)
+    ids: frozenset[int]  # the numbers of its patterns
 
     @property
     def joined(self) -> re.Pattern[str]:
-        """All its patterns as written as one alternation (compiled when asked: the detector runs the
-        pieces one by one)."""
-        sources = self.written or tuple(p.pattern for p in self.each)
-        return re.compile("|".join(f"(?:{p})" for p in sources))
+        """All its patterns as one alternation (compiled when asked: the detector runs them one by one)."""
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self.each))
 
     def search(self, norm: str, candidates: Candidates) -> str | None:
         """The words that matched (leftmost match, first pattern on a tie), or None.
@@ -313,29 +306,15 @@ def _compile(pattern: str) -> str:
     return rf" (?:{pattern})(?= )"
 
 
-def _pieces(pattern: str) -> list[str]:
-    """The pieces of a pattern (regex_split), or the pattern itself when a piece does not compile alone."""
-    pieces = split(pattern)
-    if len(pieces) > 1:
-        try:
-            for piece in pieces:
-                re.compile(_compile(piece))
-        except re.error:
-            re.compile(_compile(pattern))  # a bad pattern says so itself
-            return [pattern]
-    return pieces
-
-
 def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-arg]
     sources: list[str] = []
 
     def rule(name: str, patterns: list[str]) -> Rule:
-        written = [shape(p) for p in patterns] or ["(?!x)x"]
-        pieces = [_compile(piece) for p in written for piece in _pieces(p)]
+        shaped = [_compile(shape(p)) for p in patterns] or [_compile("(?!x)x")]
         first = len(sources)
-        sources.extend(pieces)
+        sources.extend(shaped)
         ids = frozenset(range(first, len(sources)))
-        return Rule(name, tuple(map(re.compile, pieces)), first, ids, tuple(map(_compile, written)))
+        return Rule(name, tuple(re.compile(p) for p in shaped), first, ids)
 
     def section(name: str) -> Rule:
         return rule(name, list(data.get(name, {}).get("patterns", [])))
