@@ -10,7 +10,6 @@ import json
 import math
 import os
 import secrets
-import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -23,12 +22,13 @@ from storage.geo import CELL_DEG, cell_of, cell_ranges, distances_from, lon_scal
 from storage.importers.normalise import Parsed, neutral_cell
 from storage.languages import language_sql
 from storage.meeting import COLUMNS, SELECT_MEETINGS, Meeting, by_version, from_row, to_row
+from storage.placed import placed_index
 
 DEMO_SOURCE = "demo"
 NL_AREA_KM2 = 34_000.0
 IMPORT_BATCH = 2000  # meetings per upsert batch of an import
 SLACK = 8  # extra rows by flat distance, so the exact distance can reorder the last few
-_PLACED: weakref.WeakKeyDictionary[Database, int] = weakref.WeakKeyDictionary()  # meetings with a cell
+REACH = 1.02  # a ring reads a little beyond its radius: the flat distance is an approximation
 _NEAR_COLUMNS = "m.id AS id, m.lat AS lat, m.lon AS lon, m.version AS version"  # built: only the chosen
 _SELECT = SELECT_MEETINGS
 _INSERT_COLS = (*COLUMNS, "content_hash", "cell", "last_seen")
@@ -231,7 +231,6 @@ class MeetingStore:
                 await self._apply_stage(tx, stage, source, stamp, is_demo, counts, on_changes)
         finally:
             await _drop_stage(self.db, stage)
-        _PLACED.pop(self.db, None)
         report = _report(parsed)
         for name in (
             "added",
@@ -336,7 +335,6 @@ class MeetingStore:
         row = to_row(meeting)
         row.update(content_hash=meeting.content_hash(), last_seen=utc_text(now))
         row["cell"] = _cell(meeting)
-        _PLACED.pop(self.db, None)
         async with self.db.tx() as tx:
             await tx.execute(_UPSERT, row)
             found = await tx.fetchone(
@@ -365,7 +363,6 @@ class MeetingStore:
 
     async def drop_demo(self) -> int:
         """Deactivate every demo meeting (real ones stay); returns how many."""
-        _PLACED.pop(self.db, None)
         return await self.db.execute(
             "UPDATE meetings SET attendance = 'inactive', cell = NULL WHERE is_demo = 1 "
             "AND attendance != 'inactive'"
@@ -394,19 +391,23 @@ class MeetingStore:
     ) -> list[Nearby]:
         """The nearest in-person meetings matching the filters, nearest first, within max_km.
 
-        Searches grid rings of growing radius (3x each time), one statement per ring: a ring answers
-        once it holds `limit` meetings inside its radius, because nothing outside the radius can be
-        nearer. (On the event-loop thread a statement costs microseconds; one statement for all rings
-        took longer than the rings one by one.) When fewer than `limit` meetings have a place at all, no
-        ring short of max_km can answer, so the search starts there.
+        Searches grid rings of growing radius (3x each time): a ring answers once it holds `limit`
+        meetings inside its radius, because nothing outside the radius can be nearer. A ring is read from
+        the in-memory index of placed meetings (storage.placed) when the filters are a program at most,
+        else by one statement per ring. When fewer than `limit` meetings have a place at all, no ring
+        short of max_km can answer, so the search starts there.
         """
-        placed = await self._placed()
+        index = await placed_index(self.db)  # (in memory, per directory version)
+        placed = index.placed
         radius = min(max(start_km, _first_radius(placed, limit)), max_km)
         if placed < limit:
             radius = max_km
         while True:
-            sql, args = self._ring_sql(lat, lon, filters, limit, radius)
-            found = _within(lat, lon, await self._rows(sql, args), radius, limit)
+            if filters.index_only:  # the index answers what the ring statement would
+                rows: list[Any] = index.ring_rows(lat, lon, radius * REACH, filters.program, limit + SLACK)
+            else:
+                rows = await self._rows(*self._ring_sql(lat, lon, filters, limit, radius))
+            found = _within(lat, lon, rows, radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return await self._nearby(found)
             radius = min(radius * 3, max_km)
@@ -415,14 +416,6 @@ class MeetingStore:
         """The chosen (km, id, version) as meetings: built once per content version, kept in memory."""
         meetings = await by_version(self.db, [(mid, version) for _, mid, version in found])
         return [Nearby(meetings[mid], km) for km, mid, _ in found if mid in meetings]
-
-    async def _placed(self) -> int:
-        """How many meetings have a grid cell (an in-person place), cached per database."""
-        count = _PLACED.get(self.db)
-        if count is None:
-            row = await self.db.fetchone("SELECT count(*) FROM meetings WHERE cell IS NOT NULL")
-            count = _PLACED[self.db] = int(row[0]) if row else 0
-        return count
 
     async def _rows(self, sql: str, args: list[Any]) -> list[Any]:
         """A near-me read (on the event-loop thread when nothing stands in the way: see Database)."""
@@ -437,7 +430,7 @@ class MeetingStore:
         cover lat/lon, so a program-only query never reads the table until the final rows.
         """
         where, params = filters.sql()
-        reach = radius * 1.02  # a little beyond: the flat distance is an approximation
+        reach = radius * REACH
         ranges = cell_ranges(lat, lon, reach)
         # Pad to a count that depends on the radius only, so the statement text repeats and SQLite's
         # prepared-statement cache is hit; (1, 0) is an empty range.

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 EARTH_KM = 6371.0088
 CELL_DEG = 0.02  # about 2.2 km north-south, 1.4 km east-west in the Netherlands
-_ROW = 100_000
+ROW = 100_000  # cells per grid row: a cell is row * ROW + column
 
 # A box around the Netherlands (mainland and Wadden islands) and a wider box around it (border towns).
 NL_BOX = (50.70, 53.60, 3.30, 7.25)
@@ -44,18 +44,25 @@ def in_box(lat: float, lon: float, box: tuple[float, float, float, float]) -> bo
 
 def cell_of(lat: float, lon: float) -> int:
     """The grid cell number of a point."""
-    return math.floor((lat + 90) / CELL_DEG) * _ROW + math.floor((lon + 180) / CELL_DEG)
+    return math.floor((lat + 90) / CELL_DEG) * ROW + math.floor((lon + 180) / CELL_DEG)
 
 
-def cell_ranges(lat: float, lon: float, radius_km: float) -> list[tuple[int, int]]:
-    """The cells overlapping the bounding box of a circle, as one (first, last) range per grid row."""
+def cell_box(lat: float, lon: float, radius_km: float) -> tuple[int, int, int, int]:
+    """The grid rows and columns (first row, last row, first column, last column) of the cells that
+    overlap the bounding box of a circle; a cell is row * ROW + column."""
     dlat = radius_km / 111.2
     dlon = radius_km / (111.2 * max(0.05, math.cos(math.radians(lat))))
     r0 = math.floor((lat - dlat + 90) / CELL_DEG)
     r1 = math.floor((lat + dlat + 90) / CELL_DEG)
     c0 = math.floor((lon - dlon + 180) / CELL_DEG)
     c1 = math.floor((lon + dlon + 180) / CELL_DEG)
-    return [(r * _ROW + c0, r * _ROW + c1) for r in range(r0, r1 + 1)]
+    return r0, r1, c0, c1
+
+
+def cell_ranges(lat: float, lon: float, radius_km: float) -> list[tuple[int, int]]:
+    """The cells overlapping the bounding box of a circle, as one (first, last) range per grid row."""
+    r0, r1, c0, c1 = cell_box(lat, lon, radius_km)
+    return [(r * ROW + c0, r * ROW + c1) for r in range(r0, r1 + 1)]
 
 
 def lon_scale(lat: float) -> float:

@@ -21,7 +21,7 @@ from conversations.engine import Engine
 from conversations.types import Input
 from storage import meeting as meeting_module
 from storage.db import utc_text
-from storage.directory import MeetingStore
+from storage.directory import Filters, MeetingStore
 from storage.edits import edit_meeting
 from storage.users import DEFAULT_RETENTION, user_cache
 from tests.conftest import ROOT
@@ -248,16 +248,19 @@ async def test_a_directory_smaller_than_the_limit_is_searched_in_one_ring(demo: 
     store = MeetingStore(demo.db)
     placed = await demo.db.fetchone("SELECT count(*) FROM meetings WHERE cell IS NOT NULL")
     assert placed is not None and 0 < placed[0] < 40
+    every_day = Filters(weekdays=(1, 2, 3, 4, 5, 6, 7))  # a filter the index leaves to SQL: rings run there
     statements: list[str] = []
     demo.db.loop_conn.set_trace_callback(statements.append)
     try:
-        found = await store.near(*UTRECHT, limit=40, max_km=50)
+        found = await store.near(*UTRECHT, every_day, limit=40, max_km=50)
+        indexed = await store.near(*UTRECHT, limit=40, max_km=50)
     finally:
         demo.db.loop_conn.set_trace_callback(None)
     rings = [s for s in statements if "JOIN meetings m ON m.cell BETWEEN" in s]
     assert len(rings) == 1, "no ring short of 50 km can hold 40 of fewer placed meetings"
     scan = await store.near_scan(*UTRECHT, limit=40, max_km=50)
     assert [(n.meeting.id, n.km) for n in found] == [(n.meeting.id, n.km) for n in scan]
+    assert [(n.meeting.id, n.km) for n in indexed] == [(n.meeting.id, n.km) for n in scan]
     few = await store.near(*UTRECHT, limit=3, max_km=50)  # a limit the directory can fill: rings as before
     assert [n.meeting.id for n in few] == [n.meeting.id for n in scan[:3]]
 
