@@ -44,13 +44,18 @@ _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
 # str.translate is quick on ASCII text only; on other text these regexes remove the same characters
 _ZERO_WIDTH_CHARS = re.compile(f"[{''.join(map(chr, _ZERO_WIDTH))}]")
 _APOSTROPHE_CHARS = re.compile(f"[{re.escape(''.join(map(chr, _APOSTROPHES)))}]")
+# ASCII text through one table (str.translate is quick with a table for every ASCII character): apostrophes
+# removed, letters and digits kept, anything else a space
+_ASCII_WORDS = str.maketrans(
+    {chr(n): " " for n in range(128) if not re.fullmatch("[a-z0-9]", chr(n))} | dict.fromkeys("'`", None)
+)
 _REPEATS = re.compile(r"([a-z])\1+")
 _SYMBOLS = str.maketrans({"@": "a", "$": "s", "€": "e"})
 _DIGITS = str.maketrans("0134579", "oieastg")
 _MIXED = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b")
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z] ){3,}[a-z](?![a-z0-9])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_TRIPLES = re.compile(r"([a-z0-9])\1\1+")  # after _NON_WORD only these and single spaces are left
+_TRIPLES = re.compile(r"([a-z0-9])\1\1+")  # after _NON_WORD only these and spaces are left
 _STRETCHED = re.compile(r"([A-Za-z])\1\1")
 _DISGUISED = re.compile(r"[0-9@$€]")
 _SYMBOL = re.compile(r"[@$€]")
@@ -73,17 +78,22 @@ CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide
 def normalise(text: str) -> str:
     """Lower case, no accents, no apostrophes, letters repeated at most twice, single spaces."""
     text = text[:MAX_SCAN]
-    if not text.isascii():
+    if text.isascii():
+        text = text.lower().translate(_ASCII_WORDS)  # one pass: apostrophes out, other non-words spaces
+    else:
         text = unicodedata.normalize("NFKD", _ZERO_WIDTH_CHARS.sub("", text))
         # accents are combining marks now: drop them (each distinct one looked up once)
         for mark in [ch for ch in set(text) if unicodedata.combining(ch)]:
             text = text.replace(mark, "")
-    text = text.lower()
-    text = text.translate(_APOSTROPHES) if text.isascii() else _APOSTROPHE_CHARS.sub("", text)
-    text = _NON_WORD.sub(" ", text)
+        text = text.lower()
+        text = (
+            text.translate(_ASCII_WORDS)
+            if text.isascii()
+            else _NON_WORD.sub(" ", _APOSTROPHE_CHARS.sub("", text))
+        )
     if _TRIPLES.search(text):  # rare: a search is cheaper than a sub with a template
         text = _TRIPLES.sub(r"\1\1", text)
-    return f" {text.strip()} "
+    return " " + " ".join(text.split()) + " "
 
 
 def deobfuscate(text: str) -> str:
