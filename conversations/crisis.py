@@ -28,13 +28,15 @@ CANONICAL_CACHE = 20000  # words remembered with their canonical form
 SURE_KIND = 0.8  # urgent from the model without a cue word only when its kind is this likely (crisis5)
 # The kind of an urgent verdict, checked by the model's kind scores (crisis7). A rule of a broad kind
 # (suicide: death words; overdose: something taken) may be one of several that match: a rule tried after it
-# that matches too wins when the model finds its kind likelier. And the model's own kind replaces a broad
-# rule's kind, or the kind a model verdict took from its cue words, when it is at least KIND_SURE likely and
-# that kind below KIND_DOUBT. Never to or from a child at risk, nor from withdrawal: the writers' conventions
-# the model reads less well (a child at risk beats the other kinds and takes an age or a child, which rules
-# read; a stop and a symptom is withdrawal, whatever was taken). Chosen with rules written before writers C,
-# D and E were seen and models trained without them (tools/crisis_oof.py --by-writer --rules ...).
+# that matches too wins when the model finds its kind KIND_LIKELIER times likelier. And the model's own kind
+# replaces a broad rule's kind, or the kind a model verdict took from its cue words, when it is at least
+# KIND_SURE likely and that kind below KIND_DOUBT. Never to or from a child at risk, nor from withdrawal: the
+# writers' conventions the model reads less well (a child at risk beats the other kinds and takes an age or
+# a child, which rules read; a stop and a symptom is withdrawal, whatever was taken). Chosen with rules
+# written before writers C, D and E were seen and models trained without them (tools/crisis_oof.py
+# --by-writer --rules ...).
 KIND_VOTED = frozenset({"suicide", "overdose"})
+KIND_LIKELIER = 1.5
 KIND_SURE = 0.7
 KIND_DOUBT = 0.1
 KIND_KEPT = frozenset({"child", "withdrawal"})
@@ -326,13 +328,13 @@ def urgent_hit(forms: list[Form]) -> tuple[str, str] | None:
 
 def likelier_rule(form: Form, category: str, probs: dict[str, float]) -> tuple[str, str] | None:
     """Of the urgent rules tried after `category`, the one of the kind the model finds likeliest, if it is
-    likelier than `category` and the rule matches a form of a text too: (its kind, the words of one of its
-    matches). Rules only of kinds likelier than `category` are tried, likeliest first."""
+    KIND_LIKELIER times likelier than `category` and matches a form of a text too: (its kind, the words of
+    one of its matches). Rules only of kinds that much likelier are tried, likeliest first."""
     patterns, norm, candidates = form
     names = [rule.name for rule in patterns.urgent]
     later = patterns.urgent[names.index(category) + 1 :]
     for rule in sorted(later, key=lambda rule: -probs.get(rule.name, 0.0)):
-        if probs.get(rule.name, 0.0) <= probs.get(category, 0.0):
+        if probs.get(rule.name, 0.0) <= probs.get(category, 0.0) * KIND_LIKELIER:
             return None
         words = rule.any_match(norm, candidates)
         if words:

@@ -570,3 +570,30 @@ def test_a_wish_or_an_act_with_a_joke_or_a_song_stays_urgent(text: str, category
 def test_a_recovery_story_with_a_past_attempt_is_concern() -> None:
     verdict = explain("when i was drinking i tried to kill myself, now 3 years sober")
     assert verdict.level == "concern", verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik ben huisarts. Hoe verwijs ik een patiënt met suïcidale gedachten het beste door?",
+        "we hadden vandaag een training over suïcidepreventie, zijn er ook groepen?",
+        "My uncle died by suicide 20 years ago. I just want to find an Al-Anon group.",
+        "ik sla mezelf voor mn kop dat ik die meeting gemist heb",
+        "mn moeder vermoordt me als ze hoort dat ik weer te laat ben lol",
+        "ik heb een overdosis aan kerstfilms gehad dit weekend",
+        "hoe weet je of iemand aan zelfmoord denkt?",
+        "my legs are bruised to death after paintball haha",
+    ],
+)
+def test_talk_about_the_topic_idioms_and_denials_are_no_alarm(text: str) -> None:
+    """General forms from writers F to K (after they were scored unseen): a professional or a training, a
+    death long ago, idioms, a denied act, a question whether someone ..."""
+    verdict = explain(text)
+    assert verdict.level == "none", verdict.why
+
+
+def test_a_seizure_long_ago_is_concern_and_shaking_now_stays_withdrawal() -> None:
+    past = explain("My dad had a seizure the last time he stopped drinking, two years ago. He drinks again.")
+    assert past.level == "concern", past.why
+    now = explain("zonder drank sinds maandag en nu tril ik als een rietje en zie ik dingen")
+    assert (now.level, now.category) == ("urgent", "withdrawal"), now.why
