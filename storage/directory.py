@@ -403,11 +403,12 @@ class MeetingStore:
         if placed < limit:
             radius = max_km
         while True:
-            if filters.index_only:  # the index answers what the ring statement would
-                rows: list[Any] = index.ring_rows(lat, lon, radius * REACH, filters.program, limit + SLACK)
+            if filters.index_only:  # the index answers what the ring statement and _within would
+                reach, program = radius * REACH, filters.program
+                found = index.nearest(lat, lon, reach, program, limit + SLACK, radius, limit)
             else:
                 rows = await self._rows(*self._ring_sql(lat, lon, filters, limit, radius))
-            found = _within(lat, lon, rows, radius, limit)
+                found = _within(lat, lon, rows, radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return await self._nearby(found)
             radius = min(radius * 3, max_km)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import math
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from storage.db import Database
-from storage.geo import ROW, cell_box, lon_scale
+from storage.geo import EARTH_KM, ROW, cell_box, lon_scale
 from storage.versions import directory_version
 
 CACHE = "placed"  # the name of the one-entry cache on a Database (emptied on a rollback)
@@ -27,6 +28,8 @@ class _Cells:
     lats: array[float] = field(default_factory=lambda: array("d"))
     lons: array[float] = field(default_factory=lambda: array("d"))
     versions: array[int] = field(default_factory=lambda: array("q"))
+    p2s: array[float] = field(default_factory=lambda: array("d"))  # radians(lat), as distances_from has it
+    cos_p2s: array[float] = field(default_factory=lambda: array("d"))  # and its cosine
 
     def add(self, cell: int, mid: int, lat: float, lon: float, version: int) -> None:
         self.cells.append(cell)
@@ -34,6 +37,9 @@ class _Cells:
         self.lats.append(lat)
         self.lons.append(lon)
         self.versions.append(version)
+        p2 = math.radians(lat)
+        self.p2s.append(p2)
+        self.cos_p2s.append(math.cos(p2))
 
 
 @dataclass(slots=True)
@@ -50,9 +56,36 @@ class PlacedIndex:
         `limit` meetings nearest by flat distance within `reach` km, in the cells around that circle.
 
         The same arithmetic as the statement (the same floats); equal flat distances go by id."""
-        part = self.programs.get(program) if program else self.everyone
-        if part is None:
-            return []
+        part, chosen = self._chosen(lat, lon, reach, program, limit)
+        ids, lats, lons, versions = part.ids, part.lats, part.lons, part.versions
+        return [(ids[i], lats[i], lons[i], versions[i]) for i in chosen]
+
+    def nearest(
+        self, lat: float, lon: float, reach: float, program: str | None, take: int, radius: float, limit: int
+    ) -> list[tuple[float, int, int]]:
+        """(km, id, version) of the ring's rows within `radius` by exact distance, nearest first, at most
+        `limit`: what directory._within makes of ring_rows(lat, lon, reach, program, take), float for float
+        (geo.distances_from with each meeting's part worked out when the index was built)."""
+        part, chosen = self._chosen(lat, lon, reach, program, take)
+        ids, lons, versions, p2s, cos_p2s = part.ids, part.lons, part.versions, part.p2s, part.cos_p2s
+        p1 = math.radians(lat)
+        cos_p1 = math.cos(p1)
+        radians, sin, asin, sqrt = math.radians, math.sin, math.asin, math.sqrt
+        scored = []
+        for i in chosen:
+            dp, dl = p2s[i] - p1, radians(lons[i] - lon)
+            a = sin(dp / 2) ** 2 + cos_p1 * cos_p2s[i] * sin(dl / 2) ** 2
+            km = 2 * EARTH_KM * asin(min(1.0, sqrt(a)))
+            if km <= radius:
+                scored.append((km, ids[i], versions[i]))
+        scored.sort()
+        return scored[:limit]
+
+    def _chosen(
+        self, lat: float, lon: float, reach: float, program: str | None, limit: int
+    ) -> tuple[_Cells, list[int]]:
+        """The part searched (everyone or one program) and the positions of the ring's rows in it."""
+        part = self.programs.get(program, _NONE) if program else self.everyone
         k2 = lon_scale(lat) ** 2
         most = (reach / 111.2) ** 2
         cells, lats, lons, ids = part.cells, part.lats, part.lons, part.ids
@@ -76,8 +109,10 @@ class PlacedIndex:
                     if d2 <= most:
                         scored.append((d2, ids[i], i))
         scored.sort()
-        versions = part.versions
-        return [(ids[i], lats[i], lons[i], versions[i]) for _, _, i in scored[:limit]]
+        return part, [i for _, _, i in scored[:limit]]
+
+
+_NONE = _Cells()  # a program without placed meetings
 
 
 async def placed_index(db: Database) -> PlacedIndex:
