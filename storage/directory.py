@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.db import Database, Tx, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, distances_from, lon_scale
@@ -170,9 +170,8 @@ class Filters:
         return "".join(parts), params
 
 
-@dataclass(frozen=True, slots=True)
-class Nearby:
-    """A meeting and how far it is, in km."""
+class Nearby(NamedTuple):
+    """A meeting and how far it is, in km (a named tuple: near-me makes one per candidate)."""
 
     meeting: Meeting
     km: float

@@ -66,7 +66,7 @@ class PlacedIndex:
         """(km, id, version) of the ring's rows within `radius` by exact distance, nearest first, at most
         `limit`: what directory._within makes of ring_rows(lat, lon, reach, program, take), float for float
         (geo.distances_from with each meeting's part worked out when the index was built)."""
-        part, chosen = self._chosen(lat, lon, reach, program, take)
+        part, chosen = self._chosen(lat, lon, reach, program, take, ordered=False)
         ids, lons, versions, p2s, cos_p2s = part.ids, part.lons, part.versions, part.p2s, part.cos_p2s
         p1 = math.radians(lat)
         cos_p1 = math.cos(p1)
@@ -82,9 +82,10 @@ class PlacedIndex:
         return scored[:limit]
 
     def _chosen(
-        self, lat: float, lon: float, reach: float, program: str | None, limit: int
+        self, lat: float, lon: float, reach: float, program: str | None, limit: int, *, ordered: bool = True
     ) -> tuple[_Cells, list[int]]:
-        """The part searched (everyone or one program) and the positions of the ring's rows in it."""
+        """The part searched (everyone or one program) and the positions of the ring's rows in it, by flat
+        distance (`ordered=False`: in any order when all of them are taken)."""
         part = self.programs.get(program, _NONE) if program else self.everyone
         k2 = lon_scale(lat) ** 2
         most = (reach / 111.2) ** 2
@@ -108,7 +109,8 @@ class PlacedIndex:
                     d2 = dlat * dlat + dlon * dlon * k2
                     if d2 <= most:
                         scored.append((d2, ids[i], i))
-        scored.sort()
+        if ordered or len(scored) > limit:
+            scored.sort()
         return part, [i for _, _, i in scored[:limit]]
 
 
