@@ -26,19 +26,36 @@ from conversations.spelling import Speller, load_speller
 MAX_SCAN = 8192
 CANONICAL_CACHE = 20000  # words remembered with their canonical form
 SURE_KIND = 0.8  # urgent from the model without a cue word only when its kind is this likely (crisis5)
+# The kind of an urgent verdict, checked by the model's kind scores (crisis7). A rule of a broad kind
+# (suicide: death words; overdose: something taken) may be one of several that match: a rule tried after it
+# that matches too wins when the model finds its kind likelier. And the model's own kind replaces a broad
+# rule's kind, or the kind a model verdict took from its cue words, when it is at least KIND_SURE likely and
+# that kind below KIND_DOUBT. Never to or from a child at risk, nor from withdrawal: the writers' conventions
+# the model reads less well (a child at risk beats the other kinds and takes an age or a child, which rules
+# read; a stop and a symptom is withdrawal, whatever was taken). Chosen with rules written before writers C,
+# D and E were seen and models trained without them (tools/crisis_oof.py --by-writer --rules ...).
+KIND_VOTED = frozenset({"suicide", "overdose"})
+KIND_SURE = 0.7
+KIND_DOUBT = 0.1
+KIND_KEPT = frozenset({"child", "withdrawal"})
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
 # str.translate is quick on ASCII text only; on other text these regexes remove the same characters
 _ZERO_WIDTH_CHARS = re.compile(f"[{''.join(map(chr, _ZERO_WIDTH))}]")
 _APOSTROPHE_CHARS = re.compile(f"[{re.escape(''.join(map(chr, _APOSTROPHES)))}]")
+# ASCII text through one table (str.translate is quick with a table for every ASCII character): apostrophes
+# removed, letters and digits kept, anything else a space
+_ASCII_WORDS = str.maketrans(
+    {chr(n): " " for n in range(128) if not re.fullmatch("[a-z0-9]", chr(n))} | dict.fromkeys("'`", None)
+)
 _REPEATS = re.compile(r"([a-z])\1+")
 _SYMBOLS = str.maketrans({"@": "a", "$": "s", "€": "e"})
 _DIGITS = str.maketrans("0134579", "oieastg")
 _MIXED = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b")
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z] ){3,}[a-z](?![a-z0-9])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_TRIPLES = re.compile(r"([a-z0-9])\1\1+")  # after _NON_WORD only these and single spaces are left
+_TRIPLES = re.compile(r"([a-z0-9])\1\1+")  # after _NON_WORD only these and spaces are left
 _STRETCHED = re.compile(r"([A-Za-z])\1\1")
 _DISGUISED = re.compile(r"[0-9@$€]")
 _SYMBOL = re.compile(r"[@$€]")
@@ -61,17 +78,22 @@ CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide
 def normalise(text: str) -> str:
     """Lower case, no accents, no apostrophes, letters repeated at most twice, single spaces."""
     text = text[:MAX_SCAN]
-    if not text.isascii():
+    if text.isascii():
+        text = text.lower().translate(_ASCII_WORDS)  # one pass: apostrophes out, other non-words spaces
+    else:
         text = unicodedata.normalize("NFKD", _ZERO_WIDTH_CHARS.sub("", text))
         # accents are combining marks now: drop them (each distinct one looked up once)
         for mark in [ch for ch in set(text) if unicodedata.combining(ch)]:
             text = text.replace(mark, "")
-    text = text.lower()
-    text = text.translate(_APOSTROPHES) if text.isascii() else _APOSTROPHE_CHARS.sub("", text)
-    text = _NON_WORD.sub(" ", text)
+        text = text.lower()
+        text = (
+            text.translate(_ASCII_WORDS)
+            if text.isascii()
+            else _NON_WORD.sub(" ", _APOSTROPHE_CHARS.sub("", text))
+        )
     if _TRIPLES.search(text):  # rare: a search is cheaper than a sub with a template
         text = _TRIPLES.sub(r"\1\1", text)
-    return f" {text.strip()} "
+    return " " + " ".join(text.split()) + " "
 
 
 def deobfuscate(text: str) -> str:
@@ -135,6 +157,15 @@ class Rule:
             if found and (best is None or found.start() < best.start()):
                 best = found
         return best.group(0).strip() if best else None
+
+    def any_match(self, norm: str, candidates: Candidates) -> str | None:
+        """The words of the first of this rule's patterns (in order) that matches, or None: cheaper than
+        search() when any match will do."""
+        for n in sorted(self.ids & candidates):
+            found = self.each[n - self.first].search(norm)
+            if found:
+                return found.group(0).strip()
+        return None
 
     def sub(self, repl: str, norm: str, candidates: Candidates) -> str:
         """`joined.sub(repl, norm)` with a literal `repl`, from this rule's patterns among `candidates` (the
@@ -290,6 +321,22 @@ def urgent_hit(forms: list[Form]) -> tuple[str, str] | None:
     return None
 
 
+def likelier_rule(form: Form, category: str, probs: dict[str, float]) -> tuple[str, str] | None:
+    """Of the urgent rules tried after `category`, the one of the kind the model finds likeliest, if it is
+    likelier than `category` and the rule matches a form of a text too: (its kind, the words of one of its
+    matches). Rules only of kinds likelier than `category` are tried, likeliest first."""
+    patterns, norm, candidates = form
+    names = [rule.name for rule in patterns.urgent]
+    later = patterns.urgent[names.index(category) + 1 :]
+    for rule in sorted(later, key=lambda rule: -probs.get(rule.name, 0.0)):
+        if probs.get(rule.name, 0.0) <= probs.get(category, 0.0):
+            return None
+        words = rule.any_match(norm, candidates)
+        if words:
+            return rule.name, words
+    return None
+
+
 def concern_hit(forms: list[Form]) -> str | None:
     """The matched words of a concern rule, in any form of a text."""
     for patterns, norm, candidates in forms:
@@ -365,6 +412,29 @@ def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
 
 
+def _likeliest(probs: dict[str, float], among: tuple[str, ...]) -> tuple[str, float]:
+    """The likeliest kind of those `among` (of all when empty) and its probability among them."""
+    kinds = [k for k in probs if not among or k in among]  # in the model's order, as model.category()
+    total = sum(probs[k] for k in kinds)
+    best = max(kinds, key=probs.__getitem__)
+    return best, probs[best] / total
+
+
+def _model_kind(category: str, why: str, probs: dict[str, float]) -> Verdict:
+    """An urgent verdict of this kind, unless the model is sure of another and finds this one unlikely."""
+    best = max(probs, key=probs.__getitem__)
+    if (
+        category not in KIND_KEPT
+        and best != "child"
+        and best != category
+        and probs[best] >= KIND_SURE
+        and probs.get(category, 0.0) < KIND_DOUBT
+    ):
+        why = f"{why}; kind {best} from the model (p={probs[best]:.2f}, {category} p={probs[category]:.2f})"
+        category = best
+    return Verdict("urgent", category, why)
+
+
 @dataclass(frozen=True, slots=True)
 class Detector:
     """Rules first (precise, per kind), then the model for phrasing the rules do not know."""
@@ -396,13 +466,26 @@ class Detector:
                         return Verdict("urgent", "child", f"{verdict.why}; '{young}': a child")
         return verdict
 
+    def _rule_kind(self, hit: tuple[str, str], forms: list[Form]) -> Verdict:
+        """An urgent rule's verdict; a broad rule's kind checked by the model (see KIND_VOTED)."""
+        category, words = hit
+        why = f"rule {category}: '{words}'"
+        clean = forms[0][1]
+        if category not in KIND_VOTED or clean.count(" ") <= MIN_MODEL_WORDS:  # a precise rule, or short
+            return Verdict("urgent", category, why)
+        probs = self.model.kind_probs(clean)
+        likelier = likelier_rule(forms[0], category, probs)
+        if likelier:  # rules of several kinds match: the model chooses among them
+            why = f"rule {likelier[0]}: '{likelier[1]}' (rule {category} too; {likelier[0]} likelier)"
+            category = likelier[0]
+        return _model_kind(category, why, probs)
+
     def _assess(self, norm: str, forms: list[Form], explain: int) -> Verdict:
         """assess() before a 'no plan' statement is taken into account; `norm` is the canonical text and
         `forms` are its forms."""
         hit = urgent_hit(forms)
         if hit:
-            category, words = hit
-            return Verdict("urgent", category, f"rule {category}: '{words}'")
+            return self._rule_kind(hit, forms)
         loose = self.rules.loosely(norm)
         hit = urgent_hit([loose]) if loose else None
         if hit and " " in hit[1]:  # a phrase, not the one word that was read as a typo ('deler' → 'delier')
@@ -421,14 +504,12 @@ class Detector:
         if scored.urgent >= self.model.urgent_threshold:
             cues = self.rules.plain.cues_in(clean, candidates)
             if cues or scored.urgent >= self.model.sure_threshold:
-                category, p_kind = self.model.category(clean, among=tuple(cues), scored=scored)
+                probs = self.model.kind_probs(clean, scored)
+                category, p_kind = _likeliest(probs, tuple(cues))
                 because = f"kind from '{cues[category]}'" if cues else "no cue word, sure"
                 if cues or p_kind >= SURE_KIND:  # without a cue, the model must be sure of the kind too
-                    return Verdict(
-                        "urgent",
-                        category,
-                        f"model p={scored.urgent:.2f}: {features}; {because} (p={p_kind:.2f})",
-                    )
+                    why = f"model p={scored.urgent:.2f}: {features}; {because} (p={p_kind:.2f})"
+                    return _model_kind(category, why, probs)
             return Verdict("concern", None, f"model p={scored.urgent:.2f} without a cue word: {features}")
         concern = concern_hit(forms)
         if concern:

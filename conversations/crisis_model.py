@@ -166,6 +166,10 @@ class LinearModel:
             self.word_kinds[word] = sums
         return sums
 
+    def kind_probs(self, norm: str, scored: Scored | None = None) -> dict[str, float]:
+        """Each kind of emergency with its probability (among all kinds) for a normalised text."""
+        return dict(zip(self.categories, softmax(self.kind_scores(norm, scored)), strict=True))
+
     def category(
         self, norm: str, among: tuple[str, ...] = (), scored: Scored | None = None
     ) -> tuple[str, float]:

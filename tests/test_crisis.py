@@ -13,6 +13,7 @@ import pytest
 
 from conversations.crisis import (
     CATEGORIES,
+    Detector,
     assess,
     collapse,
     crisis_category,
@@ -23,7 +24,7 @@ from conversations.crisis import (
     normalise,
     read_labelled,
 )
-from conversations.crisis_model import load_model
+from conversations.crisis_model import LinearModel, load_model
 from conversations.engine import Engine
 from conversations.types import Input
 from tests.conftest import ROOT
@@ -474,3 +475,60 @@ def test_the_kind_follows_the_age_of_who_is_at_risk(text: str, category: str) ->
 def test_general_forms_from_new_writers(text: str, level: str, category: str | None) -> None:
     verdict = explain(text)
     assert (verdict.level, verdict.category) == (level, category), verdict.why
+
+
+def _kind_detector(tmp_path: Path, kind_weights: dict[str, tuple[float, ...]]) -> Detector:
+    """Rules with one word per kind ('pilx' overdose, 'dodx' suicide, 'snix' selfharm, 'kidx' child, 'afkx'
+    withdrawal, 'slax' violence) and a model whose only weights are these kind weights per word."""
+    words = {"child": "kidx", "withdrawal": "afkx", "overdose": "pilx", "suicide": "dodx", "selfharm": "snix"}
+    words["violence"] = "slax"
+    rules_file = tmp_path / "crisis.toml"
+    rules_file.write_text("[urgent]\n" + "\n".join(f'{c} = ["{words[c]}"]' for c in CATEGORIES) + "\n")
+    weights = {f"w:{w}": kind_weights[w] for w in kind_weights}
+    model = LinearModel.from_weights(CATEGORIES, (-5.0, -5.0), (0.0,) * 6, {}, weights, 0.9, 0.9)
+    return Detector(load_rules(rules_file), model)
+
+
+def _kinds(**strong: float) -> tuple[float, ...]:
+    """Kind weights: these kinds this strong, the others 0."""
+    return tuple(strong.get(c, 0.0) for c in CATEGORIES)
+
+
+def test_the_model_chooses_among_the_kinds_of_the_rules_that_match(tmp_path: Path) -> None:
+    """Rules of two kinds match ('pilx' overdose is tried before 'dodx' suicide): the model's likelier kind
+    decides, and the why names both rules."""
+    det = _kind_detector(tmp_path, {"zus": _kinds(suicide=3.0, overdose=1.0)})
+    v = det.assess("mijn zus pilx dodx vandaag")
+    assert (v.level, v.category) == ("urgent", "suicide")
+    assert "rule suicide: 'dodx' (rule overdose too" in v.why
+
+
+def test_a_sure_model_corrects_an_unlikely_rule_kind(tmp_path: Path) -> None:
+    """One rule (overdose) matches, the model is sure it is self-harm and finds overdose unlikely: self-harm,
+    and the why says so. A model that is not sure leaves the rule's kind."""
+    det = _kind_detector(tmp_path, {"arm": _kinds(selfharm=20.0)})
+    v = det.assess("pilx in mijn arm")
+    assert (v.level, v.category) == ("urgent", "selfharm")
+    assert "rule overdose: 'pilx'" in v.why and "kind selfharm from the model" in v.why
+    unsure = _kind_detector(tmp_path, {"arm": _kinds(selfharm=1.0)})
+    assert unsure.assess("pilx in mijn arm").category == "overdose"
+
+
+@pytest.mark.parametrize(
+    ("word", "category"),
+    [("kidx", "child"), ("afkx", "withdrawal"), ("snix", "selfharm"), ("slax", "violence")],
+)
+def test_a_precise_rule_keeps_its_kind(tmp_path: Path, word: str, category: str) -> None:
+    """Only the broad kinds (suicide, overdose) are checked by the model. A child at risk and withdrawal are
+    the writers' conventions (a child at risk beats the other kinds; a stop and a symptom is withdrawal), and
+    stay even when a later rule of a kind the model finds likelier matches too."""
+    det = _kind_detector(tmp_path, {"arm": _kinds(suicide=20.0), "zus": _kinds(suicide=3.0)})
+    assert det.assess(f"{word} in mijn arm").category == category
+    if category in ("child", "withdrawal"):  # tried before the suicide rule
+        assert det.assess(f"mijn zus {word} dodx").category == category
+
+
+def test_the_model_never_makes_a_child_at_risk_by_itself(tmp_path: Path) -> None:
+    """A child at risk takes an age or a child that rules read; the model's 'child' does not override."""
+    det = _kind_detector(tmp_path, {"stiefvader": _kinds(child=20.0)})
+    assert det.assess("mijn stiefvader slax mijn moeder").category == "violence"

@@ -25,7 +25,8 @@ DATA = ROOT / "tests" / "data" / "crisis"
 _PLAIN_TRIPLES = re.compile(r"(.)\1{2,}")
 ODD = ["diiiie", "!!!???", "zzz  aaa", "ééén", "a\u200b\u200ba", "1111 0000", "NEEEE nee", "x" * 9000, ""]
 ODD += ["I’m done 😢", "ik wi\u0308l do\u0301o\u0301d", "ﬁ ① ² Ⅻ", "Çà ñ ø ß İ", "ｚｅｌｆｍｏｏｒｄ"]
-ODD += ["e\u0301" * 3000]
+ODD += ["e\u0301" * 3000, "a\tb\nc\x1cd\x00e\x7f", "it's `quoted` IT''S", "A-B_C/D.E,F"]
+ODD += ["Ünïcödé\x1c’s\tnaïef", "\u212a\u212a"]  # \u212a (Kelvin sign) lower-cases to an ASCII 'k'
 
 
 @cache

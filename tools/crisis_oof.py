@@ -33,8 +33,9 @@ import crisis_eval_set as es  # noqa: E402
 import crisis_train as tr  # noqa: E402
 from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]  # noqa: E402
 
-from conversations.crisis import Detector, detector, read_labelled, rules  # noqa: E402
+from conversations.crisis import CrisisRules, Detector, detector, load_rules, read_labelled, rules  # noqa: E402
 from conversations.crisis_model import LinearModel, Scored  # noqa: E402
+from conversations.spelling import load_speller  # noqa: E402
 
 Row = tuple[str, str, str | None, str]
 
@@ -87,11 +88,16 @@ def show(name: str, c: Counter[str]) -> None:
     )
 
 
-def model_alone(model: LinearModel, texts: list[str], levels: list[str]) -> str:
+def model_alone(model: LinearModel, texts: list[str], levels: list[str], cats: list[str | None]) -> str:
     """The model's own figures on texts (cleaned as it reads them), without rules or cue words."""
     scores = [model.score(t) for t in texts]
     urgent = [s for s, lv in zip(scores, levels, strict=True) if lv == "urgent"] or [None]
     benign = [s for s, lv in zip(scores, levels, strict=True) if lv == "none"] or [None]
+    kinds = [
+        model.category(t, scored=s)[0] == c
+        for t, s, lv, c in zip(texts, scores, levels, cats, strict=True)
+        if lv == "urgent"
+    ]
 
     def share(rows: list[Scored | None], at: float, pick: Callable[[Scored], float]) -> str:
         return f"{sum(s is not None and pick(s) >= at for s in rows) / len(rows):.1%}"
@@ -99,23 +105,32 @@ def model_alone(model: LinearModel, texts: list[str], levels: list[str]) -> str:
     tu, tc = model.urgent_threshold, model.concern_threshold
     return (
         f"model alone: urgent {share(urgent, tu, attrgetter('urgent'))}, >=concern "
-        f"{share(urgent, tc, attrgetter('any'))}; benign urgent {share(benign, tu, attrgetter('urgent'))}, "
+        f"{share(urgent, tc, attrgetter('any'))}, kind {sum(kinds) / (len(kinds) or 1):.1%}; "
+        f"benign urgent {share(benign, tu, attrgetter('urgent'))}, "
         f">=concern {share(benign, tc, attrgetter('any'))}  (thresholds {tu:.3f} / {tc:.3f})"
     )
 
 
-def by_writer(errors: list[str], shipped_thresholds: bool) -> None:
+def by_writer(
+    errors: list[str],
+    shipped_thresholds: bool,
+    crisis_rules: CrisisRules | None = None,
+    only: frozenset[str] = frozenset(),
+) -> None:
     """Leave one writer out: the model trained without writer X (thresholds chosen on the other writers'
-    held-out scores), the whole detector scored on X's tune messages. The rules stay in sample."""
+    held-out scores), the whole detector scored on X's tune messages. The rules stay in sample, unless
+    `crisis_rules` are rules written before X's messages were seen (then X is unseen by both halves).
+    `only`: the writers to leave out (all when empty)."""
+    r = crisis_rules or rules()
     tune = tr.tune_rows()
-    texts, levels, cats, groups = tr.dataset()
+    texts, levels, cats, groups = tr.dataset(r)
     writers = [tr.writer_of(g) for g in groups]
     p_urgent, p_any, _kind, models = tr.out_of_writer(texts, levels, cats, groups)
     shipped = detector().model
     new: Counter[str] = Counter()
     for writer, model in models.items():
         mine = [i for i, w in enumerate(writers) if w == writer and i < len(tune)]
-        if not mine:
+        if not mine or (only and writer not in only):
             continue  # the bot's own texts: always trained on
         if shipped_thresholds:
             t = (shipped.urgent_threshold, shipped.concern_threshold, shipped.sure_threshold)
@@ -123,9 +138,12 @@ def by_writer(errors: list[str], shipped_thresholds: bool) -> None:
             others = [i for i, w in enumerate(writers) if w != writer]
             t = tr.choose_thresholds(p_urgent, p_any, levels, groups, others)
         model = replace(model, urgent_threshold=t[0], concern_threshold=t[1], sure_threshold=t[2])
-        c = figures(Detector(rules(), model), [tune[i] for i in mine], errors)
+        c = figures(Detector(r, model), [tune[i] for i in mine], errors)
         show(f"writer {writer} left out", c)
-        print(f"    {model_alone(model, [texts[i] for i in mine], [levels[i] for i in mine])}")
+        alone = model_alone(
+            model, [texts[i] for i in mine], [levels[i] for i in mine], [cats[i] for i in mine]
+        )
+        print(f"    {alone}")
         if writer != "first":
             new += c
     show("the other writers, each left out in turn", new)
@@ -138,10 +156,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--by-writer", action="store_true", help="leave one writer out (not group folds)")
     parser.add_argument("--shipped-thresholds", action="store_true", help="with --by-writer")
+    parser.add_argument("--writers", default="", help="with --by-writer: only these, e.g. 'd,e'")
+    parser.add_argument(
+        "--rules", type=Path, help="with --by-writer: a crisis.toml written before those writers were seen"
+    )
+    parser.add_argument("--speller", type=Path, help="with --rules: its crisis_spelling.json")
     args = parser.parse_args(argv[1:])
     errors: list[str] = []
     if args.by_writer:
-        by_writer(errors, args.shipped_thresholds)
+        crisis_rules = None
+        if args.rules:
+            speller = load_speller(args.speller) if args.speller else None
+            crisis_rules = load_rules(args.rules, speller)
+        only = frozenset(w for w in args.writers.split(",") if w)
+        by_writer(errors, args.shipped_thresholds, crisis_rules, only)
     elif args.perturb:
         show(
             f"perturbed tune (seed {args.perturb}), shipped model",

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from content import CONTENT_DIR, LANGUAGES  # noqa: E402
 from content.i18n import messages  # noqa: E402
 from content.loader import fellowships  # noqa: E402
-from conversations.crisis import CATEGORIES, Detector, read_labelled, rules  # noqa: E402
+from conversations.crisis import CATEGORIES, CrisisRules, Detector, read_labelled, rules  # noqa: E402
 from conversations.crisis_model import LinearModel, features, model_to_json  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "crisis"
@@ -74,9 +74,12 @@ def writer_of(group: str) -> str:
     return found.group(1) if found else "first"
 
 
-def dataset() -> tuple[list[str], list[str], list[str | None], list[str]]:
-    """Cleaned texts, levels, categories and groups: the tune part and the bot's own texts."""
-    r = rules()
+def dataset(
+    r: CrisisRules | None = None,
+) -> tuple[list[str], list[str], list[str | None], list[str]]:
+    """Cleaned texts, levels, categories and groups: the tune part and the bot's own texts (cleaned by the
+    rules `r`, the shipped ones when not given)."""
+    r = r or rules()
     texts, levels, cats, groups = [], [], [], []
     for group, level, category, text in tune_rows():
         texts.append(r.clean(text))
@@ -165,7 +168,10 @@ def threshold(scores: list[float], share: float, cap: float = 0.95) -> float:
 
 
 def out_of_writer(
-    texts: list[str], levels: list[str], cats: list[str | None], groups: list[str]
+    texts: list[str],
+    levels: list[str],
+    cats: list[str | None],
+    groups: list[str],
 ) -> tuple[list[float], list[float], list[str], dict[str, LinearModel]]:
     """P(urgent), P(at least concern) and the kind of each message by a model trained without its writer
     (leave one writer out: the honest view of how the model reads a new writer), and those models."""
