@@ -49,6 +49,8 @@ _APOSTROPHE_CHARS = re.compile(f"[{re.escape(''.join(map(chr, _APOSTROPHES)))}]"
 _ASCII_WORDS = str.maketrans(
     {chr(n): " " for n in range(128) if not re.fullmatch("[a-z0-9]", chr(n))} | dict.fromkeys("'`", None)
 )
+# laughing emoji read as 'haha' (a joke marker the look-alike rules know: 'ik ga dood 😂'); other emoji go
+_LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605]+")
 _REPEATS = re.compile(r"([a-z])\1+")
 _SYMBOLS = str.maketrans({"@": "a", "$": "s", "€": "e"})
 _DIGITS = str.maketrans("0134579", "oieastg")
@@ -76,12 +78,13 @@ CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide
 
 
 def normalise(text: str) -> str:
-    """Lower case, no accents, no apostrophes, letters repeated at most twice, single spaces."""
+    """Lower case, no accents, no apostrophes, letters repeated at most twice, single spaces; laughing
+    emoji as 'haha'."""
     text = text[:MAX_SCAN]
     if text.isascii():
         text = text.lower().translate(_ASCII_WORDS)  # one pass: apostrophes out, other non-words spaces
     else:
-        text = unicodedata.normalize("NFKD", _ZERO_WIDTH_CHARS.sub("", text))
+        text = unicodedata.normalize("NFKD", _ZERO_WIDTH_CHARS.sub("", _LAUGHING.sub(" haha ", text)))
         # accents are combining marks now: drop them (each distinct one looked up once)
         for mark in [ch for ch in set(text) if unicodedata.combining(ch)]:
             text = text.replace(mark, "")

@@ -532,3 +532,41 @@ def test_the_model_never_makes_a_child_at_risk_by_itself(tmp_path: Path) -> None
     """A child at risk takes an age or a child that rules read; the model's 'child' does not override."""
     det = _kind_detector(tmp_path, {"stiefvader": _kinds(child=20.0)})
     assert det.assess("mijn stiefvader slax mijn moeder").category == "violence"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "haha ik ga echt dood van jou",
+        "ik ga dood 😂😂 wat een grap",
+        "that song about suicide by twenty one pilots is so good",
+        "in dat liedje zingt ze dat ze dood wil",
+        "hoe herken je signalen van zelfmoord bij een vriend",
+        "what should you do when a friend talks about suicide",
+        "wat moet je doen als iemand een epileptische aanval krijgt na het stoppen met drinken",
+    ],
+)
+def test_jokes_songs_games_and_general_questions_are_no_alarm(text: str) -> None:
+    """General forms: a laugh by an idiom of dying, a song, film or game, a question about someone unnamed."""
+    verdict = explain(text)
+    assert verdict.level == "none", verdict.why
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("that movie makes me want to kill myself", "suicide"),
+        ("i want to die lol", "suicide"),
+        ("ik heb 30 pillen genomen haha", "overdose"),
+        ("ik wil dood, net als in die film", "suicide"),
+        ("what do i do if he stops breathing, he took ghb", "overdose"),
+    ],
+)
+def test_a_wish_or_an_act_with_a_joke_or_a_song_stays_urgent(text: str, category: str) -> None:
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == ("urgent", category), verdict.why
+
+
+def test_a_recovery_story_with_a_past_attempt_is_concern() -> None:
+    verdict = explain("when i was drinking i tried to kill myself, now 3 years sober")
+    assert verdict.level == "concern", verdict.why

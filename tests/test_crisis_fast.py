@@ -26,7 +26,12 @@ _PLAIN_TRIPLES = re.compile(r"(.)\1{2,}")
 ODD = ["diiiie", "!!!???", "zzz  aaa", "ééén", "a\u200b\u200ba", "1111 0000", "NEEEE nee", "x" * 9000, ""]
 ODD += ["I’m done 😢", "ik wi\u0308l do\u0301o\u0301d", "ﬁ ① ² Ⅻ", "Çà ñ ø ß İ", "ｚｅｌｆｍｏｏｒｄ"]
 ODD += ["e\u0301" * 3000, "a\tb\nc\x1cd\x00e\x7f", "it's `quoted` IT''S", "A-B_C/D.E,F"]
-ODD += ["Ünïcödé\x1c’s\tnaïef", "\u212a\u212a"]  # \u212a (Kelvin sign) lower-cases to an ASCII 'k'
+ODD += [
+    "Ünïcödé\x1c’s\tnaïef",
+    "\u212a\u212a",
+    "ik ga dood 😂🤣 écht",
+    "😅😅x😹",
+]  # \u212a (Kelvin sign) lower-cases to an ASCII 'k'
 
 
 @cache
@@ -35,9 +40,11 @@ def texts() -> list[str]:
 
 
 def plain_normalise(text: str) -> str:
-    """normalise() as first written: every letter repeated three times or more made two, always by sub."""
+    """normalise() as first written: every letter repeated three times or more made two, always by sub (and
+    laughing emoji as 'haha', crisis7)."""
     text = text[:MAX_SCAN]
     if not text.isascii():
+        text = re.sub("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605]+", " haha ", text)
         text = unicodedata.normalize("NFKD", text.translate(_ZERO_WIDTH))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NON_WORD.sub(" ", text.lower().translate(_APOSTROPHES))

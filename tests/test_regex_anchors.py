@@ -21,6 +21,18 @@ def test_required_literals_of_common_shapes() -> None:
     assert required_literals("(?:pillen|\\w+pillen)") == {"pillen"}  # inside a word is fine: substrings
 
 
+def test_required_literals_are_the_rarest_choice() -> None:
+    """Of two required parts, the one whose words are less common decides: fewer texts run the pattern."""
+    fits = "(had|heeft|kreeg|have|has) (\\w+ ){0,2}(stuip|toeval|aanval|fit|fits)"
+    assert required_literals(fits) == {"stuip", "toeval", "aanval", "fit", "fits"}
+    assert required_literals("not (really )?real") == {"real"}  # 'not ' is three letters and a space
+    assert required_literals("(zie|see|saw) (\\w+ ){0,3}(dingen|things|people)") == {
+        "dingen",
+        "things",
+        "people",
+    }
+
+
 def test_index_never_skips_a_pattern_that_matches() -> None:
     patterns = [" (?:wil dood)(?= )", " (?:\\w+pillen) (?:genomen)(?= )", " (?:(om|\\w+) (x|y))(?= )"]
     index = LiteralIndex.build(patterns)
