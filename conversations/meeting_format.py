@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache, lru_cache
 
 from babel.numbers import format_decimal
@@ -72,7 +72,13 @@ def short_weekday(t: Translator, dt: datetime) -> str:
 
 def km_text(t: Translator, km: float) -> str:
     """'2,3 km'."""
-    return t.t("dir.km", km=_decimal(round(km, 1), t.lang))
+    return _km_text(t, round(km, 1))
+
+
+@lru_cache(maxsize=4096)
+def _km_text(t: Translator, km: float) -> str:
+    """km_text of a distance already rounded (memoised: a listing's distances repeat to 0.1 km)."""
+    return t.t("dir.km", km=_decimal(km, t.lang))
 
 
 @lru_cache(maxsize=4096)
@@ -83,7 +89,7 @@ def _decimal(value: float, lang: str) -> str:
 
 def relative_day(t: Translator, when: datetime, now: datetime) -> str:
     """'vandaag', 'morgen' or the short weekday, in the meeting's own zone."""
-    today = now.astimezone(when.tzinfo).date()
+    today = _local_date(now, when.tzinfo)
     if when.date() == today:
         return t.t("dir.today")
     if when.date() == today + timedelta(days=1):
@@ -91,11 +97,20 @@ def relative_day(t: Translator, when: datetime, now: datetime) -> str:
     return short_weekday(t, when)
 
 
+@lru_cache(maxsize=256)
+def _local_date(now: datetime, tz: tzinfo | None) -> date:
+    """The date of an instant in a zone (memoised: the lines of one listing share `now` and the zone)."""
+    return now.astimezone(tz).date()
+
+
 def status_note(t: Translator, occ: Occurrence, now: datetime) -> str:
     """' (nu bezig)', ' (gaat niet door)', ' (verplaatst)' or ''."""
     if occ.cancelled:
         return " " + t.t("dir.status.cancelled")
-    if occ.begins <= now < occ.ends:
+    slot = occ.slot  # (its instants in UTC compare with a UTC `now` without zone lookups)
+    begins = slot.start_utc if occ.start is None else occ.start
+    ends = slot.end_utc if occ.end is None else occ.end
+    if begins <= now < ends:
         return " " + t.t("dir.status.running")
     if occ.status == "moved":
         return " " + t.t("dir.status.moved")

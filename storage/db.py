@@ -147,6 +147,17 @@ class RowCache(Generic[K, V]):
             self._rows.move_to_end(key)
         return value
 
+    def get_many(self, keys: Iterable[K]) -> list[V | None]:
+        """The values of several keys at once (None where missing), each counted as used."""
+        rows, used = self._rows, self._rows.move_to_end
+        out: list[V | None] = []
+        for key in keys:
+            value = rows.get(key)
+            if value is not None:
+                used(key)
+            out.append(value)
+        return out
+
     def put(self, key: K, value: V) -> None:
         self._rows[key] = value
         self._rows.move_to_end(key)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.db import Database, Tx, in_chunks, utc_text
 from storage.geo import CELL_DEG, cell_of, cell_ranges, distances_from, lon_scale
@@ -170,9 +170,8 @@ class Filters:
         return "".join(parts), params
 
 
-@dataclass(frozen=True, slots=True)
-class Nearby:
-    """A meeting and how far it is, in km."""
+class Nearby(NamedTuple):
+    """A meeting and how far it is, in km (a named tuple: near-me makes one per candidate)."""
 
     meeting: Meeting
     km: float
@@ -403,11 +402,12 @@ class MeetingStore:
         if placed < limit:
             radius = max_km
         while True:
-            if filters.index_only:  # the index answers what the ring statement would
-                rows: list[Any] = index.ring_rows(lat, lon, radius * REACH, filters.program, limit + SLACK)
+            if filters.index_only:  # the index answers what the ring statement and _within would
+                reach, program = radius * REACH, filters.program
+                found = index.nearest(lat, lon, reach, program, limit + SLACK, radius, limit)
             else:
                 rows = await self._rows(*self._ring_sql(lat, lon, filters, limit, radius))
-            found = _within(lat, lon, rows, radius, limit)
+                found = _within(lat, lon, rows, radius, limit)
             if len(found) >= limit or radius >= max_km:
                 return await self._nearby(found)
             radius = min(radius * 3, max_km)

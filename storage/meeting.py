@@ -133,8 +133,7 @@ async def by_version(db: Database, wanted: list[tuple[int, int]]) -> dict[int, M
     cache = db.cache(CACHE, CACHE_SIZE, versioned=True)
     out: dict[int, Meeting] = {}
     missing: list[int] = []
-    for mid, version in wanted:
-        hit = cache.get(mid)
+    for (mid, version), hit in zip(wanted, cache.get_many([mid for mid, _ in wanted]), strict=True):
         if hit is not None and hit[0] == version:
             out[mid] = hit[1]
         else:

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from array import array
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from storage.db import Database
-from storage.geo import ROW, cell_box, lon_scale
+from storage.geo import EARTH_KM, ROW, cell_box, lon_scale
 from storage.versions import directory_version
 
 CACHE = "placed"  # the name of the one-entry cache on a Database (emptied on a rollback)
@@ -16,24 +16,20 @@ BAND_SCAN = 4  # meetings per grid row under which one pass over the rows' band 
 _PLACED = "SELECT cell, id, lat, lon, version, program FROM meetings WHERE cell IS NOT NULL ORDER BY cell, id"
 
 Row = tuple[int, float, float, int]  # id, lat, lon, version: what a ring statement returns
+# One placed meeting: cell, lat, lon, id, version, and radians(lat) with its cosine (distances_from's part)
+Entry = tuple[int, float, float, int, int, float, float]
 
 
 @dataclass(slots=True)
 class _Cells:
-    """Placed meetings sorted by grid cell (then id), as columns."""
+    """Placed meetings sorted by grid cell (then id): their cells (searched) and entries (read)."""
 
-    cells: array[int] = field(default_factory=lambda: array("q"))
-    ids: array[int] = field(default_factory=lambda: array("q"))
-    lats: array[float] = field(default_factory=lambda: array("d"))
-    lons: array[float] = field(default_factory=lambda: array("d"))
-    versions: array[int] = field(default_factory=lambda: array("q"))
+    cells: list[int] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
 
-    def add(self, cell: int, mid: int, lat: float, lon: float, version: int) -> None:
-        self.cells.append(cell)
-        self.ids.append(mid)
-        self.lats.append(lat)
-        self.lons.append(lon)
-        self.versions.append(version)
+    def add(self, entry: Entry) -> None:
+        self.cells.append(entry[0])
+        self.entries.append(entry)
 
 
 @dataclass(slots=True)
@@ -50,34 +46,62 @@ class PlacedIndex:
         `limit` meetings nearest by flat distance within `reach` km, in the cells around that circle.
 
         The same arithmetic as the statement (the same floats); equal flat distances go by id."""
-        part = self.programs.get(program) if program else self.everyone
-        if part is None:
-            return []
+        return [(e[3], e[1], e[2], e[4]) for e in self._chosen(lat, lon, reach, program, limit)]
+
+    def nearest(
+        self, lat: float, lon: float, reach: float, program: str | None, take: int, radius: float, limit: int
+    ) -> list[tuple[float, int, int]]:
+        """(km, id, version) of the ring's rows within `radius` by exact distance, nearest first, at most
+        `limit`: what directory._within makes of ring_rows(lat, lon, reach, program, take), float for float
+        (geo.distances_from with each meeting's part worked out when the index was built)."""
+        p1 = math.radians(lat)
+        cos_p1 = math.cos(p1)
+        radians, sin, asin, sqrt = math.radians, math.sin, math.asin, math.sqrt
+        scored = []
+        for _, _, mlon, mid, version, p2, cos_p2 in self._chosen(
+            lat, lon, reach, program, take, ordered=False
+        ):
+            dp, dl = p2 - p1, radians(mlon - lon)
+            a = sin(dp / 2) ** 2 + cos_p1 * cos_p2 * sin(dl / 2) ** 2
+            km = 2 * EARTH_KM * asin(min(1.0, sqrt(a)))
+            if km <= radius:
+                scored.append((km, mid, version))
+        scored.sort()
+        return scored[:limit]
+
+    def _chosen(
+        self, lat: float, lon: float, reach: float, program: str | None, limit: int, *, ordered: bool = True
+    ) -> list[Entry]:
+        """The entries of the ring's rows, by flat distance (`ordered=False`: in any order when all of them
+        are taken)."""
+        part = self.programs.get(program, _NONE) if program else self.everyone
         k2 = lon_scale(lat) ** 2
         most = (reach / 111.2) ** 2
-        cells, lats, lons, ids = part.cells, part.lats, part.lons, part.ids
+        cells, entries = part.cells, part.entries
         r0, r1, c0, c1 = cell_box(lat, lon, reach)
         first, last = bisect_left(cells, r0 * ROW + c0), bisect_right(cells, r1 * ROW + c1)
-        scored: list[tuple[float, int, int]] = []
+        scored: list[tuple[float, int, Entry]] = []
         if last - first <= BAND_SCAN * (r1 - r0 + 1):  # few in the band: one pass, columns checked
-            for i in range(first, last):
-                if c0 <= cells[i] % ROW <= c1:
-                    dlat, dlon = lats[i] - lat, lons[i] - lon
+            for e in entries[first:last]:
+                if c0 <= e[0] % ROW <= c1:
+                    dlat, dlon = e[1] - lat, e[2] - lon
                     d2 = dlat * dlat + dlon * dlon * k2
                     if d2 <= most:
-                        scored.append((d2, ids[i], i))
+                        scored.append((d2, e[3], e))
         else:  # the cells of each grid row
             for row in range(r0 * ROW, r1 * ROW + 1, ROW):
-                for i in range(
-                    bisect_left(cells, row + c0, first, last), bisect_right(cells, row + c1, first, last)
-                ):
-                    dlat, dlon = lats[i] - lat, lons[i] - lon
+                lo, hi = bisect_left(cells, row + c0, first, last), bisect_right(cells, row + c1, first, last)
+                for e in entries[lo:hi]:
+                    dlat, dlon = e[1] - lat, e[2] - lon
                     d2 = dlat * dlat + dlon * dlon * k2
                     if d2 <= most:
-                        scored.append((d2, ids[i], i))
-        scored.sort()
-        versions = part.versions
-        return [(ids[i], lats[i], lons[i], versions[i]) for _, _, i in scored[:limit]]
+                        scored.append((d2, e[3], e))
+        if ordered or len(scored) > limit:
+            scored.sort()  # (ids are unique: entries are never compared)
+        return [e for _, _, e in scored[:limit]]
+
+
+_NONE = _Cells()  # a program without placed meetings
 
 
 async def placed_index(db: Database) -> PlacedIndex:
@@ -92,10 +116,12 @@ async def placed_index(db: Database) -> PlacedIndex:
         index.placed += 1
         if lat is None or lon is None:  # (the statement's distance would be NULL: never a match)
             continue
-        index.everyone.add(cell, mid, lat, lon, row_version)
+        p2 = math.radians(lat)
+        entry = (cell, lat, lon, mid, row_version, p2, math.cos(p2))
+        index.everyone.add(entry)
         part = index.programs.get(program)
         if part is None:
             part = index.programs[program] = _Cells()
-        part.add(cell, mid, lat, lon, row_version)
+        part.add(entry)
     cache.put(CACHE, index)
     return index

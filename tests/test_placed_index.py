@@ -13,7 +13,7 @@ import pytest
 from conversations.context import Services
 from storage import placed as placed_module
 from storage.db import Database
-from storage.directory import REACH, SLACK, Filters, MeetingStore
+from storage.directory import REACH, SLACK, Filters, MeetingStore, _within
 from storage.edits import add_meeting, cancel_date, close_meeting, edit_meeting, reopen_meeting
 from storage.geo import cell_of
 from storage.importers import parse_file
@@ -42,6 +42,8 @@ async def assert_index_is_the_statement(store: MeetingStore, points: list[tuple[
                     expected = [tuple(r) for r in await store._rows(sql, args)]
                     got = index.ring_rows(lat, lon, radius * REACH, program, limit + SLACK)
                     assert got == expected, (lat, lon, radius, program, limit)
+                    near = index.nearest(lat, lon, radius * REACH, program, limit + SLACK, radius, limit)
+                    assert near == _within(lat, lon, expected, radius, limit)
                     rows += bool(got)
     return rows
 
