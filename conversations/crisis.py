@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import cast
 
 from content import CONTENT_DIR
-from conversations.crisis_model import LinearModel, load_model
+from conversations.crisis_model import LinearModel, likeliest, load_model
 from conversations.regex_anchors import LiteralIndex
 from conversations.spelling import Speller, load_speller
 
@@ -417,14 +417,6 @@ def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
 
 
-def _likeliest(probs: dict[str, float], among: tuple[str, ...]) -> tuple[str, float]:
-    """The likeliest kind of those `among` (of all when empty) and its probability among them."""
-    kinds = [k for k in probs if not among or k in among]  # in the model's order, as model.category()
-    total = sum(probs[k] for k in kinds)
-    best = max(kinds, key=probs.__getitem__)
-    return best, probs[best] / total
-
-
 def _model_kind(category: str, why: str, probs: dict[str, float]) -> Verdict:
     """An urgent verdict of this kind, unless the model is sure of another and finds this one unlikely."""
     best = max(probs, key=probs.__getitem__)
@@ -510,7 +502,7 @@ class Detector:
             cues = self.rules.plain.cues_in(clean, candidates)
             if cues or scored.urgent >= self.model.sure_threshold:
                 probs = self.model.kind_probs(clean, scored)
-                category, p_kind = _likeliest(probs, tuple(cues))
+                category, p_kind = likeliest(probs, tuple(cues))
                 because = f"kind from '{cues[category]}'" if cues else "no cue word, sure"
                 if cues or p_kind >= SURE_KIND:  # without a cue, the model must be sure of the kind too
                     why = f"model p={scored.urgent:.2f}: {features}; {because} (p={p_kind:.2f})"

@@ -175,11 +175,14 @@ class LinearModel:
     ) -> tuple[str, float]:
         """The most likely kind of emergency of a normalised text (of the kinds `among`, when given), and its
         probability among those kinds. `scored`: this text's score(), to save reading it again."""
-        all_kinds = self.kind_scores(norm, scored)
-        kinds = [j for j, c in enumerate(self.categories) if not among or c in among]
-        probs = softmax([all_kinds[j] for j in kinds])
-        best = max(range(len(probs)), key=probs.__getitem__)
-        return self.categories[kinds[best]], probs[best]
+        return likeliest(self.kind_probs(norm, scored), among)
+
+
+def likeliest(probs: dict[str, float], among: tuple[str, ...] = ()) -> tuple[str, float]:
+    """The likeliest kind of those `among` (of all when empty) and its probability among them."""
+    kinds = [k for k in probs if not among or k in among]  # in the model's order
+    best = max(kinds, key=probs.__getitem__)
+    return best, probs[best] / sum(probs[k] for k in kinds)
 
 
 def model_to_json(model: LinearModel, about: str) -> str:
