@@ -80,18 +80,17 @@ class PlacedIndex:
         cells, entries = part.cells, part.entries
         r0, r1, c0, c1 = cell_box(lat, lon, reach)
         first, last = bisect_left(cells, r0 * ROW + c0), bisect_right(cells, r1 * ROW + c1)
-        scored: list[tuple[float, int, Entry]] = []
-        if last - first <= BAND_SCAN * (r1 - r0 + 1):  # few in the band: one pass, columns checked
-            for e in entries[first:last]:
-                if c0 <= e[0] % ROW <= c1:
-                    dlat, dlon = e[1] - lat, e[2] - lon
-                    d2 = dlat * dlat + dlon * dlon * k2
-                    if d2 <= most:
-                        scored.append((d2, e[3], e))
+        if last - first <= BAND_SCAN * (r1 - r0 + 1):  # few in the band: one pass over it
+            spans = [(first, last)]
         else:  # the cells of each grid row
-            for row in range(r0 * ROW, r1 * ROW + 1, ROW):
-                lo, hi = bisect_left(cells, row + c0, first, last), bisect_right(cells, row + c1, first, last)
-                for e in entries[lo:hi]:
+            spans = [
+                (bisect_left(cells, row + c0, first, last), bisect_right(cells, row + c1, first, last))
+                for row in range(r0 * ROW, r1 * ROW + 1, ROW)
+            ]
+        scored: list[tuple[float, int, Entry]] = []
+        for lo, hi in spans:
+            for e in entries[lo:hi]:
+                if c0 <= e[0] % ROW <= c1:  # (a band holds cells of other columns too)
                     dlat, dlon = e[1] - lat, e[2] - lon
                     d2 = dlat * dlat + dlon * dlon * k2
                     if d2 <= most:
