@@ -20,7 +20,7 @@ from typing import cast
 
 from content import CONTENT_DIR
 from conversations.crisis_model import LinearModel, likeliest, load_model
-from conversations.regex_anchors import LiteralIndex, uncaptured
+from conversations.regex_anchors import LiteralIndex, compile_grouped, uncaptured
 from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
@@ -367,7 +367,7 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
         first = len(sources)
         sources.extend(shaped)
         ids = frozenset(range(first, len(sources)))
-        return Rule(name, tuple(re.compile(p) for p in shaped), first, ids)
+        return Rule(name, tuple(compile_grouped(p) for p in shaped), first, ids)
 
     def section(name: str) -> Rule:
         return rule(name, list(data.get(name, {}).get("patterns", [])))

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from conversations.crisis import Rule, _all_patterns, _compile, deobfuscate, normalise, read_labelled, rules
-from conversations.regex_anchors import LiteralIndex, required_literals, uncaptured
+from conversations.regex_anchors import LiteralIndex, compile_grouped, required_literals, uncaptured
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "crisis"
@@ -131,14 +131,43 @@ def test_uncaptured_makes_only_capturing_groups_non_capturing() -> None:
 
 
 def test_patterns_without_captures_match_the_same_words() -> None:
-    """Every pattern of the phrase file, as written and as compiled (groups not captured), finds the same
-    match in tune texts: the leftmost, of the same length."""
+    """Every pattern of the phrase file, as written and as compiled (groups not captured, alternatives joined
+    by first letter), finds the same match in tune texts: the leftmost, of the same length."""
     with (ROOT / "content" / "crisis.toml").open("rb") as fh:
         sources = _all_patterns(tomllib.load(fh))
-    pairs = [(re.compile(rf" (?:{p})(?= )"), re.compile(_compile(p))) for p in sources]
+    pairs = [(re.compile(rf" (?:{p})(?= )"), compile_grouped(_compile(p))) for p in sources]
     texts = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
     for text in texts[::10]:
         norm = normalise(text)
         for written, compiled in pairs:
             a, b = written.search(norm), compiled.search(norm)
             assert (a and a.span()) == (b and b.span()), (written.pattern, text)
+
+
+def test_alternatives_joined_by_first_letter_match_as_written() -> None:
+    """Joining alternatives by first letter keeps the order that decides a match: an alternative never moves
+    past one that could start at the same place ('\\w+', a class, a group holding its letter)."""
+    cases = [
+        "(ab|a|abc)d?",  # the same letter: order kept (first alternative that fits wins)
+        "(ab|\\w+|ac)",  # 'ac' may not move before '\\w+'
+        "(ab|[xa]c|ac|b)",  # a class holding 'a' stops the move too
+        "(ab|(?:x|a)y|acd|ac)",  # a group that may start with 'a'
+        "(tril\\w*|trek|beef|(?:zie|t) x|tak|b)( \\w+){0,2}",
+        "(?<!no )(shak\\w*|sweat|stop(?! now)|st)",
+        "(a|ab|(b|ba|bab)c|abc)+",
+    ]
+    texts = [
+        " ab abc acd ac ay xy ",
+        "abcd",
+        " tak trek beef t x zie x b ",
+        " no shake stop now sweat st ",
+        "ababcbabc",
+    ]
+    for pattern in cases:
+        written, joined = re.compile(pattern), compile_grouped(pattern)
+        assert joined.pattern == pattern
+        for text in texts:
+            for start in range(len(text)):
+                a, b = written.search(text, start), joined.search(text, start)
+                assert (a and a.span()) == (b and b.span()), (pattern, text, start)
+                assert (a and a.groups()) == (b and b.groups()), (pattern, text, start)
