@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +34,27 @@ def shared_dir() -> Path:
 
 
 SHARED = shared_dir()
+
+
+def keep_bytecode() -> None:
+    """Let the interpreters the tests start keep their bytecode (in a private folder outside the checkout).
+
+    With PYTHONDONTWRITEBYTECODE set, each `python -m bot ...` the tests run compiles the project's modules
+    from source again (~0.4 s of CPU each time, a few hundred times a run)."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return
+    prefix = Path(tempfile.gettempdir()) / f"eerstestap-pycache-{os.getuid()}"
+    try:
+        prefix.mkdir(mode=0o700, exist_ok=True)
+        info = prefix.lstat()
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077:
+        del os.environ["PYTHONDONTWRITEBYTECODE"]
+        os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)
+
+
+keep_bytecode()
 TEST_SECRET = "7f" * 32
 
 
