@@ -123,3 +123,44 @@ async def demo(services: Services) -> Services:
 
     await load_demo(services)
     return services
+
+
+# The slowest tests (a full `--durations` run, longest first) start first: `pytest -n auto` hands tests out
+# round-robin in this order, so no worker is left running a long one alone at the end. Only the order
+# changes; a test missing here runs after these, in the usual order.
+START_FIRST = (
+    "tests/test_welcome_terminal.py",
+    "tests/test_welcome_flow.py::test_admin_invite_welcomer_and_welcome_switch",
+    "tests/test_broadcast_e2e.py::test_cancel_in_the_terminal_chat",
+    "tests/test_imports.py::test_every_module_imports_alone_in_a_fresh_interpreter",
+    "tests/test_admin_cli.py",
+    "tests/test_broadcast_crash.py",
+    "tests/test_trial_cli.py",
+    "tests/test_crisis.py::test_eval_script_prints_every_figure",
+    "tests/test_feed_sync_crash.py",
+    "tests/test_guidance_cli.py",
+    "tests/test_regex_anchors.py",
+    "tests/test_directory_cli.py",
+    "tests/test_terminal.py",
+    "tests/test_send_faults.py",
+    "tests/test_sigterm_backlog.py",
+    "tests/test_printables.py",
+    "tests/test_site_browser.py",
+    "tests/test_crisis_screens.py",
+    "tests/test_site_build.py",
+    "tests/test_support_directory.py",
+    "tests/test_telegram_units.py",
+    "tests/test_cli_run.py",
+    "tests/test_bench_broadcast.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests named in START_FIRST first, in that order (the rest keep theirs)."""
+
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (n for n, name in enumerate(START_FIRST) if item.nodeid.startswith(name)), len(START_FIRST)
+        )
+
+    items.sort(key=rank)
