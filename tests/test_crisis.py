@@ -688,3 +688,44 @@ def test_short_chat_lines_concern(text: str) -> None:
     """Short lines of distress (writer P): the gentle line, not silence."""
     verdict = explain(text)
     assert verdict.level == "concern", verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik las in de krant over een overdosis in onze stad, gelukkig ben ik al jaren clean",
+        "stel dat iemand op een feestje niet meer wakker wordt, wat moet je dan doen? vraag voor een cursus",
+        "dag 20 zonder bier, ik tril niet eens meer, wel slecht geslapen",
+        "ik snij mezelf altijd in mn duim bij het aardappels schillen haha",
+    ],
+)
+def test_news_hypotheticals_denied_symptoms_and_kitchen_cuts_are_no_alarm(text: str) -> None:
+    """Look-alikes from writers M–P (general forms): news, a hypothetical, a denied symptom, a kitchen cut."""
+    verdict = explain(text)
+    assert verdict.level == "none", verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I asked my dad if he'd hurt himself and he said no, but he drinks all day and says nothing matters",
+        "ik heb geen gedachten om mezelf iets aan te doen, maar ik ben zo somber sinds mijn broer overleed",
+    ],
+)
+def test_grief_and_denied_thoughts_are_concern(text: str) -> None:
+    """Grief over an overdose death, and thoughts of self-harm denied: the gentle line, not the alarm."""
+    verdict = explain(text)
+    assert verdict.level == "concern", verdict.why
+
+
+def test_grief_that_takes_the_breath_is_no_alarm() -> None:
+    """'I can't breathe' from grief after someone's overdose death is not an overdose now."""
+    text = "my son's friend overdosed and died last year, the grief is so heavy some days i can't breathe"
+    verdict = explain(text)
+    assert verdict.level != "urgent", verdict.why
+
+
+def test_cutting_to_end_it_is_suicide() -> None:
+    """Cutting meant to end one's life is the suicide screen, not self-harm."""
+    verdict = explain("vanavond snij ik in de lengte, dan is het klaar")
+    assert (verdict.level, verdict.category) == ("urgent", "suicide"), verdict.why
