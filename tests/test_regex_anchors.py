@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 
-from conversations.crisis import Rule, _compile, deobfuscate, normalise, read_labelled, rules
-from conversations.regex_anchors import LiteralIndex, required_literals
+from conversations.crisis import Rule, _all_patterns, _compile, deobfuscate, normalise, read_labelled, rules
+from conversations.regex_anchors import LiteralIndex, required_literals, uncaptured
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "crisis"
@@ -117,3 +118,27 @@ def test_blanking_takes_the_leftmost_match_then_the_first_pattern_there() -> Non
             chosen = tuple(each[n] for n in sorted(some))
             expected = Rule("some", chosen, 0, frozenset()).joined.sub("_", norm) if chosen else norm
             assert rule.sub("_", norm, some) == expected, (norm, some)
+
+
+def test_uncaptured_makes_only_capturing_groups_non_capturing() -> None:
+    assert uncaptured("(a|b) (\\w+ ){0,3}c") == "(?:a|b) (?:\\w+ ){0,3}c"
+    assert uncaptured("(?<!geen )(x)(?= )(?!y)(?:z)") == "(?<!geen )(?:x)(?= )(?!y)(?:z)"
+    assert uncaptured("\\((a)\\)[(]") == "\\((?:a)\\)[(]"  # escapes and members of a class stay
+    assert uncaptured("[]()](b)[^]()]") == "[]()](?:b)[^]()]"  # a first ']' belongs to the class
+    assert uncaptured("[\\]()](c)") == "[\\]()](?:c)"
+    assert uncaptured("(a)\\1") == "(a)\\1"  # a reference to a group: left as it is
+    assert uncaptured("(?P<n>a)(?P=n)") == "(?P<n>a)(?P=n)"
+
+
+def test_patterns_without_captures_match_the_same_words() -> None:
+    """Every pattern of the phrase file, as written and as compiled (groups not captured), finds the same
+    match in tune texts: the leftmost, of the same length."""
+    with (ROOT / "content" / "crisis.toml").open("rb") as fh:
+        sources = _all_patterns(tomllib.load(fh))
+    pairs = [(re.compile(rf" (?:{p})(?= )"), re.compile(_compile(p))) for p in sources]
+    texts = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
+    for text in texts[::10]:
+        norm = normalise(text)
+        for written, compiled in pairs:
+            a, b = written.search(norm), compiled.search(norm)
+            assert (a and a.span()) == (b and b.span()), (written.pattern, text)
