@@ -497,7 +497,7 @@ def _kinds(**strong: float) -> tuple[float, ...]:
 def test_the_model_chooses_among_the_kinds_of_the_rules_that_match(tmp_path: Path) -> None:
     """Rules of two kinds match ('pilx' overdose is tried before 'dodx' suicide): the model's likelier kind
     decides, and the why names both rules."""
-    det = _kind_detector(tmp_path, {"zus": _kinds(suicide=3.0, overdose=1.0)})
+    det = _kind_detector(tmp_path, {"zus": _kinds(suicide=6.0, overdose=1.0)})
     v = det.assess("mijn zus pilx dodx vandaag")
     assert (v.level, v.category) == ("urgent", "suicide")
     assert "rule suicide: 'dodx' (rule overdose too" in v.why
