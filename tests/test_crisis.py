@@ -640,3 +640,135 @@ def test_a_seizure_long_ago_is_concern_and_shaking_now_stays_withdrawal() -> Non
     assert past.level == "concern", past.why
     now = explain("zonder drank sinds maandag en nu tril ik als een rietje en zie ik dingen")
     assert (now.level, now.category) == ("urgent", "withdrawal"), now.why
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("mijn partner heeft me vanavond met een stoel geslagen en is nog thuis", "violence"),
+        ("she broke my wrist an hour ago and she's still in the kitchen", "violence"),
+        ("mijn stiefbroer staat met een mes voor de deur en schreeuwt", "violence"),
+        ("he said next time it will be worse, he's coming back at ten", "violence"),
+        ("vrijdag ben ik er niet meer, dat heb ik vandaag besloten", "suicide"),
+        ("i won't be around after tonight, the letters are written", "suicide"),
+        ("zijn jachtgeweer ligt geladen op tafel en hij heeft gedronken", "suicide"),
+        ("I've saved up all the insulin I need, tonight is it", "suicide"),
+        ("na de methadon en de wodka gaat zijn ademhaling heel langzaam", "overdose"),
+        ("na de speed heeft mijn vriendin koorts van 42 en praat ze wartaal", "overdose"),
+        ("ik heb mijn arm expres verbrand met een strijkijzer, doet zo'n pijn", "selfharm"),
+        ("mijn vriendin zit haar hoofd tegen de muur te bonken", "selfharm"),
+        ("sinds vrijdag geen drank meer en nu zie ik spinnen over de vloer lopen", "withdrawal"),
+    ],
+)
+def test_new_writers_urgent_forms(text: str, category: str) -> None:
+    """General forms from writers M, N and O (after they were scored unseen), in our own words."""
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == ("urgent", category), verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn vriend is kickbokser en heeft na de wedstrijd een blauw oog",
+        "In 2016 had ik een delier in het ziekenhuis, nu ben ik 7 jaar droog en wil ik helpen",
+        "onze band heeft een nummer dat Overdose heet, mogen we spelen op een nuchter feest?",
+        "voor mijn scriptie over verslaving lees ik over overdosis en naloxon, tips voor bronnen?",
+        "vannacht droomde ik dat ik weer een overdosis nam, gelukkig maar een droom",
+    ],
+)
+def test_new_writers_look_alikes_are_no_alarm(text: str) -> None:
+    """Sport, a dated past, a title, a study, a dream (writers M, N, O): no signal at all."""
+    verdict = explain(text)
+    assert verdict.level == "none", verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn zus zegt dat alles zinloos is, ik vroeg of ze zichzelf iets zou aandoen en ze zei nee",
+        "my brother is drinking again and sounds so flat, I don't think he'd hurt himself but I worry",
+        "soms wil ik gewoon weg, niet in de zin van mezelf iets aandoen, maar ik ben zo moe",
+        "my wife drinks every night, she's not violent, I just feel so alone",
+        "soms denk ik dat iedereen beter af is zonder mij. ik ga niks doen, ik wilde het kwijt",
+        "ik ben 15 en mn moeder drinkt, ze doet niks gemeens maar ik ben zo eenzaam",
+    ],
+)
+def test_denied_acts_and_danger_are_concern_not_urgent(text: str) -> None:
+    """A denial in the third person or in other words, or 'not violent': the gentle line, not the alarm."""
+    verdict = explain(text)
+    assert verdict.level == "concern", verdict.why
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("hij heeft me bij de keel en sluit me op in de schuur", "violence"),
+        ("ze zei dat ze me af gaat maken als ik bel", "violence"),
+        ("his lips are blue and he won't wake up", "overdose"),
+        ("took double my dose of oxy by mistake", "overdose"),
+        ("ik spring voor de trein van vanavond", "suicide"),
+        ("mn besluit staat vast, dit is mn laatste bericht", "suicide"),
+        ("came off my valium a few days ago and now i'm having fits", "withdrawal"),
+    ],
+)
+def test_short_chat_lines_urgent(text: str, category: str) -> None:
+    """General forms from writer P's short chat lines, in our own words."""
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == ("urgent", category), verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "been crying all day again",
+        "ik heb niemand om mee te praten sinds ik gestopt ben",
+        "voel me slechter dan ooit",
+        "everyone gave up on me tbh",
+        "mn vader zegt dat ik een schande ben",
+    ],
+)
+def test_short_chat_lines_concern(text: str) -> None:
+    """Short lines of distress (writer P): the gentle line, not silence."""
+    verdict = explain(text)
+    assert verdict.level == "concern", verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik las in de krant over een overdosis in onze stad, gelukkig ben ik al jaren clean",
+        "stel dat iemand op een feestje niet meer wakker wordt, wat moet je dan doen? vraag voor een cursus",
+        "dag 20 zonder bier, ik tril niet eens meer, wel slecht geslapen",
+        "ik snij mezelf altijd in mn duim bij het aardappels schillen haha",
+    ],
+)
+def test_news_hypotheticals_denied_symptoms_and_kitchen_cuts_are_no_alarm(text: str) -> None:
+    """Look-alikes from writers M–P (general forms): news, a hypothetical, a denied symptom, a kitchen cut."""
+    verdict = explain(text)
+    assert verdict.level == "none", verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I asked my dad if he'd hurt himself and he said no, but he drinks all day and says nothing matters",
+        "ik heb geen gedachten om mezelf iets aan te doen, maar ik ben zo somber sinds mijn broer overleed",
+    ],
+)
+def test_grief_and_denied_thoughts_are_concern(text: str) -> None:
+    """Grief over an overdose death, and thoughts of self-harm denied: the gentle line, not the alarm."""
+    verdict = explain(text)
+    assert verdict.level == "concern", verdict.why
+
+
+def test_grief_that_takes_the_breath_is_no_alarm() -> None:
+    """'I can't breathe' from grief after someone's overdose death is not an overdose now."""
+    text = "my son's friend overdosed and died last year, the grief is so heavy some days i can't breathe"
+    verdict = explain(text)
+    assert verdict.level != "urgent", verdict.why
+
+
+def test_cutting_to_end_it_is_suicide() -> None:
+    """Cutting meant to end one's life is the suicide screen, not self-harm."""
+    verdict = explain("vanavond snij ik in de lengte, dan is het klaar")
+    assert (verdict.level, verdict.category) == ("urgent", "suicide"), verdict.why
