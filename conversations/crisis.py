@@ -30,16 +30,18 @@ SURE_KIND = 0.8  # urgent from the model without a cue word only when its kind i
 # (suicide: death words; overdose: something taken) may be one of several that match: a rule tried after it
 # that matches too wins when the model finds its kind KIND_LIKELIER times likelier. And the model's own kind
 # replaces a broad rule's kind, or the kind a model verdict took from its cue words, when it is at least
-# KIND_SURE likely and that kind below KIND_DOUBT. Never to or from a child at risk, nor from withdrawal: the
-# writers' conventions the model reads less well (a child at risk beats the other kinds and takes an age or
-# a child, which rules read; a stop and a symptom is withdrawal, whatever was taken). Chosen with rules
-# written before writers C, D and E were seen and models trained without them (tools/crisis_oof.py
-# --by-writer --rules ...).
+# KIND_SURE likely and that kind below KIND_DOUBT. A rule's kind is never changed from a child at risk nor
+# from withdrawal (KIND_KEPT: the writers' conventions the model reads less well: a child at risk takes an age
+# or a child, which rules read; a stop and a symptom is withdrawal, whatever was taken). A model verdict's cue
+# kind 'child' is no such reading (a cue word like 'mijn moeder' or 'kids' says nothing of an age), so the
+# model may replace it (crisis9). Chosen with rules written before writers C–L were seen and models trained
+# without them (tools/crisis_oof.py --by-writer --rules ...), checked on writers M–P unseen.
 KIND_VOTED = frozenset({"suicide", "overdose"})
-KIND_LIKELIER = 1.5
-KIND_SURE = 0.7
+KIND_LIKELIER = 2.0  # 1.5 before crisis9: the same kinds right leaving writers out, fewer flips
+KIND_SURE = 0.6
 KIND_DOUBT = 0.1
-KIND_KEPT = frozenset({"child", "withdrawal"})
+KIND_KEPT = frozenset({"child", "withdrawal"})  # a rule's kind that the model never changes
+KIND_KEPT_MODEL = frozenset({"withdrawal"})  # a model verdict's cue kind that the model never changes
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
@@ -418,12 +420,14 @@ def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
 
 
-def _model_kind(category: str, why: str, probs: dict[str, float]) -> Verdict:
-    """An urgent verdict of this kind, unless the model is sure of another and finds this one unlikely."""
+def _model_kind(
+    category: str, why: str, probs: dict[str, float], kept: frozenset[str] = KIND_KEPT
+) -> Verdict:
+    """An urgent verdict of this kind, unless the model is sure of another and finds this one unlikely;
+    never a kind in `kept`."""
     best = max(probs, key=probs.__getitem__)
     if (
-        category not in KIND_KEPT
-        and best != "child"
+        category not in kept
         and best != category
         and probs[best] >= KIND_SURE
         and probs.get(category, 0.0) < KIND_DOUBT
@@ -507,7 +511,7 @@ class Detector:
                 because = f"kind from '{cues[category]}'" if cues else "no cue word, sure"
                 if cues or p_kind >= SURE_KIND:  # without a cue, the model must be sure of the kind too
                     why = f"model p={scored.urgent:.2f}: {features}; {because} (p={p_kind:.2f})"
-                    return _model_kind(category, why, probs)
+                    return _model_kind(category, why, probs, KIND_KEPT_MODEL)
             return Verdict("concern", None, f"model p={scored.urgent:.2f} without a cue word: {features}")
         concern = concern_hit(forms)
         if concern:

@@ -497,7 +497,7 @@ def _kinds(**strong: float) -> tuple[float, ...]:
 def test_the_model_chooses_among_the_kinds_of_the_rules_that_match(tmp_path: Path) -> None:
     """Rules of two kinds match ('pilx' overdose is tried before 'dodx' suicide): the model's likelier kind
     decides, and the why names both rules."""
-    det = _kind_detector(tmp_path, {"zus": _kinds(suicide=3.0, overdose=1.0)})
+    det = _kind_detector(tmp_path, {"zus": _kinds(suicide=6.0, overdose=1.0)})
     v = det.assess("mijn zus pilx dodx vandaag")
     assert (v.level, v.category) == ("urgent", "suicide")
     assert "rule suicide: 'dodx' (rule overdose too" in v.why
@@ -528,10 +528,53 @@ def test_a_precise_rule_keeps_its_kind(tmp_path: Path, word: str, category: str)
         assert det.assess(f"mijn zus {word} dodx").category == category
 
 
-def test_the_model_never_makes_a_child_at_risk_by_itself(tmp_path: Path) -> None:
-    """A child at risk takes an age or a child that rules read; the model's 'child' does not override."""
+def test_a_fairly_sure_model_corrects_a_doubtful_rule_kind(tmp_path: Path) -> None:
+    """The model finds self-harm fairly likely (p 0.65) and the overdose rule's kind unlikely (p 0.07):
+    self-harm (crisis9: KIND_SURE 0.6, chosen by leaving writers out with rules from before them)."""
+    det = _kind_detector(tmp_path, {"arm": _kinds(selfharm=8.0)})
+    v = det.assess("pilx in mijn arm")
+    assert (v.level, v.category) == ("urgent", "selfharm"), v.why
+    assert "kind selfharm from the model" in v.why
+
+
+def _cue_detector(tmp_path: Path, urgent_word: str, kinds: tuple[float, ...]) -> Detector:
+    """Rules with one word per kind and the cue words 'mamx' (child) and 'slax' (violence); a model that
+    finds any text with `urgent_word` urgent, with these kind weights."""
+    rules_file = tmp_path / "crisis.toml"
+    urgent = {c: f"{c[:3]}zzq" for c in CATEGORIES}  # rules that never match these texts
+    rules_file.write_text(
+        "[urgent]\n"
+        + "\n".join(f'{c} = ["{w}"]' for c, w in urgent.items())
+        + '\n[cues]\nchild = ["mamx"]\nviolence = ["slax"]\n'
+    )
+    word = f"w:{urgent_word}"
+    model = LinearModel.from_weights(
+        CATEGORIES, (-5.0, -5.0), (0.0,) * 6, {word: (60.0, 60.0)}, {word: kinds}, 0.9, 0.5, 0.999
+    )
+    return Detector(load_rules(rules_file), model)
+
+
+def test_a_model_verdict_does_not_keep_a_child_from_a_family_word(tmp_path: Path) -> None:
+    """A model verdict whose only cue word is a family word ('my mum', 'kids': child cues) while the model
+    finds suicide likely and a child at risk unlikely: suicide, not the child screen (a cue word says
+    nothing of an age). The why says so."""
+    det = _cue_detector(tmp_path, "hosx", _kinds(suicide=20.0))
+    v = det.assess("de hosx zit in het raam zeg mamx sorry")
+    assert (v.level, v.category) == ("urgent", "suicide"), v.why
+    assert "kind from 'mamx'" in v.why and "kind suicide from the model" in v.why
+    # the model finds a child at risk likely too: the cue's kind stays
+    child = _cue_detector(tmp_path, "hosx", _kinds(suicide=20.0, child=20.0))
+    assert child.assess("de hosx zit in het raam zeg mamx sorry").category == "child"
+
+
+def test_the_model_never_makes_a_child_at_risk_of_a_precise_rule(tmp_path: Path) -> None:
+    """A precise rule's kind (violence) stays, whatever the model's 'child'; a broad rule's kind (overdose,
+    something taken) becomes a child at risk when the model is sure of it (crisis9: measured by leaving
+    writers out)."""
     det = _kind_detector(tmp_path, {"stiefvader": _kinds(child=20.0)})
     assert det.assess("mijn stiefvader slax mijn moeder").category == "violence"
+    v = det.assess("mijn stiefvader pilx mijn moeder")
+    assert (v.level, v.category) == ("urgent", "child"), v.why
 
 
 @pytest.mark.parametrize(

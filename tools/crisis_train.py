@@ -42,7 +42,11 @@ ABOUT = "crisis model weights, written by tools/crisis_train.py from tune.tsv an
 C_LEVEL = 20.0
 C_CATEGORY = 20.0
 KEEP = 0.05  # features whose weights are all smaller than this are dropped
-URGENT_FP = 0.005  # thresholds: at most this share of benign messages flagged urgent (out of fold) ...
+# The shares below were chosen by leaving writers out with rules from before them (crisis9): a new writer's
+# false alarms come from the rules (the model makes 0.4 % of benign texts urgent there), so the model's urgent
+# threshold allows 1 % (was 0.5 %): urgent recall on writers F-K +2 points, benign urgent +0.1. Urgent without
+# a cue word stays rare (0.1 %, at least 0.97): at 0.2 % report sentences about someone's 'leven' were urgent.
+URGENT_FP = 0.01  # thresholds: at most this share of benign messages flagged urgent (out of fold) ...
 CONCERN_FP = 0.05  # ... or at least concern (the gentle line: the bench allows 8 % of benign, rules included)
 SURE_FP = 0.001  # ... or urgent without any cue word (and never below SURE_MIN)
 # and on the benign look-alikes of the tune part alone (harder than the bot's own texts): at most these shares
