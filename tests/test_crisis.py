@@ -772,3 +772,31 @@ def test_cutting_to_end_it_is_suicide() -> None:
     """Cutting meant to end one's life is the suicide screen, not self-harm."""
     verdict = explain("vanavond snij ik in de lengte, dan is het klaar")
     assert (verdict.level, verdict.category) == ("urgent", "suicide"), verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mijn baas vermoordt me als ik weer te laat kom, hoe laat begint de meeting in Zwolle?",
+        "we hebben het in de groep over zelfmoord gehad en ik vond het heel fijn om te praten",
+    ],
+)
+def test_the_model_vetoes_a_rule_alarm_it_finds_very_unlikely(text: str) -> None:
+    """A rule's urgent verdict that the model finds very unlikely (crisis12, VETO_URGENT) is concern: the gentle
+    line with the help button, never nothing; the 'why' says both."""
+    verdict = explain(text)
+    assert verdict.level == "concern", verdict.why
+    assert verdict.why.startswith("rule ") and "but the model p=" in verdict.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik heb net al mijn pillen genomen",
+        "ik ben sinds maandag gestopt met drinken en nu tril ik en zie ik beestjes op de muur",
+        "kheb net weer gekrast, diep deze keer, niet suïcidaal hoor",
+    ],
+)
+def test_the_model_veto_leaves_real_alarms_urgent(text: str) -> None:
+    """Guards: emergencies a rule finds stay urgent with the veto."""
+    assert explain(text).level == "urgent", explain(text).why
