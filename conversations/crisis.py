@@ -42,12 +42,13 @@ KIND_SURE = 0.6
 KIND_DOUBT = 0.1
 KIND_KEPT = frozenset({"child", "withdrawal"})  # a rule's kind that the model never changes
 KIND_KEPT_MODEL = frozenset({"withdrawal"})  # a model verdict's cue kind that the model never changes
-# A model veto (crisis12): an urgent *rule* verdict becomes concern (the gentle line with "Hulp nu", never none)
-# when the model finds the text very unlikely to be urgent (p < VETO_URGENT) and unlikely to be even concern
-# (p < VETO_ANY). Chosen on time-travel leave-one-writer-out figures only (rules from before the writers were
-# seen, models trained without them; writers F-K, J/L, M-P: 2,520 urgent, 2,185 benign): benign texts flagged
-# urgent 5.45 % -> 2.43 % (66 of 119 saved), no urgent message lost. A looser veto (p_any < 0.5) lost 1 urgent
-# for 3 more saved, p_urgent < 0.1 alone lost 3 (one a withdrawal with hallucinations) for 6 more: not accepted.
+# A model veto (crisis12): an urgent *rule* verdict becomes concern (the gentle line with "Hulp nu", never
+# none) when the model finds the text very unlikely to be urgent (p < VETO_URGENT) and unlikely to be even
+# concern (p < VETO_ANY). Chosen on time-travel leave-one-writer-out figures only (rules from before the
+# writers were seen, models trained without them; writers F-K, J/L, M-P: 2,520 urgent, 2,185 benign):
+# benign texts flagged urgent 5.45 % -> 2.43 % (66 of 119 saved), no urgent message lost. A looser veto
+# (p_any < 0.5) lost 1 urgent for 3 more saved; p_urgent < 0.1 alone lost 3 (one a withdrawal with
+# hallucinations) for 6 more. Note 11.md, crisis12, has the table.
 VETO_URGENT = 0.1
 VETO_ANY = 0.4
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
@@ -462,7 +463,8 @@ class Detector:
         if verdict.urgent and verdict.why.startswith("rule ") and clean.count(" ") > MIN_MODEL_WORDS:
             scored = self.model.score(clean)  # a rule's urgent verdict that the model finds very unlikely
             if scored.urgent < VETO_URGENT and scored.any < VETO_ANY:
-                why = f"{verdict.why}, but the model p={scored.urgent:.2f} (concern p={scored.any:.2f}): concern"
+                odds = f"p={scored.urgent:.2f} (concern p={scored.any:.2f})"
+                why = f"{verdict.why}, but the model {odds}: concern"
                 return Verdict("concern", None, why)
         return verdict
 

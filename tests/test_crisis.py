@@ -782,8 +782,8 @@ def test_cutting_to_end_it_is_suicide() -> None:
     ],
 )
 def test_the_model_vetoes_a_rule_alarm_it_finds_very_unlikely(text: str) -> None:
-    """A rule's urgent verdict that the model finds very unlikely (crisis12, VETO_URGENT) is concern: the gentle
-    line with the help button, never nothing; the 'why' says both."""
+    """A rule's urgent verdict that the model finds very unlikely (crisis12, VETO_URGENT) is concern: the
+    gentle line with the help button, never nothing; the 'why' says both."""
     verdict = explain(text)
     assert verdict.level == "concern", verdict.why
     assert verdict.why.startswith("rule ") and "but the model p=" in verdict.why
