@@ -477,15 +477,18 @@ def test_general_forms_from_new_writers(text: str, level: str, category: str | N
     assert (verdict.level, verdict.category) == (level, category), verdict.why
 
 
-def _kind_detector(tmp_path: Path, kind_weights: dict[str, tuple[float, ...]]) -> Detector:
+def _kind_detector(
+    tmp_path: Path, kind_weights: dict[str, tuple[float, ...]], intercept: float = 0.0
+) -> Detector:
     """Rules with one word per kind ('pilx' overdose, 'dodx' suicide, 'snix' selfharm, 'kidx' child, 'afkx'
-    withdrawal, 'slax' violence) and a model whose only weights are these kind weights per word."""
+    withdrawal, 'slax' violence) and a model whose only weights are these kind weights per word (p_urgent and
+    p_concern 0.5 by default: below its thresholds, above the veto's)."""
     words = {"child": "kidx", "withdrawal": "afkx", "overdose": "pilx", "suicide": "dodx", "selfharm": "snix"}
     words["violence"] = "slax"
     rules_file = tmp_path / "crisis.toml"
     rules_file.write_text("[urgent]\n" + "\n".join(f'{c} = ["{words[c]}"]' for c in CATEGORIES) + "\n")
     weights = {f"w:{w}": kind_weights[w] for w in kind_weights}
-    model = LinearModel.from_weights(CATEGORIES, (-5.0, -5.0), (0.0,) * 6, {}, weights, 0.9, 0.9)
+    model = LinearModel.from_weights(CATEGORIES, (intercept, intercept), (0.0,) * 6, {}, weights, 0.9, 0.9)
     return Detector(load_rules(rules_file), model)
 
 
@@ -800,3 +803,11 @@ def test_the_model_vetoes_a_rule_alarm_it_finds_very_unlikely(text: str) -> None
 def test_the_model_veto_leaves_real_alarms_urgent(text: str) -> None:
     """Guards: emergencies a rule finds stay urgent with the veto."""
     assert explain(text).level == "urgent", explain(text).why
+
+
+def test_the_veto_makes_a_rule_alarm_concern_when_the_model_finds_it_very_unlikely(tmp_path: Path) -> None:
+    """Synthetic: the same rule hit is urgent with a neutral model (p=0.5), concern with p=0.007."""
+    text = "mijn zus dodx vandaag echt"
+    assert _kind_detector(tmp_path, {}).assess(text).level == "urgent"
+    v = _kind_detector(tmp_path, {}, intercept=-5.0).assess(text)
+    assert v.level == "concern" and "rule suicide: 'dodx', but the model p=0.01" in v.why, v.why
