@@ -10,17 +10,19 @@ rules are also tried with disguises undone ('zelfm00rd', 'z e l f m o o r d') an
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import cast
+from typing import cast, overload
 
 from content import CONTENT_DIR
 from conversations.crisis_model import LinearModel, likeliest, load_model
-from conversations.regex_anchors import LiteralIndex, compile_grouped, uncaptured
+from conversations.regex_anchors import LiteralIndex, compile_grouped, required_literals, uncaptured
 from conversations.spelling import Speller, load_speller
 
 MAX_SCAN = 8192
@@ -146,12 +148,41 @@ class Verdict:
 Candidates = set[int] | frozenset[int]  # numbers of the patterns that may match a text
 
 
+class LazyPatterns(Sequence[re.Pattern[str]]):
+    """Regexes compiled the first time they are asked for: a text makes ~30 of the ~4,700 candidates, so a
+    process compiles only those its texts need (crisis13). Those not compiled at load were compiled (checked)
+    when content/crisis_literals.json was written, and a test keeps that file current."""
+
+    __slots__ = ("_compiled", "sources")
+
+    def __init__(self, sources: Sequence[str], compiled: dict[int, re.Pattern[str]] | None = None) -> None:
+        self.sources = tuple(sources)
+        self._compiled: list[re.Pattern[str] | None] = [None] * len(self.sources)
+        for n, pattern in (compiled or {}).items():
+            self._compiled[n] = pattern
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    @overload
+    def __getitem__(self, n: int) -> re.Pattern[str]: ...
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[re.Pattern[str]]: ...
+    def __getitem__(self, n: int | slice) -> re.Pattern[str] | Sequence[re.Pattern[str]]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(len(self))[n]]
+        found = self._compiled[n]
+        if found is None:
+            found = self._compiled[n] = compile_grouped(self.sources[n])
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """Patterns of one kind; `first` is the number of its first pattern in its PatternSet's index."""
 
     name: str
-    each: tuple[re.Pattern[str], ...]
+    each: Sequence[re.Pattern[str]]
     first: int
     ids: frozenset[int]  # the numbers of its patterns
 
@@ -370,15 +401,29 @@ def _compile(pattern: str) -> str:
     return rf" (?:{uncaptured(pattern)})(?= )"
 
 
-def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-arg]
+Known = dict[str, frozenset[str] | None]  # a compiled pattern's source → its required literals (or None)
+
+
+def _set(data: dict, shape, known: Known | None = None) -> PatternSet:  # type: ignore[no-untyped-def,type-arg]
+    """The patterns of a phrase file in one shape. A pattern in `known` (checked when that table was written)
+    is compiled when first needed; any other is compiled now, so a bad one stops the load."""
     sources: list[str] = []
+    literals: list[frozenset[str] | None] = []
+    known = known or {}
 
     def rule(name: str, patterns: list[str]) -> Rule:
         shaped = [_compile(shape(p)) for p in patterns] or [_compile("(?!x)x")]
         first = len(sources)
         sources.extend(shaped)
         ids = frozenset(range(first, len(sources)))
-        return Rule(name, tuple(compile_grouped(p) for p in shaped), first, ids)
+        compiled = {}
+        for n, source in enumerate(shaped):
+            if source in known:
+                literals.append(known[source])
+            else:
+                compiled[n] = compile_grouped(source)
+                literals.append(required_literals(source))
+        return Rule(name, LazyPatterns(shaped, compiled), first, ids)
 
     def section(name: str) -> Rule:
         return rule(name, list(data.get(name, {}).get("patterns", [])))
@@ -389,7 +434,7 @@ def _set(data: dict, shape) -> PatternSet:  # type: ignore[no-untyped-def,type-a
     concern, history, benign = section("concern"), section("history"), section("benign")
     calm, safe, young = section("calm"), section("safe"), section("young")
     minor, little = section("minor"), section("little")
-    index = LiteralIndex.build(sources)
+    index = LiteralIndex.build(sources, literals)
     past = frozenset(index.candidates(" _past_ "))
     return PatternSet(
         urgent_rules, cues, concern, history, benign, calm, safe, young, minor, little, index, past
@@ -403,10 +448,40 @@ def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
     return out + [p for s in sections for p in data.get(s, {}).get("patterns", [])]
 
 
-def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
+SHAPES = (str, collapse)  # the shapes of the patterns: as written (plain), and collapsed
+
+
+def literal_table(path: Path) -> dict[str, list[str] | None]:
+    """Each pattern of a phrase file, in each shape, as compiled → its required literals (sorted) or None:
+    what content/crisis_literals.json holds (tools/crisis_literals.py). Every pattern is compiled here, so a
+    bad one raises re.error."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    out: dict[str, list[str] | None] = {}
+    for shape in SHAPES:
+        for p in [*_all_patterns(data), "(?!x)x"]:
+            source = _compile(shape(p))
+            compile_grouped(source)
+            found = required_literals(source)
+            out[source] = None if found is None else sorted(found)
+    return dict(sorted(out.items()))
+
+
+def load_literals(path: Path) -> Known:
+    """A table written by literal_table(); empty when the file is missing or not of that shape (every
+    pattern is then compiled and read at load: slower, the same answers)."""
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))["literals"]
+        return {k: None if v is None else frozenset(v) for k, v in table.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def load_rules(path: Path, speller: Speller | None = None, known: Known | None = None) -> CrisisRules:
     """Read and compile a crisis phrase file; ValueError when a category is missing or a regex is bad.
 
-    Without a speller, words are read as written."""
+    Without a speller, words are read as written. `known`: required literals of patterns already checked
+    (load_literals): those are compiled when first needed, the others now."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     urgent = data.get("urgent", {})
@@ -424,7 +499,8 @@ def load_rules(path: Path, speller: Speller | None = None) -> CrisisRules:
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in chat.items()):
             raise ValueError(f"{path.name}: [chat] words must map words to words")
         speller = speller or Speller((), frozenset())
-        return CrisisRules(_set(data, str), _set(data, collapse), speller, dict(chat))
+        plain, collapsed = (_set(data, shape, known) for shape in SHAPES)
+        return CrisisRules(plain, collapsed, speller, dict(chat))
     except re.error as exc:
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
 
@@ -551,7 +627,9 @@ class Detector:
 @cache
 def rules() -> CrisisRules:
     """Load and compile content/crisis.toml (and the rule words' spelling lists) once."""
-    return load_rules(CONTENT_DIR / "crisis.toml", load_speller(CONTENT_DIR / "crisis_spelling.json"))
+    speller = load_speller(CONTENT_DIR / "crisis_spelling.json")
+    known = load_literals(CONTENT_DIR / "crisis_literals.json")  # patterns compiled when first needed
+    return load_rules(CONTENT_DIR / "crisis.toml", speller, known)
 
 
 @cache

@@ -242,12 +242,13 @@ class LiteralIndex:
     seen: dict[str, tuple[frozenset[int], Literals]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, patterns: list[str]) -> LiteralIndex:
-        """Index patterns by number (their position in the list)."""
+    def build(cls, patterns: list[str], known: list[frozenset[str] | None] | None = None) -> LiteralIndex:
+        """Index patterns by number (their position in the list). `known`: their required_literals(), when
+        already read (one per pattern)."""
         by_literal: dict[str, set[int]] = {}
         always: set[int] = set()
         for n, pattern in enumerate(patterns):
-            literals = required_literals(pattern)
+            literals = known[n] if known is not None else required_literals(pattern)
             if literals is None:
                 always.add(n)
                 continue
