@@ -46,13 +46,16 @@ KIND_KEPT = frozenset({"child", "withdrawal"})  # a rule's kind that the model n
 KIND_KEPT_MODEL = frozenset({"withdrawal"})  # a model verdict's cue kind that the model never changes
 # A model veto (crisis12): an urgent *rule* verdict becomes concern (the gentle line with "Hulp nu", never
 # none) when the model finds the text very unlikely to be urgent (p < VETO_URGENT) and unlikely to be even
-# concern (p < VETO_ANY). Chosen on time-travel leave-one-writer-out figures only (rules from before the
-# writers were seen, models trained without them; writers F-K, J/L, M-P: 2,520 urgent, 2,185 benign):
-# benign texts flagged urgent 5.45 % -> 2.47 % (65 of 119 saved), no urgent message lost. A looser veto
-# (p_any < 0.5) lost 1 urgent for 3 more saved; p_urgent < 0.1 alone lost 3 (one a withdrawal with
-# hallucinations) for 6 more. Note 11.md, crisis12, has the table.
-VETO_URGENT = 0.1
+# concern (p < VETO_ANY), in a text of more than VETO_MIN_WORDS words. Chosen on time-travel
+# leave-one-writer-out figures (rules from before the writers were seen, models trained without them;
+# writers F-K, J/L, M-P: 2,520 urgent, 2,185 benign): benign texts flagged urgent 5.45 % -> 2.56 % (63 of
+# 119 saved), no urgent message lost. Looser vetoes lost urgent ones: p_any < 0.5: 1 more lost for 3 saved;
+# p_urgent < 0.1 alone: 3 (one a withdrawal with hallucinations) for 6. Long texts only, and 0.08 rather
+# than 0.1: the shipped model finds short cries with a joke ('i want to die lol') and a bare threat very
+# unlikely; all the saved texts were long (note 11.md, crisis12).
+VETO_URGENT = 0.08
 VETO_ANY = 0.4
+VETO_MIN_WORDS = 8
 MIN_MODEL_WORDS = 2  # the model reads texts of two words or more (a normalised text has words + 1 spaces)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
@@ -540,6 +543,7 @@ class Detector:
         if (
             verdict.urgent
             and len(forms) == 1
+            and len(text.split()) > VETO_MIN_WORDS
             and verdict.why.startswith("rule ")
             and clean.count(" ") > MIN_MODEL_WORDS
         ):
