@@ -781,7 +781,7 @@ def test_cutting_to_end_it_is_suicide() -> None:
     "text",
     [
         "Mijn baas vermoordt me als ik weer te laat kom, hoe laat begint de meeting in Zwolle?",
-        "we hebben het in de groep over zelfmoord gehad en ik vond het heel fijn om te praten",
+        "we hadden het in de groep over zelfmoord en dat vond ik fijn, volgende week weer",
     ],
 )
 def test_the_model_vetoes_a_rule_alarm_it_finds_very_unlikely(text: str) -> None:
@@ -806,8 +806,10 @@ def test_the_model_veto_leaves_real_alarms_urgent(text: str) -> None:
 
 
 def test_the_veto_makes_a_rule_alarm_concern_when_the_model_finds_it_very_unlikely(tmp_path: Path) -> None:
-    """Synthetic: the same rule hit is urgent with a neutral model (p=0.5), concern with p=0.007."""
-    text = "mijn zus dodx vandaag echt"
+    """Synthetic: the same rule hit is urgent with a neutral model (p=0.5), concern with p=0.007; a short
+    text stays urgent."""
+    assert _kind_detector(tmp_path, {}, intercept=-5.0).assess("mijn zus dodx").level == "urgent"
+    text = "mijn zus zei vandaag iets over dodx, wat zou ze bedoelen"
     assert _kind_detector(tmp_path, {}).assess(text).level == "urgent"
     v = _kind_detector(tmp_path, {}, intercept=-5.0).assess(text)
     assert v.level == "concern" and "rule suicide: 'dodx', but the model p=0.01" in v.why, v.why
