@@ -171,3 +171,18 @@ def test_alternatives_joined_by_first_letter_match_as_written() -> None:
                 a, b = written.search(text, start), joined.search(text, start)
                 assert (a and a.span()) == (b and b.span()), (pattern, text, start)
                 assert (a and a.groups()) == (b and b.groups()), (pattern, text, start)
+
+
+def test_compile_grouped_falls_back_to_re_compile_when_the_private_compiler_differs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another Python's private compiler must not stop the detector: the plain compile, same matches."""
+    import conversations.regex_anchors as anchors
+
+    monkeypatch.setattr(anchors, "_compiler", object())  # no _code(): as if re._compiler had changed
+    pattern = " (?:tril|trek|beef)(?= )"
+    compiled = compile_grouped(pattern)
+    assert compiled.pattern == pattern
+    assert compiled.search(" ik trek het niet ") is not None
+    with pytest.raises(re.error):
+        compile_grouped(" (?:tril")  # a bad pattern is still refused
