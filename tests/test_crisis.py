@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import re
 import sys
+import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from conversations.crisis import (
     CATEGORIES,
     Detector,
+    _all_patterns,
     assess,
     collapse,
     crisis_category,
@@ -813,3 +816,41 @@ def test_the_veto_makes_a_rule_alarm_concern_when_the_model_finds_it_very_unlike
     assert _kind_detector(tmp_path, {}).assess(text).level == "urgent"
     v = _kind_detector(tmp_path, {}, intercept=-5.0).assess(text)
     assert v.level == "concern" and "rule suicide: 'dodx', but the model p=0.01" in v.why, v.why
+
+
+# `.{0,120}(g|fit|...)`: after a stretch of any characters, a word must start at a word's start, or the last
+# letters of any word match ('dog' ends in 'g', 'outfit' in 'fit').
+_STRETCH_THEN_WORD = re.compile(r"\.\{\d*,\d+\}\??(?:\(\?<![^)]*\))*(?![ )|]|\\b|$)")
+
+
+def test_after_a_stretch_of_any_text_a_rule_word_starts_a_word() -> None:
+    """Every '.{m,n}' in the phrase file is followed by a space or a word boundary."""
+    data = tomllib.loads((ROOT / "content" / "crisis.toml").read_text(encoding="utf-8"))
+    loose = [p for p in _all_patterns(data) if _STRETCH_THEN_WORD.search(p)]
+    assert not loose, loose[:3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my nephew aged 8 loves his dog",
+        "mijn zoontje van 4 is jarig en we gaan naar de dierentuin vandaag",
+        "onze dochter van 6 wil een nieuwe outfit voor het schoolfeest",
+    ],
+)
+def test_a_child_and_a_word_ending_like_a_rule_word_is_no_alarm(text: str) -> None:
+    """'dog' and 'vandaag' end in 'g', 'outfit' in 'fit': no child at risk."""
+    assert not is_crisis(text), explain(text).why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ben de buurvrouw, het jongetje van 5 hiernaast is net door zijn vader geslagen, hij bloedt",
+        "the boy next door is 7 and his dad hit him again tonight, he is scared to go home",
+    ],
+)
+def test_a_child_hit_is_a_child_at_risk(text: str) -> None:
+    """A child by age, and hit: the child screen."""
+    verdict = explain(text)
+    assert (verdict.level, verdict.category) == ("urgent", "child"), verdict.why
