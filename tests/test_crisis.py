@@ -854,3 +854,44 @@ def test_a_child_hit_is_a_child_at_risk(text: str) -> None:
     """A child by age, and hit: the child screen."""
     verdict = explain(text)
     assert (verdict.level, verdict.category) == ("urgent", "child"), verdict.why
+
+
+def _net_detector(tmp_path: Path, intercept: float) -> Detector:
+    """Rules with one word of danger ('gevx', in [net]) and one concern word ('zorx'), and a model without
+    weights whose p_urgent and p_concern are sigmoid(intercept)."""
+    rules_file = tmp_path / "crisis.toml"
+    urgent = "\n".join(f'{c} = ["{c[:3]}x"]' for c in CATEGORIES)
+    rules_file.write_text(f'[urgent]\n{urgent}\n[concern]\npatterns = ["zorx"]\n[net]\npatterns = ["gevx"]\n')
+    model = LinearModel.from_weights(CATEGORIES, (intercept, intercept), (0.0,) * 6, {}, {}, 0.9, 0.9)
+    return Detector(load_rules(rules_file), model)
+
+
+def test_a_word_of_danger_in_a_long_text_the_model_finds_harmless_is_no_signal(tmp_path: Path) -> None:
+    """A [net] word: concern with a neutral model (p=0.5); none with p=0.007 in a text of more than eight
+    words, and the why says both; still concern in a short text or for a [concern] rule."""
+    long = "na die lange dienst van twaalf uur was ik echt gevx vandaag"
+    assert _net_detector(tmp_path, 0.0).assess(long).level == "concern"
+    v = _net_detector(tmp_path, -5.0).assess(long)
+    assert v.level == "none" and "rule concern: 'gevx', but the model p=0.01" in v.why, v.why
+    assert _net_detector(tmp_path, -5.0).assess("ik ben gevx vandaag").level == "concern"
+    assert _net_detector(tmp_path, -5.0).assess(long.replace("gevx", "zorx")).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "na die verhuizing met drie trappen was ik echt dood, maar ik bleef wel nuchter. meetings in Zwolle?",
+        "we keken gisteren een film die death by chocolate heette en lachten ons een ongeluk, 2 jaar droog",
+    ],
+)
+def test_words_of_danger_in_a_cheerful_story_are_no_signal(text: str) -> None:
+    """'dood' and 'death' in a story the model finds harmless: no gentle line."""
+    assert explain(text).level == "none", explain(text).why
+
+
+@pytest.mark.parametrize(
+    "text", ["dood", "ik zie overal bloed", "er ligt een mes op tafel en ik kijk er steeds naar vannacht"]
+)
+def test_words_of_danger_keep_at_least_the_gentle_line(text: str) -> None:
+    """Short, or not harmless to the model: at least concern."""
+    assert explain(text).level != "none", explain(text).why

@@ -46,7 +46,7 @@ def rule_patterns(path: Path) -> list[str]:
     for section in ("urgent", "cues"):
         for patterns in data.get(section, {}).values():
             out += patterns
-    for section in ("concern", "history", "benign"):
+    for section in ("concern", "net", "history", "benign"):
         out += data.get(section, {}).get("patterns", [])
     return out
 
