@@ -111,13 +111,13 @@ def test_blanking_without_an_alternation_is_the_alternation_sub(kind: str) -> No
 
 def test_blanking_takes_the_leftmost_match_then_the_first_pattern_there() -> None:
     sources = ["b c", "a b", "a b c d", "d e", "c d e"]  # overlapping; the first in order wins at a place
-    each = tuple(re.compile(_compile(p)) for p in sources)
-    rule = Rule("benign", each, 0, frozenset(range(len(each))))
+    each = dict(enumerate(re.compile(_compile(p)) for p in sources))
+    rule = Rule("benign", each, 0, frozenset(each))
     for norm in (" a b c d e ", " x a b c d e a b ", " c d e d e ", " y ", " a b c "):
         for some in ({0, 1, 2, 3, 4}, {0, 3}, {2, 4}, {4}, set()):
-            chosen = tuple(each[n] for n in sorted(some))
-            expected = Rule("some", chosen, 0, frozenset()).joined.sub("_", norm) if chosen else norm
-            assert rule.sub("_", norm, some) == expected, (norm, some)
+            expected = Rule("some", each, 0, frozenset(some)).joined.sub("_", norm) if some else norm
+            candidates = {0: sorted(some)} if some else {}  # (all are the rule's, whose first pattern is 0)
+            assert rule.sub("_", norm, candidates) == expected, (norm, some)
 
 
 def test_uncaptured_makes_only_capturing_groups_non_capturing() -> None:
