@@ -9,6 +9,7 @@ without a usable literal are always run. The result is the same as running every
 from __future__ import annotations
 
 import importlib
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -172,52 +173,275 @@ def _compiled_grouped(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
-def _best(options: list[frozenset[str]]) -> frozenset[str] | None:
-    """The most selective of several required-literal sets: the one least likely to be in a text, taking a
-    literal's chance as 4 ** -(its length without spaces) ('fit|stuip|toeval' before 'had|has|heeft')."""
-    if not options:
-        return None
-    return min(options, key=_chance)
+# Words in many texts (nl and en): a literal that is one of them, between spaces or not, is not rare.
+COMMON = frozenset(
+    """aan al alles als ben bent bij dan dat de deze die dit doe doen doet dus echt een en er ga gaan gaat
+    geen had heb hebt heeft het hij hoe ik in is ja je jij kan kun maar me meer met mij mijn mn na naar
+    niet nie niks nog nu of om ook op te tot u van veel voor waar was wat we wel wil zal ze zij zijn zo
+    a all am an and are at be been but can cant do dont for get go going gonna had has have he her him his
+    how i if im in is it just like me my no not of on or so that the them then they this to too up was we
+    what when with you""".split()
+)
 
 
 def _chance(literals: frozenset[str]) -> float:
-    """A rough chance that a text holds one of these literals: short words are everywhere."""
-    return sum(CHANCE ** -len(literal.strip(" ")) for literal in literals)
+    """A rough chance that a text holds one of these literals: short words are everywhere; a space counts
+    half a letter (' od ' is rarer than 'od', but 'od' is in 'hoodie'); a common word is often there; a
+    literal over several words takes each of them."""
+    return sum(math.prod(map(_word_chance, literal.split(" "))) for literal in literals)
 
 
-def _required(items: Any) -> frozenset[str] | None:
-    """Literals one of which every match of this parsed sequence contains, or None if none is known."""
-    options: list[frozenset[str]] = []
-    run: list[str] = []
+def _word_chance(word: str) -> float:
+    """_chance() of a part of a literal between spaces: a common word (or a part of one) is often there."""
+    return 0.5 if word in COMMON or not word else CHANCE ** -len(word)
 
-    def flush() -> None:
-        if len(run) >= GRAM:
-            options.append(frozenset(["".join(run)]))
-        run.clear()
 
-    for op, arg in items:
+EXACT_CAP = 64  # a part's exact strings are kept up to this many (beyond: their prefixes and suffixes)
+SET_CAP = 64  # prefixes, suffixes, and literals of one clause, kept up to this many
+CLAUSE_CAP = 8  # clauses kept when the alternatives of a branch are combined
+BRANCH_CAP = 64  # a branch of more alternatives is read as a whole
+SMALL_CLASS = 8  # a character class of up to this many characters is read as its characters
+
+Clause = frozenset[str]  # literals one of which every match contains
+_UNKNOWN: frozenset[str] = frozenset([""])  # as prefixes or suffixes: nothing known
+
+
+@dataclass(frozen=True, slots=True)
+class _Info:
+    """What every match of a part of a regex holds, in the spirit of Russ Cox's trigram index: its exact
+    strings when few, else the strings its non-empty matches start and end with ('' : not known), whether it
+    may match nothing, and clauses (a match holds a literal of each)."""
+
+    exact: frozenset[str] | None
+    empty: bool
+    pre: frozenset[str]
+    suf: frozenset[str]
+    clauses: frozenset[Clause]
+
+
+def _exact(strings: Iterable[str]) -> _Info:
+    """The info of a part that matches exactly these strings."""
+    found = frozenset(strings)
+    some = found - {""}
+    return _Info(found, "" in found, some, some, frozenset())
+
+
+_EMPTY = _exact([""])
+_ANY_CHAR = _Info(None, False, _UNKNOWN, _UNKNOWN, frozenset())
+_ANYTHING = _Info(None, True, _UNKNOWN, _UNKNOWN, frozenset())
+
+
+def _clause(strings: Iterable[str]) -> Clause | None:
+    """The strings as a clause, those holding another left out; None when one is too short to be of use or
+    there are too many."""
+    found = sorted(set(strings), key=len)
+    if not found or len(found[0]) < GRAM or len(found) > 4 * SET_CAP:
+        return None
+    kept: list[str] = []
+    for s in found:
+        if not any(k in s for k in kept):
+            kept.append(s)
+    return frozenset(kept) if len(kept) <= SET_CAP else None
+
+
+def _pruned(clauses: Iterable[Clause]) -> list[Clause]:
+    """The clauses, most selective first, without those another one implies."""
+    kept: list[Clause] = []
+    for c in sorted(clauses, key=lambda c: (_chance(c), sorted(c))):
+        if not any(_implies(k, c) for k in kept):
+            kept.append(c)
+    return kept
+
+
+def _trimmed(strings: Iterable[str], suffix: bool) -> frozenset[str]:
+    """Prefixes (or suffixes), those that start (end) with another left out, cut shorter until few."""
+    found = set(strings)
+    if "" in found:
+        return _UNKNOWN
+    for n in range(max(map(len, found), default=0), 0, -1):
+        cut = {s[-n:] if suffix else s[:n] for s in found}
+        if len(cut) <= SET_CAP:
+            ends = str.endswith if suffix else str.startswith
+            return frozenset(s for s in cut if not any(o != s and ends(s, o) for o in cut))
+    return _UNKNOWN
+
+
+def _cross(left: Iterable[str], right: Iterable[str]) -> set[str]:
+    """Every string of `left` followed by every string of `right`."""
+    return {a + b for a in left for b in right}
+
+
+def _facts(info: _Info) -> frozenset[Clause]:
+    """Every clause a match of this part holds: its own, and its exact strings, prefixes, suffixes."""
+    found = set(info.clauses)
+    if info.exact is not None:
+        found.add(_clause(info.exact))  # type: ignore[arg-type]
+    elif not info.empty:
+        found.update((_clause(info.pre), _clause(info.suf)))  # type: ignore[arg-type]
+    found.discard(None)
+    return frozenset(found)
+
+
+def _concat(x: _Info, y: _Info) -> _Info:
+    """The info of x followed by y."""
+    if x.exact == _EMPTY.exact:
+        return y
+    if y.exact == _EMPTY.exact:
+        return x
+    if x.exact is not None and y.exact is not None and len(x.exact) * len(y.exact) <= EXACT_CAP:
+        return _exact(_cross(x.exact, y.exact))
+    y_starts = y.pre | {""} if y.empty else y.pre  # how any match of y starts
+    x_ends = x.suf | {""} if x.empty else x.suf
+    pre = _cross(x.pre, y_starts) if x.exact is not None else set(x.pre)
+    suf = _cross(x_ends, y.suf) if y.exact is not None else set(y.suf)
+    if x.empty:
+        pre |= y.pre
+    if y.empty:
+        suf |= x.suf
+    clauses = set(_facts(x) | _facts(y))
+    if not (x.empty and y.empty):
+        clauses.add(_clause(_cross(x_ends, y_starts)))  # type: ignore[arg-type]
+    clauses.discard(None)
+    return _Info(None, x.empty and y.empty, _trimmed(pre, False), _trimmed(suf, True), frozenset(clauses))
+
+
+def _either(infos: list[_Info]) -> _Info:
+    """The info of a branch of these alternatives."""
+    exact = [i.exact for i in infos]
+    if all(e is not None for e in exact):
+        joined = frozenset().union(*exact)  # type: ignore[arg-type]
+        if len(joined) <= EXACT_CAP:
+            return _exact(joined)
+    some = [i for i in infos if i.exact != _EMPTY.exact]
+    pre = _trimmed([s for i in some for s in i.pre], False)
+    suf = _trimmed([s for i in some for s in i.suf], True)
+    facts = [_facts(i) for i in infos]
+    common = frozenset.intersection(*facts)  # held by every alternative: kept as they are
+    clauses = _pruned(facts[0] - common)[:CLAUSE_CAP]
+    for more in facts[1:]:  # (a and b) or (c and d): (a or c) and (a or d) and (b or c) and (b or d)
+        either = {_clause(a | b) for a in clauses for b in _pruned(more - common)[:CLAUSE_CAP]}
+        clauses = _pruned(c for c in either if c is not None)[:CLAUSE_CAP]
+        if not clauses:
+            break
+    return _Info(None, any(i.empty for i in infos), pre, suf, common | frozenset(clauses))
+
+
+def _repeat(low: int, high: int, x: _Info) -> _Info:
+    """The info of x repeated low to high times."""
+    if high == 0:
+        return _EMPTY
+    if x.exact is not None and high <= 3:
+        strings, power = set(), {""}
+        for n in range(high + 1):
+            if n >= low:
+                strings |= power
+            power = _cross(power, x.exact)
+            if len(power) > EXACT_CAP:
+                break
+        else:
+            if len(strings) <= EXACT_CAP:
+                return _exact(strings)
+    clauses = set(_facts(x)) if low >= 1 else set()
+    if low >= 2 and not x.empty:
+        clauses.add(_clause(_cross(x.suf, x.pre)))  # type: ignore[arg-type]
+    clauses.discard(None)
+    return _Info(None, low == 0 or x.empty, x.pre, x.suf, frozenset(clauses))
+
+
+def _info(
+    items: Any,
+    before: _Info = _EMPTY,
+    after: _Info = _EMPTY,
+    ahead: bool = False,
+    behind: bool = False,
+    split: bool = True,
+) -> _Info:
+    """The info of `before`, then a parsed sequence, then `after`. A branch that is not a few exact strings
+    is read alternative by alternative, each between what comes before and after it (' (od|\\w*films?) '
+    holds ' od ' or 'films '). `ahead` (`behind`): a look-ahead at the end (a look-behind at the start) is
+    text the match is followed (preceded) by, read as part of what the text holds (at the top only)."""
+    out = before
+    last = len(items) - 1
+    run: list[str] = []  # letters in a row, read as one string
+    for n, (op, av) in enumerate(items):
         if op is _c.LITERAL:
-            run.append(chr(arg))
+            run.append(chr(av))
             continue
-        flush()
-        found: frozenset[str] | None = None
-        if op is _c.SUBPATTERN:
-            found = _required(arg[-1])
-        elif op is _c.BRANCH:
-            branches = [_required(b) for b in arg[1]]
-            if all(b is not None for b in branches):
-                found = frozenset().union(*(b for b in branches if b is not None))
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            found = _required(arg[2])
-        if found and min(map(len, found)) >= GRAM:
-            options.append(found)
-    flush()
-    return _best(options)
+        if run:
+            out = _concat(out, _exact(["".join(run)]))
+            run.clear()
+        if op is _c.BRANCH:
+            part = _either([_info(alt, split=False) for alt in av[1]])
+            if split and part.exact is None and len(av[1]) <= BRANCH_CAP:
+                # what follows, read once after only the alternatives' suffixes (its own branches split)
+                # and once as a whole, to be joined to each alternative
+                ctx = _Info(None, part.empty, _UNKNOWN, part.suf, frozenset())
+                held = _facts(_info(items[n + 1 :], ctx, after, ahead))
+                rest = _info(items[n + 1 :], _EMPTY, after, ahead, split=False)
+                return _either([_held(_info(alt, out, rest), held) for alt in av[1]])
+        elif op is _c.IN:
+            part = _class(av)
+        elif op is _c.SUBPATTERN and av[1] & re.IGNORECASE:
+            part = _ANYTHING  # (?i:...): letters not read one for one
+        elif op is _c.SUBPATTERN:  # a group: its items in place of it, read with what is around them
+            return _info([*items[:n], *av[-1].data, *items[n + 1 :]], before, after, ahead, behind, split)
+        elif str(op) in _LOOPS:
+            part = _repeat(av[0], av[1], _info(av[2], split=split))
+        elif str(op) == "ATOMIC_GROUP":
+            part = _info(av, split=split)
+        elif op is _c.ASSERT and (
+            (ahead and av[0] == 1 and n == last) or (behind and av[0] == -1 and n == 0)
+        ):
+            part = _info(av[1])
+        elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            part = _EMPTY  # matches no text of its own
+        elif op in (_c.ANY, _c.NOT_LITERAL):
+            part = _ANY_CHAR
+        else:  # a reference to a group, a conditional: anything
+            part = _ANYTHING
+        out = _concat(out, part)
+    if run:
+        out = _concat(out, _exact(["".join(run)]))
+    return _concat(out, after)
+
+
+def _held(info: _Info, clauses: frozenset[Clause]) -> _Info:
+    """The info with these clauses held too."""
+    if info.exact is not None:
+        return _Info(None, info.empty, info.pre, info.suf, _facts(info) | clauses)
+    return _Info(info.exact, info.empty, info.pre, info.suf, info.clauses | clauses)
+
+
+def _class(items: Any) -> _Info:
+    """The info of a character class: its characters when few, else any one character."""
+    chars: set[str] = set()
+    for kind, value in items:
+        if kind is _c.LITERAL:
+            chars.add(chr(value))
+        elif kind is _c.RANGE and value[1] - value[0] < SMALL_CLASS:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:  # a negated class, a category (\\w, \\d)
+            return _ANY_CHAR
+    return _exact(chars) if len(chars) <= SMALL_CLASS else _ANY_CHAR
+
+
+def _implies(a: Clause, b: Clause) -> bool:
+    """Whether a text with a literal of `a` surely holds one of `b`."""
+    return all(any(o in s for o in b) for s in a)
+
+
+def required_clauses(pattern: str) -> tuple[Clause, ...]:
+    """Clauses of literals (at least GRAM characters) that every match of `pattern` holds a literal of, the
+    most selective first; () when none is known."""
+    parsed = _parser.parse(pattern)
+    if parsed.state.flags & (re.IGNORECASE | re.LOCALE):  # letters not read one for one
+        return ()
+    return tuple(_pruned(_facts(_info(parsed.data, ahead=True, behind=True))))
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
-    """The literals (at least three characters) of which any match of `pattern` contains one, or None."""
-    return _required(_parser.parse(pattern))
+    """The most selective clause of required_clauses(pattern), or None."""
+    return next(iter(required_clauses(pattern)), None)
 
 
 def _grams(text: str) -> set[str]:
@@ -226,121 +450,203 @@ def _grams(text: str) -> set[str]:
 
 
 def _inner_space(literal: str) -> bool:
-    """Whether a literal has a space between two other characters (it may then span two words)."""
+    """Whether a literal has a space between two other characters (it may then span two words), or two."""
     return " " in literal.strip(" ") or "  " in literal
 
 
-Literals = tuple[tuple[str, frozenset[int]], ...]  # (literal, the numbers of the patterns that need it)
-_NONE: frozenset[int] = frozenset()
+def _pieces(literal: str) -> list[str]:
+    """The parts of a literal with an inner space, each as it lies within one word's window ' word ' of a
+    text of single spaces (' od aan ' → ' od ', ' aan '; 'd aan' → 'd ', ' aan')."""
+    words = literal.split(" ")
+    last = len(words) - 1
+    return [(" " if n else "") + w + (" " if n < last else "") for n, w in enumerate(words) if w]
+
+
+def _within_words(clause: Clause) -> Clause | None:
+    """The clause with each literal that spans words cut to its least common piece within a word (' od aan '
+    → ' od '): a clause the index reads word by word; None when a literal has no piece of GRAM characters."""
+    out = set()
+    for literal in clause:
+        if _inner_space(literal):
+            pieces = [p for p in _pieces(literal) if len(p) >= GRAM]
+            if not pieces:
+                return None
+            literal = min(pieces, key=lambda p: (_chance(frozenset([p])), p))
+        out.add(literal)
+    return _clause(out)
+
+
+def indexed_clauses(pattern: str) -> Indexed:
+    """The pattern's required clauses cut to pieces within words, without those another implies: the one the
+    index finds it by (its most selective; None when it has none), and up to CHECKS checked after (each
+    likelier than not to be missing from a text: CHECK_CHANCE); then its most selective clause over several
+    words as it is, when that says more (checked by the whole words each literal holds)."""
+    clauses = required_clauses(pattern)
+    within = _pruned(w for c in clauses if (w := _within_words(c)) is not None)
+    if not within:
+        return None, ()
+    more = [c for c in within[1:] if _chance(c) < CHECK_CHANCE][:CHECKS]
+    phrases = [c for c in clauses if any(map(_inner_space, c)) and len(_word_sets(c)) <= PHRASE_CAP]
+    if phrases:  # the one of fewest word sets to check, the most selective of those
+        more.append(min(phrases, key=lambda c: (len(_word_sets(c)), _chance(c), sorted(c))))
+    return within[0], tuple(more)
+
+
+def _whole_words(literal: str) -> frozenset[str]:
+    """The words a literal holds whole (between spaces or its ends when those are spaces)."""
+    words = literal.split(" ")
+    return frozenset(words[1:-1]) - {""}
+
+
+def _word_sets(clause: Clause) -> list[frozenset[str]]:
+    """For a text to hold a literal of the clause, it holds every word of one of these sets (the whole words
+    of each literal, those holding another set left out); [frozenset()] when a literal holds no whole word."""
+    sets = sorted(set(map(_whole_words, clause)), key=lambda s: (len(s), sorted(s)))
+    kept: list[frozenset[str]] = []
+    for words in sets:
+        if not any(k <= words for k in kept):
+            kept.append(words)
+    return kept
+
+
+Literals = tuple[tuple[str, frozenset[int]], ...]  # (literal, the keys it brings: patterns, clauses)
+Indexed = tuple[Clause | None, tuple[Clause, ...]]  # the clause a pattern is indexed by, and those checked
+HELD = -1  # a key in the set of every word read, so that none is empty (no pattern's number)
+CHECKS = 2  # clauses of a pattern checked after the index found it (the most selective after its first)
+PHRASE_CAP = 8  # a clause over several words is checked when its literals make at most this many word sets
+CHECK_CHANCE = 0.5  # a clause likelier than this to be in a text is not checked: it would rarely say no
 
 
 @dataclass(frozen=True, slots=True)
 class LiteralIndex:
     """Required literals of numbered patterns, each indexed by its least common piece of GRAM characters.
 
-    A text is read word by word (' word ', as it stands between spaces), and what a word holds is
-    remembered: literals without a space inside lie within one word; a literal with one (' wil dood') is
-    looked for in the whole text when the longest part of it lies within a word."""
+    A pattern is found by the literals of its most selective clause (a match holds one of them); its next
+    clauses (up to CHECKS) must have a literal in the text too (conjunction: ' od ' and ' tv '), and a clause
+    over several words all the whole words of one of its literals. Every indexed literal lies within one
+    word (' word ', as it stands between spaces): a text is read word by word, and what a word holds is
+    remembered as one set of keys: the numbers of the patterns it finds, and of the clauses it holds from
+    `clauses` on (and HELD, so that no word's set is empty)."""
 
-    by_gram: dict[str, Literals]  # literals without an inner space
+    by_gram: dict[str, Literals]
     always: frozenset[int]
     grams: frozenset[str]
-    spans_by_gram: dict[str, tuple[tuple[str, str, frozenset[int]], ...]]  # (part, literal, ids)
-    span_grams: frozenset[str]
-    spans_always: Literals  # literals with an inner space and no part of GRAM characters
-    seen: dict[str, tuple[frozenset[int], Literals]] = field(default_factory=dict, compare=False, repr=False)
+    clauses: int  # the key of checked clause c is clauses + c (the number of patterns and more)
+    numbers: frozenset[int]  # the patterns' numbers
+    needs: dict[int, frozenset[int]]  # pattern → the keys of its checked clauses
+    checked: frozenset[int]  # the patterns with checked clauses
+    phrases: dict[int, tuple[frozenset[str], ...]]  # pattern → the whole words of each literal of a clause
+    phrased: frozenset[int]  # the patterns with such a clause
+    seen: dict[str, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, patterns: list[str], known: list[frozenset[str] | None] | None = None) -> LiteralIndex:
-        """Index patterns by number (their position in the list). `known`: their required_literals(), when
+    def build(cls, patterns: list[str], known: list[Indexed] | None = None) -> LiteralIndex:
+        """Index patterns by number (their position in the list). `known`: their indexed_clauses(), when
         already read (one per pattern)."""
         by_literal: dict[str, set[int]] = {}
         always: set[int] = set()
+        base = len(patterns)
+        numbers: dict[Clause, int] = {}  # each checked clause by its key
+        needs: dict[int, frozenset[int]] = {}
+        phrases: dict[int, tuple[frozenset[str], ...]] = {}
         for n, pattern in enumerate(patterns):
-            literals = known[n] if known is not None else required_literals(pattern)
-            if literals is None:
+            first, more = known[n] if known is not None else indexed_clauses(pattern)
+            if first is not None and any(map(_inner_space, first)):  # not as indexed_clauses() writes it
+                first = _within_words(first)
+            if first is None:
                 always.add(n)
-                continue
-            for literal in literals:
+            for literal in first or ():
                 by_literal.setdefault(literal, set()).add(n)
+            for clause in [c for c in more if any(map(_inner_space, c))][:1]:
+                if frozenset() not in (sets := _word_sets(clause)):  # (not read when a set is empty)
+                    phrases[n] = tuple(sets)
+            more = tuple(c for c in more if not any(map(_inner_space, c)))
+            for clause in more:
+                key = numbers.setdefault(clause, base + len(numbers))
+                for literal in clause:
+                    by_literal.setdefault(literal, set()).add(key)
+            if more:
+                needs[n] = frozenset(numbers[c] for c in more)
         spread: dict[str, int] = {}  # how many literals contain each piece
         for literal in by_literal:
             for gram in _grams(literal):
                 spread[gram] = spread.get(gram, 0) + 1
         by_gram: dict[str, list[tuple[str, frozenset[int]]]] = {}
-        spans: dict[str, list[tuple[str, str, frozenset[int]]]] = {}
-        spans_always: list[tuple[str, frozenset[int]]] = []
-        for literal, ids in sorted(by_literal.items()):
-            if not _inner_space(literal):
-                key = min(sorted(_grams(literal)), key=lambda g: (" " in g, spread[g]))  # the rarest piece
-                by_gram.setdefault(key, []).append((literal, frozenset(ids)))
-                continue
-            part = max(literal.split(" "), key=len)
-            if len(part) < GRAM:
-                spans_always.append((literal, frozenset(ids)))
-                continue
-            key = min(sorted(_grams(part)), key=lambda g: spread.get(g, 0))
-            spans.setdefault(key, []).append((part, literal, frozenset(ids)))
+        for literal, keys in sorted(by_literal.items()):
+            gram = min(sorted(_grams(literal)), key=lambda g: (" " in g, spread[g]))  # the rarest piece
+            by_gram.setdefault(gram, []).append((literal, frozenset(keys)))
         return cls(
             {k: tuple(v) for k, v in by_gram.items()},
             frozenset(always),
             frozenset(by_gram),
-            {k: tuple(v) for k, v in spans.items()},
-            frozenset(spans),
-            tuple(spans_always),
+            base,
+            frozenset(range(base)),
+            needs,
+            frozenset(needs),
+            phrases,
+            frozenset(phrases),
         )
 
-    def _word(self, word: str) -> tuple[frozenset[int], Literals]:
-        """What one word holds: the patterns whose literal lies within ' word ', and the literals with an
-        inner space whose longest part does (to be looked for in the whole text)."""
-        done = self.seen.get(word)
-        if done is None:
-            window = f" {word} "
-            grams = _grams(window)
-            ids: set[int] = set()
-            for gram in grams & self.grams:
-                for literal, found in self.by_gram[gram]:
-                    if literal in window:
-                        ids |= found
-            spans = tuple(
-                (literal, found)
-                for gram in grams & self.span_grams
-                for part, literal, found in self.spans_by_gram[gram]
-                if part in window
-            )
-            done = (frozenset(ids) if ids else _NONE), spans
-            if len(self.seen) >= WORD_CACHE:
-                self.seen.clear()
-            self.seen[word] = done
+    def touched(self, mark: str) -> frozenset[int]:
+        """The patterns with a literal (of any clause) that blanking a match with `mark` (' ', ' _past_ ')
+        may bring into a text that did not hold it: one within the mark, or holding two spaces in a row or a
+        character of the mark other than a letter, a digit or a space."""
+        odd = {ch for ch in mark if not ch.isalnum() and ch != " "}
+        found: set[int] = set()
+        for literal, keys in (entry for v in self.by_gram.values() for entry in v):
+            if literal in mark or "  " in literal or not odd.isdisjoint(literal):
+                found |= keys
+        marks = set(mark.split(" "))  # the whole words blanking may bring
+        found.update(n for n, sets in self.phrases.items() if any(not marks.isdisjoint(ws) for ws in sets))
+        found.update(n for n, need in self.needs.items() if need & found)
+        return frozenset(n for n in found if n < self.clauses)
+
+    def _word(self, word: str) -> frozenset[int]:
+        """The keys of what ' word ' holds (and HELD)."""
+        window = f" {word} "
+        keys = {HELD}
+        for gram in _grams(window) & self.grams:
+            for literal, found in self.by_gram[gram]:
+                if literal in window:
+                    keys |= found
+        done = frozenset(keys)
+        if len(self.seen) >= WORD_CACHE:
+            self.seen.clear()
+        self.seen[word] = done
         return done
 
     def candidates(self, text: str) -> set[int]:
-        """Numbers of the patterns that may match `text` (a superset of those that do)."""
-        if text[:1] != " " or text[-1:] != " ":  # not ' word word ': every piece of the text
-            return self._scan(text)
+        """The numbers of the patterns that may match `text` (a superset of those that do)."""
         words = set(text.split(" "))
-        words.discard("")
-        seen = self.seen
-        held = [seen.get(word) or self._word(word) for word in words]
-        out = set(self.always).union(*[ids for ids, _ in held])
-        for spans in [spans for _, spans in held if spans]:
-            _add_present(out, spans, text)
-        _add_present(out, self.spans_always, text)
+        if text[:1] != " " or text[-1:] != " ":  # not ' word word ': every piece of the text
+            out = self._scan(text)
+        else:
+            words.discard("")
+            seen = self.seen
+            out = set(self.always)
+            out.update(*[seen.get(word) or self._word(word) for word in words])
+        held = out
+        out = (
+            held & self.numbers
+        )  # the patterns (other keys would make each rule's `ids & candidates` dearer)
+        needs = self.needs
+        for n in out & self.checked:  # (each check costs ~60 instructions, a regex search ~2,000 or more)
+            if not needs[n] <= held:
+                out.discard(n)
+        phrases = self.phrases
+        for n in out & self.phrased:  # a literal over several words: its whole words are all there
+            for need in phrases[n]:
+                if need <= words:
+                    break
+            else:
+                out.discard(n)
         return out
 
     def _scan(self, text: str) -> set[int]:
-        """candidates() of any text, from all its pieces of GRAM characters."""
+        """The keys of what any text holds."""
         out = set(self.always)
         for gram in _grams(text) & self.grams:
-            _add_present(out, self.by_gram[gram], text)
-        for gram in _grams(text) & self.span_grams:
-            _add_present(out, [(literal, ids) for _part, literal, ids in self.spans_by_gram[gram]], text)
-        _add_present(out, self.spans_always, text)
+            for literal, keys in self.by_gram[gram]:
+                if literal in text:
+                    out |= keys
         return out
-
-
-def _add_present(out: set[int], literals: Iterable[tuple[str, frozenset[int]]], text: str) -> None:
-    """Add to `out` the pattern numbers of each literal that occurs in `text`."""
-    for literal, ids in literals:
-        if literal in text:
-            out |= ids

@@ -25,7 +25,7 @@ TABLE = CONTENT_DIR / "crisis_literals.json"
 
 def test_literal_table_is_current() -> None:
     """Run tools/crisis_literals.py after editing crisis.toml (or the literal reading) to fix this."""
-    stored = json.loads(TABLE.read_text(encoding="utf-8"))["literals"]
+    stored = json.loads(TABLE.read_text(encoding="utf-8"))["clauses"]
     assert stored == literal_table(CONTENT_DIR / "crisis.toml"), "run tools/crisis_literals.py"
 
 

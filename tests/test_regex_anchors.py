@@ -2,44 +2,176 @@
 
 from __future__ import annotations
 
+import random
 import re
 import tomllib
 
 import pytest
 
-from conversations.crisis import Rule, _all_patterns, _compile, deobfuscate, normalise, read_labelled, rules
-from conversations.regex_anchors import LiteralIndex, compile_grouped, required_literals, uncaptured
+from conversations.crisis import (
+    PatternSet,
+    Rule,
+    _all_patterns,
+    _compile,
+    collapse,
+    deobfuscate,
+    normalise,
+    read_labelled,
+    rules,
+)
+from conversations.regex_anchors import (
+    LiteralIndex,
+    compile_grouped,
+    indexed_clauses,
+    required_clauses,
+    uncaptured,
+)
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "crisis"
 
 
-def test_required_literals_of_common_shapes() -> None:
-    assert required_literals("zelfmoord\\w*") == {"zelfmoord"}
-    assert required_literals("(gestopt|stoppen) (\\w+ ){0,4}met") == {"gestopt", "stoppen"}
-    assert required_literals("(ik )?wil dood") == {"wil dood"}
-    assert required_literals("(ik|me) (\\w+ )?(snij|kras)") == {"snij", "kras"}
-    assert required_literals("(a|\\w+ )dood") == {"dood"}  # a branch without a literal: pick another part
-    assert required_literals("(om|\\w+) (x|y)") is None  # nothing three letters long is required
-    assert required_literals("(?:pillen|\\w+pillen)") == {"pillen"}  # inside a word is fine: substrings
+def _clauses(pattern: str) -> list[set[str]]:
+    return [set(c) for c in required_clauses(pattern)]
 
 
-def test_required_literals_are_the_rarest_choice() -> None:
-    """Of two required parts, the one whose words are less common decides: fewer texts run the pattern."""
+def test_required_clauses_of_common_shapes() -> None:
+    assert _clauses("zelfmoord\\w*") == [{"zelfmoord"}]
+    assert _clauses("(gestopt|stoppen) (\\w+ ){0,4}met") == [{"gestopt ", "stoppen "}, {" met"}]
+    assert _clauses("(ik )?wil dood") == [{"wil dood"}]  # 'ik wil dood' holds 'wil dood'
+    assert _clauses("(a|\\w+ )dood") == [{"adood", " dood"}]  # what comes before a literal, when known
+    assert _clauses("(om|\\w+) (x|y)") == []  # nothing three characters long is required
+    assert _clauses("(?:pillen|\\w+pillen)") == [{"pillen"}]  # inside a word is fine: substrings
+    assert _clauses("[kc]ill") == [{"kill", "cill"}]  # a small class is its characters
+    assert _clauses("(ha){2}") == [{"haha"}]
+    assert _clauses("(?<!geen )pijn(?! weg)") == [{"pijn"}]  # what may not be there is not required
+    assert _clauses("a.{0,60}b") == []
+    assert _clauses("(?i)pijn") == [] and _clauses("x(?i:pijn)") == []  # any case: not read
+
+
+def test_required_clauses_join_short_words_with_their_spaces() -> None:
+    """Small sets of exact strings are joined to what stands next to them, spaces too: 'od' and 'tv' are too
+    short, ' od aan ' and ' tv ' are not; a look-ahead at the end is text that follows the match."""
+    pattern = " (?:(od|overdose) (aan|of) (\\w+ )?(tv|\\w*films?))(?= )"
+    overdose = {" od aan ", " od of ", " overdose aan ", " overdose of "}
+    assert _clauses(pattern) == [overdose, {" tv ", "film ", "films "}]
+    assert _clauses(" (?:\\w+ (?:tv|\\w*film))(?= )") == [{" tv ", "film "}]  # each alternative in place
+    assert _clauses("(?<= )od(?= )") == [{" od "}]
+    assert _clauses("(?= )od") == []  # a look-ahead not at the end: nothing known
+
+
+def test_required_clauses_are_a_conjunction_most_selective_first() -> None:
     fits = "(had|heeft|kreeg|have|has) (\\w+ ){0,2}(stuip|toeval|aanval|fit|fits)"
-    assert required_literals(fits) == {"stuip", "toeval", "aanval", "fit", "fits"}
-    assert required_literals("not (really )?real") == {"real"}  # 'not ' is three letters and a space
-    assert required_literals("(zie|see|saw) (\\w+ ){0,3}(dingen|things|people)") == {
-        "dingen",
-        "things",
-        "people",
-    }
+    assert _clauses(fits) == [
+        {" stuip", " toeval", " aanval", " fit"},
+        {"had ", "heeft ", "kreeg ", "have ", "has "},
+    ]
+    assert _clauses("(zie|see|saw) (\\w+ ){0,3}(dingen|things|people)") == [
+        {" dingen", " things", " people"},
+        {"zie ", "see ", "saw "},
+    ]
+
+
+def test_the_index_reads_a_clause_word_by_word_and_checks_the_others() -> None:
+    """The clause a pattern is indexed by is cut to pieces within one word (' od aan ' → ' od '); a next
+    clause within words is checked too, and a clause over several words by the whole words of its literals."""
+    pattern = " (?:(od|overdose) (aan|of) (\\w+ )?(tv|\\w*films?))(?= )"
+    first, checks = indexed_clauses(pattern)
+    assert first == {" od ", " overdose "}
+    overdose = {" od aan ", " od of ", " overdose aan ", " overdose of "}
+    assert [set(c) for c in checks] == [{" tv ", "film ", "films "}, overdose]
+    index = LiteralIndex.build([pattern])
+    assert index.candidates(" een od aan de tv ") == {0}
+    assert index.candidates(" een od aan de radio ") == set()  # ' od aan ' there, no ' tv ' nor 'film '
+    assert index.candidates(" de od en tv ") == set()  # ' od ' and ' tv ' there, no 'aan' nor 'of'
+    assert index.candidates(" de od en aan tv ") == {0}  # (the words of ' od aan ' are there, not in a row)
+    assert index.candidates(" ik heb een overdose aan horrorfilms gezien ") == {0}
+
+
+_PIECES = [
+    "od",
+    "tv",
+    "aan",
+    "of",
+    "pijn",
+    "dood",
+    "wil",
+    "ik",
+    "a",
+    "no",
+    "(od|overdose)",
+    "(aan|of|van)",
+    "(\\w+ )?",
+    "(\\w+ ){0,2}",
+    "\\w*",
+    "\\w+",
+    "[kc]",
+    "(ha){1,2}",
+    "(?<!no )",
+    "(?! a)",
+    "(tv|\\w*film)",
+    "(dood|\\w+pijn)",
+    ".{0,8}",
+    "(wil|wilde)?",
+]
+_WORDS = [
+    "od",
+    "tv",
+    "aan",
+    "of",
+    "van",
+    "pijn",
+    "buikpijn",
+    "dood",
+    "wil",
+    "wilde",
+    "ik",
+    "a",
+    "no",
+    "kill",
+    "cill",
+    "haha",
+    "ha",
+    "film",
+    "horrorfilm",
+    "overdose",
+    "kodak",
+]
+
+
+def test_required_clauses_hold_in_every_text_a_pattern_matches() -> None:
+    """Soundness on many small random patterns: a text a pattern matches holds a literal of each clause,
+    and the index always finds the pattern (in texts as the detector reads them, and in others)."""
+    rng = random.Random(11)
+    patterns = []
+    for _ in range(400):
+        parts = [rng.choice(_PIECES) for _ in range(rng.randint(1, 5))]
+        seps = [rng.choice([" ", "", " "]) for _ in parts]
+        body = "".join(p + s for p, s in zip(parts, seps, strict=True)).strip(" ") or "a"
+        if rng.random() < 0.3:
+            body = f"{body}|{rng.choice(_PIECES)} {rng.choice(_PIECES)}"
+        patterns.append(rf" (?:{body})(?= )" if rng.random() < 0.8 else body)
+    texts = [" " + " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 8))) + " " for _ in range(600)]
+    texts += [t.strip() for t in texts[:100]] + [t.replace(" ", "  ") for t in texts[100:200]]
+    index = LiteralIndex.build(patterns)
+    compiled = [re.compile(p) for p in patterns]
+    matched = 0
+    for text in texts:
+        candidates = index.candidates(text)
+        for n, pattern in enumerate(compiled):
+            if pattern.search(text):
+                matched += 1
+                for clause in required_clauses(patterns[n]):
+                    assert any(literal in text for literal in clause), (patterns[n], text, clause)
+                assert n in candidates, (patterns[n], text)
+    assert matched > 2000
 
 
 def test_index_never_skips_a_pattern_that_matches() -> None:
     patterns = [" (?:wil dood)(?= )", " (?:\\w+pillen) (?:genomen)(?= )", " (?:(om|\\w+) (x|y))(?= )"]
     index = LiteralIndex.build(patterns)
-    assert index.candidates(" ik wil dood ") >= {0, 2}
+    assert index.candidates(" ik wil dood ") == {0}  # pattern 2 needs ' x ' or ' y '
+    assert index.candidates(" ik wil x ") == {2}
     assert 1 in index.candidates(" slaappillen genomen ")
     assert 0 not in index.candidates(" ik wil slapen ")
 
@@ -58,16 +190,24 @@ def test_rules_with_the_index_match_as_every_pattern_would() -> None:
             assert rule.search(norm, candidates) == expected, (rule.name, text)
 
 
-def _every_literal(index: LiteralIndex) -> list[tuple[str, frozenset[int]]]:
-    spans = [(literal, ids) for v in index.spans_by_gram.values() for _part, literal, ids in v]
-    return [pair for v in index.by_gram.values() for pair in v] + spans + list(index.spans_always)
+def _every_rule(patterns: PatternSet) -> list[Rule]:
+    """Every rule of a pattern set."""
+    sections = ("concern", "history", "benign", "calm", "safe", "young", "minor", "little")
+    return [*patterns.urgent, *patterns.cues, *(getattr(patterns, s) for s in sections)]
 
 
-def _plain_candidates(
-    always: frozenset[int], literals: list[tuple[str, frozenset[int]]], text: str
-) -> set[int]:
-    """Every pattern with a required literal in the text, found by trying each literal."""
-    return set(always).union(*(ids for literal, ids in literals if literal in text))
+def _plain_candidates(index: LiteralIndex, text: str) -> set[int]:
+    """Every pattern with an indexed literal in the text, a literal of each of its checked clauses there, and
+    the whole words of a literal of its clause over several words, found by trying each literal."""
+    keys = set(index.always).union(*(ids for v in index.by_gram.values() for lit, ids in v if lit in text))
+    words = set(text.split(" "))
+    return {
+        n
+        for n in keys
+        if 0 <= n < index.clauses
+        and index.needs.get(n, frozenset()) <= keys
+        and (n not in index.phrases or any(ws <= words for ws in index.phrases[n]))
+    }
 
 
 @pytest.mark.parametrize("kind", ["plain", "collapsed"])
@@ -75,13 +215,12 @@ def test_candidates_read_word_by_word_are_those_of_every_literal(kind: str) -> N
     r = rules()
     patterns = getattr(r, kind)
     index = patterns.index
-    literals = _every_literal(index)
-    assert any(" " in literal.strip() for literal, _ in literals)  # both kinds are there
+    assert index.needs and index.phrases  # both kinds of check are there
     texts = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
     extra = [" ik  wil dood ", " wil dood", "ik wil dood ", " ik\twil dood ", " _past_ ", " ", "", "   "]
 
     def check(form: str) -> None:
-        expected = _plain_candidates(index.always, literals, form)
+        expected = _plain_candidates(index, form)
         assert index.candidates(form) == expected, form
         assert index.candidates(form) == expected, form  # words remembered
 
@@ -186,3 +325,28 @@ def test_compile_grouped_falls_back_to_re_compile_when_the_private_compiler_diff
     assert compiled.search(" ik trek het niet ") is not None
     with pytest.raises(re.error):
         compile_grouped(" (?:tril")  # a bad pattern is still refused
+
+
+@pytest.mark.parametrize("kind", ["plain", "collapsed"])
+def test_every_pattern_that_matches_a_text_is_a_candidate(kind: str) -> None:
+    """Soundness of the index on the phrase file: for texts as the detector reads them (and their stripped
+    form, with the candidates PatternSet.stripped gives it), every pattern that matches is a candidate."""
+    r = rules()
+    patterns = getattr(r, kind)
+    rows = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
+    every = [
+        (n, p) for rule in _every_rule(patterns) for n, p in zip(sorted(rule.ids), rule.each, strict=True)
+    ]
+    shape = collapse if kind == "collapsed" else str
+    checked = 0
+    for text in rows[::7]:
+        norm = shape(r.canonical(normalise(text)))
+        stripped, candidates = patterns.stripped(norm)
+        for form, found in dict.fromkeys(
+            [(norm, frozenset(patterns.candidates(norm))), (stripped, frozenset(candidates))]
+        ):
+            for n, pattern in every:
+                if n not in found and pattern.search(form):
+                    raise AssertionError((pattern.pattern, form))
+            checked += 1
+    assert checked > 1000

@@ -1,5 +1,6 @@
 """Write content/crisis_literals.json: each pattern of content/crisis.toml as compiled (as written and with
-repeated letters collapsed) → the literals one of which any match contains (conversations.regex_anchors).
+repeated letters collapsed) → its required clauses: lists of literals, any match holding one of each
+(conversations.regex_anchors).
 
 Usage: .venv/bin/python tools/crisis_literals.py
 
@@ -22,12 +23,15 @@ from content import CONTENT_DIR  # noqa: E402
 from conversations.crisis import literal_table  # noqa: E402
 
 OUT = CONTENT_DIR / "crisis_literals.json"
-ABOUT = "required literals of each compiled pattern, written by tools/crisis_literals.py from crisis.toml"
+ABOUT = (
+    "required clauses of each compiled pattern (a match holds a literal of each), written by"
+    " tools/crisis_literals.py from crisis.toml"
+)
 
 
 def main() -> None:
     table = literal_table(CONTENT_DIR / "crisis.toml")
-    text = json.dumps({"about": ABOUT, "literals": table}, ensure_ascii=False, indent=0)
+    text = json.dumps({"about": ABOUT, "clauses": table}, ensure_ascii=False, indent=0)
     OUT.write_text(text + "\n", encoding="utf-8")
     print(f"{OUT.name}: {len(table)} patterns")
 
