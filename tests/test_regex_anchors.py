@@ -9,6 +9,7 @@ import tomllib
 import pytest
 
 from conversations.crisis import (
+    Candidates,
     PatternSet,
     Rule,
     _all_patterns,
@@ -327,6 +328,11 @@ def test_compile_grouped_falls_back_to_re_compile_when_the_private_compiler_diff
         compile_grouped(" (?:tril")  # a bad pattern is still refused
 
 
+def _numbers(candidates: Candidates) -> frozenset[int]:
+    """The pattern numbers of candidates grouped by rule."""
+    return frozenset(n for mine in candidates.values() for n in mine)
+
+
 @pytest.mark.parametrize("kind", ["plain", "collapsed"])
 def test_every_pattern_that_matches_a_text_is_a_candidate(kind: str) -> None:
     """Soundness of the index on the phrase file: for texts as the detector reads them (and their stripped
@@ -334,16 +340,14 @@ def test_every_pattern_that_matches_a_text_is_a_candidate(kind: str) -> None:
     r = rules()
     patterns = getattr(r, kind)
     rows = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
-    every = [
-        (n, p) for rule in _every_rule(patterns) for n, p in zip(sorted(rule.ids), rule.each, strict=True)
-    ]
+    every = [(n, rule.patterns[n]) for rule in _every_rule(patterns) for n in sorted(rule.ids)]
     shape = collapse if kind == "collapsed" else str
     checked = 0
     for text in rows[::7]:
         norm = shape(r.canonical(normalise(text)))
         stripped, candidates = patterns.stripped(norm)
         for form, found in dict.fromkeys(
-            [(norm, frozenset(patterns.candidates(norm))), (stripped, frozenset(candidates))]
+            [(norm, frozenset(patterns.index.candidates(norm))), (stripped, _numbers(candidates))]
         ):
             for n, pattern in every:
                 if n not in found and pattern.search(form):
