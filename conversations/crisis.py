@@ -409,9 +409,9 @@ def _compile(pattern: str) -> str:
 
     Starting with a literal space (not a look-behind) lets the regex engine jump from space to space. Groups
     are not captured (only the whole match is read): the engine then saves no marks while it backtracks.
-    Stretches of any text before a word ('.{0,80}\\b') are written as the engine runs them faster
-    (fast_stretches)."""
-    return rf" (?:{uncaptured(fast_stretches(pattern))})(?= )"
+    Stretches of any text before a word ('.{0,80}\\b') and classes are written as the engine runs them
+    faster (fast_stretches, fast_classes), and \\b reads ASCII (normalised text is ASCII: the same)."""
+    return rf" (?a:{uncaptured(fast_classes(fast_stretches(pattern)))})(?= )"
 
 
 # '.{0,N}\b' (a stretch of any text, then a rule word at a word's start) in a phrase file pattern
@@ -428,6 +428,18 @@ def fast_stretches(pattern: str) -> str:
     of trying the rest of the pattern at every character: 5.5 % fewer instructions in all regex searches
     of the tune texts (callgrind)."""
     return _STRETCH_BOUNDARY.sub(lambda m: f"(?:.{{0,{int(m.group(1)) - 1}}} |)\\b", pattern)
+
+
+_ESCAPE_OR_CLASS = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]")  # an escape, or a character class '[...]'
+_FAST_CLASS = {r"\w": "[^ ]", r"\d": "[0-9]"}  # on normalised text (letters, digits, '_' and spaces)
+
+
+def fast_classes(pattern: str) -> str:
+    """The pattern with each \\w written '[^ ]' and \\d '[0-9]' (outside character classes): the same
+    matches on normalised text, where a space is the only character that is not a word character. The
+    engine counts '[^ ]+' with one comparison a character instead of a call that reads Unicode tables:
+    with ASCII \\b, 5 % fewer instructions in all regex searches of the tune texts (callgrind)."""
+    return _ESCAPE_OR_CLASS.sub(lambda m: _FAST_CLASS.get(m.group(0), m.group(0)), pattern)
 
 
 Known = dict[str, Indexed]  # a compiled pattern's source → its clause for the index, and those checked

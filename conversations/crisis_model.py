@@ -18,13 +18,19 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
+from typing import cast
 
 NGRAM = 4
 MAX_CHARS = 400  # long stories: the model reads the first part; the rules read everything
 FEATURES = "words and their 4-grams within the word, counted per distinct word"  # the exported file says so
 WORD_CACHE = 20000  # words remembered with the sum of their level weights
 KIND_CACHE = 4096  # words remembered with the sum of their kind weights (read for fewer texts)
+
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def word_features(word: str) -> tuple[str, ...]:
@@ -93,6 +99,9 @@ class LinearModel:
     words: dict[str, tuple[complex, int]] = field(default_factory=dict, repr=False, compare=False)
     # word → the sum of its features' weights per kind; filled as texts are read
     word_kinds: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # the last text scored, with explain and its Scored: a rule verdict's kind check and the veto read the
+    # same text (one score in nine on the writers' tune texts was the text just scored)
+    last: list[tuple[str, int, Scored]] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def from_weights(
@@ -134,11 +143,16 @@ class LinearModel:
 
     def score(self, norm: str, explain: int = 0) -> Scored:
         """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
+        last = self.last
+        if last and last[0][1] == explain and last[0][0] == norm:
+            return last[0][2]
         words = text_words(norm)
-        known = self.words
-        sums = [known.get(w) or self._word(w) for w in words]
-        both = sum([s for s, _ in sums], 0j)
-        scale = 1.0 / math.sqrt(sum([n for _, n in sums]) or 1)
+        cached = list(map(self.words.get, words))  # known words in C; only new ones in Python
+        sums = cast(list[tuple[complex, int]], cached)
+        if None in cached:
+            sums = [s or self._word(w) for s, w in zip(cached, words, strict=True)]  # a set: same order
+        both = sum(map(_FIRST, sums), 0j)  # in the same order as before: the same floats
+        scale = 1.0 / math.sqrt(sum(map(_SECOND, sums)) or 1)
         p_urgent = sigmoid(self.level_bias[0] + scale * both.real)
         p_any = sigmoid(self.level_bias[1] + scale * both.imag)
         top: tuple[str, ...] = ()
@@ -147,13 +161,17 @@ class LinearModel:
             found = [f for f in features(norm) if f in levels]
             ranked = sorted(found, key=lambda f: (-(levels[f].real + levels[f].imag), f))
             top = tuple(dict.fromkeys(f.removeprefix("w:").strip() for f in ranked[:explain]))
-        return Scored(p_urgent, p_any, top, (scale, words))
+        scored = Scored(p_urgent, p_any, top, (scale, words))
+        last[:] = [(norm, explain, scored)]
+        return scored
 
     def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
         """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
         scale, words = (scored or self.score(norm)).rows
-        known = self.word_kinds
-        per_word = [known.get(w) or self._word_kinds(w) for w in words]
+        cached = list(map(self.word_kinds.get, words))
+        per_word = cast(list[tuple[float, ...]], cached)
+        if None in cached:
+            per_word = [k or self._word_kinds(w) for k, w in zip(cached, words, strict=True)]
         sums = [sum(k) for k in zip(*per_word, strict=True)] or [0.0] * len(self.categories)
         return [b + scale * k for b, k in zip(self.category_bias, sums, strict=True)]
 
