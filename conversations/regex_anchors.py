@@ -1,9 +1,11 @@
 """A cheap first pass before many regular expressions: which of them can possibly match a text.
 
-For each pattern the words it cannot match without (its *required literals*: 'zelfmoord' in 'zelfmoord\\w*',
-one of 'gestopt'/'stoppen' in '(gestopt|stoppen) ...') are read from the parsed regex. A text is scanned
-once for its three-letter pieces; only patterns with a required literal in the text are run. Patterns
-without a usable literal are always run. The result is the same as running every pattern, only faster.
+For each pattern the *clauses* it cannot match without are read from the parsed regex: sets of literals, a
+match holding one literal of each ('zelfmoord' in 'zelfmoord\\w*'; ' gestopt '/' stoppen ' and ' met' in
+'(gestopt|stoppen) (\\w+ ){0,4}met'; ' od aan '... and ' tv '/'film '... in an overdose of films). A text is
+read word by word; only patterns with a literal of each of their chosen clauses in it are run, and patterns
+without a usable clause always. The result is the same as running every pattern, only faster (crisis8 perf1:
+writers' held-out 20.8 regex searches per message to 7.4, 727,115 instructions per message to 672,079).
 """
 
 from __future__ import annotations

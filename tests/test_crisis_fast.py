@@ -15,6 +15,7 @@ from conversations.crisis import (
     CrisisRules,
     _disguised,
     deobfuscate,
+    detector,
     normalise,
     read_labelled,
     rules,
@@ -107,4 +108,35 @@ def test_calm_words_are_found_among_the_candidates_of_the_text() -> None:
     for text in texts():
         norm = r.canonical(normalise(text))
         forms = r.forms(text, norm)
-        assert calm.search(norm, forms[0][2]) == calm.search(norm, calm.ids), text
+        assert calm.search(norm, forms[0][2]) == calm.search(norm, r.plain.grouped(calm.ids)), text
+
+
+def test_candidates_by_rule_are_each_rules_own_candidates_in_order() -> None:
+    r = rules()
+    for patterns in (r.plain, r.collapsed):
+        every = (
+            *patterns.urgent,
+            *patterns.cues,
+            patterns.concern,
+            patterns.net,
+            patterns.history,
+            patterns.benign,
+        )
+        every += (patterns.calm, patterns.safe, patterns.young, patterns.minor, patterns.little)
+        assert sorted(rule.first for rule in every) == sorted(set(patterns.owner))
+        for text in texts():
+            norm = r.canonical(normalise(text))
+            ids = patterns.index.candidates(norm)
+            grouped = patterns.candidates(norm)
+            assert all(grouped.values()), text  # only rules with candidates are there
+            for rule in every:
+                assert grouped.get(rule.first, []) == sorted(rule.ids & ids), (rule.name, text)
+
+
+def test_an_urgent_verdict_by_a_rule_is_known_as_such() -> None:
+    """What the model's veto reads (it read `why.startswith('rule ')` before)."""
+    d = detector()
+    urgent = [v for v in map(d.assess, texts()) if v.urgent]
+    assert {v.by_rule for v in urgent} == {True, False}
+    for verdict in urgent:
+        assert verdict.by_rule == verdict.why.startswith("rule "), verdict

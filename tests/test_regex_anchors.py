@@ -9,6 +9,7 @@ import tomllib
 import pytest
 
 from conversations.crisis import (
+    Candidates,
     PatternSet,
     Rule,
     _all_patterns,
@@ -192,7 +193,7 @@ def test_rules_with_the_index_match_as_every_pattern_would() -> None:
 
 def _every_rule(patterns: PatternSet) -> list[Rule]:
     """Every rule of a pattern set."""
-    sections = ("concern", "history", "benign", "calm", "safe", "young", "minor", "little")
+    sections = ("concern", "net", "history", "benign", "calm", "safe", "young", "minor", "little")
     return [*patterns.urgent, *patterns.cues, *(getattr(patterns, s) for s in sections)]
 
 
@@ -250,13 +251,13 @@ def test_blanking_without_an_alternation_is_the_alternation_sub(kind: str) -> No
 
 def test_blanking_takes_the_leftmost_match_then_the_first_pattern_there() -> None:
     sources = ["b c", "a b", "a b c d", "d e", "c d e"]  # overlapping; the first in order wins at a place
-    each = tuple(re.compile(_compile(p)) for p in sources)
-    rule = Rule("benign", each, 0, frozenset(range(len(each))))
+    each = dict(enumerate(re.compile(_compile(p)) for p in sources))
+    rule = Rule("benign", each, 0, frozenset(each))
     for norm in (" a b c d e ", " x a b c d e a b ", " c d e d e ", " y ", " a b c "):
         for some in ({0, 1, 2, 3, 4}, {0, 3}, {2, 4}, {4}, set()):
-            chosen = tuple(each[n] for n in sorted(some))
-            expected = Rule("some", chosen, 0, frozenset()).joined.sub("_", norm) if chosen else norm
-            assert rule.sub("_", norm, some) == expected, (norm, some)
+            expected = Rule("some", each, 0, frozenset(some)).joined.sub("_", norm) if some else norm
+            candidates = {0: sorted(some)} if some else {}  # (all are the rule's, whose first pattern is 0)
+            assert rule.sub("_", norm, candidates) == expected, (norm, some)
 
 
 def test_uncaptured_makes_only_capturing_groups_non_capturing() -> None:
@@ -327,6 +328,11 @@ def test_compile_grouped_falls_back_to_re_compile_when_the_private_compiler_diff
         compile_grouped(" (?:tril")  # a bad pattern is still refused
 
 
+def _numbers(candidates: Candidates) -> frozenset[int]:
+    """The pattern numbers of candidates grouped by rule."""
+    return frozenset(n for mine in candidates.values() for n in mine)
+
+
 @pytest.mark.parametrize("kind", ["plain", "collapsed"])
 def test_every_pattern_that_matches_a_text_is_a_candidate(kind: str) -> None:
     """Soundness of the index on the phrase file: for texts as the detector reads them (and their stripped
@@ -334,16 +340,14 @@ def test_every_pattern_that_matches_a_text_is_a_candidate(kind: str) -> None:
     r = rules()
     patterns = getattr(r, kind)
     rows = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
-    every = [
-        (n, p) for rule in _every_rule(patterns) for n, p in zip(sorted(rule.ids), rule.each, strict=True)
-    ]
+    every = [(n, rule.patterns[n]) for rule in _every_rule(patterns) for n in sorted(rule.ids)]
     shape = collapse if kind == "collapsed" else str
     checked = 0
     for text in rows[::7]:
         norm = shape(r.canonical(normalise(text)))
         stripped, candidates = patterns.stripped(norm)
         for form, found in dict.fromkeys(
-            [(norm, frozenset(patterns.candidates(norm))), (stripped, frozenset(candidates))]
+            [(norm, frozenset(patterns.index.candidates(norm))), (stripped, _numbers(candidates))]
         ):
             for n, pattern in every:
                 if n not in found and pattern.search(form):
