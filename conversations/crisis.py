@@ -86,6 +86,9 @@ _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z] ){3,}[a-z](?![a-z0-9])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _TRIPLES = re.compile(r"([a-z0-9])\1\1+")  # after _NON_WORD only these and spaces are left
 _STRETCHED = re.compile(r"([A-Za-z])\1\1")
+# _SPACED.search on ' word word ' text (a-z, 0-9, single spaces): four one-letter words in a row. Its literal
+# space lets the engine jump from space to space (a look-behind first is tried at every character).
+_SPACED_WORDS = re.compile(" [a-z] [a-z] [a-z] [a-z] ")
 _DISGUISED = re.compile(r"[0-9@$€]")
 _SYMBOL = re.compile(r"[@$€]")
 # The order in which rules are tried: the first kind that matches decides the screen.
@@ -107,6 +110,12 @@ CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide
 def normalise(text: str) -> str:
     """Lower case, no accents, no apostrophes, letters repeated at most twice, single spaces; laughing
     emoji as 'haha'."""
+    return normalised(text)[0]
+
+
+def normalised(text: str) -> tuple[str, bool]:
+    """normalise(text), and whether a letter or digit was repeated three times or more (else no letter of
+    `text` is: _STRETCHED cannot match its first MAX_SCAN characters)."""
     text = text[:MAX_SCAN]
     if text.isascii():
         text = text.lower().translate(_ASCII_WORDS)  # one pass: apostrophes out, other non-words spaces
@@ -121,9 +130,10 @@ def normalise(text: str) -> str:
             if text.isascii()
             else _NON_WORD.sub(" ", _APOSTROPHE_CHARS.sub("", text))
         )
-    if _TRIPLES.search(text):  # rare: a search is cheaper than a sub with a template
+    triples = _TRIPLES.search(text) is not None
+    if triples:  # rare: a search is cheaper than a sub with a template
         text = _TRIPLES.sub(r"\1\1", text)
-    return " " + " ".join(text.split()) + " "
+    return " " + " ".join(text.split()) + " ", triples
 
 
 def deobfuscate(text: str) -> str:
@@ -363,19 +373,22 @@ class CrisisRules:
             return None
         return (self.plain, *self.plain.stripped(" " + " ".join(loose) + " "))
 
-    def forms(self, text: str, norm: str | None = None, plain: str | None = None) -> list[Form]:
+    def forms(
+        self, text: str, norm: str | None = None, plain: str | None = None, stretched: bool = True
+    ) -> list[Form]:
         """Each form of a text with the pattern set for it, benign phrases removed.
 
         The first is the canonical text `norm` (chat spelling written out, typos undone): what the model
-        reads. `plain`: normalise(text), when known."""
+        reads. `plain`: normalise(text), when known; `stretched`: False when normalised() says no letter is
+        repeated three times (the check is then skipped: ~3 % of the instructions of a message)."""
         plain = plain if plain is not None else normalise(text)
         norm = norm if norm is not None else self.canonical(plain)
         out: list[Form] = [(self.plain, *self.plain.stripped(norm))]
-        if (_DISGUISED.search(text) or _SPACED.search(norm)) and _disguised(text, plain):
+        if (_DISGUISED.search(text) or _SPACED_WORDS.search(norm)) and _disguised(text, plain):
             clear = self.canonical(deobfuscate(text))
             if clear != norm:
                 out.append((self.plain, *self.plain.stripped(clear)))
-        if _STRETCHED.search(text):  # 'diiie', 'zelfmoooord': letters stretched for emphasis
+        if stretched and _STRETCHED.search(text):  # 'diiie', 'zelfmoooord': letters stretched for emphasis
             out += [(self.collapsed, *self.collapsed.stripped(collapse(n))) for _, n, _ in out]
         return out
 
@@ -613,9 +626,9 @@ class Detector:
 
     def assess(self, text: str, explain: int = 4) -> Verdict:
         """The level, kind and reason for one message."""
-        plain_text = normalise(text)
+        plain_text, triples = normalised(text)
         norm = self.rules.canonical(plain_text)
-        forms = self.rules.forms(text, norm, plain_text)
+        forms = self.rules.forms(text, norm, plain_text, triples or len(text) > MAX_SCAN)
         verdict = self._checked(norm, forms, explain)
         clean = forms[0][1]  # what the model reads; a disguised or stretched text ('z e l f m o o r d') is
         # read by the rules in another form, so the model has no say there

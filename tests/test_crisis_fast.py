@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import replace
 from functools import cache
 
+from conversations import crisis
 from conversations.crisis import (
     _APOSTROPHES,
     _NON_WORD,
@@ -140,3 +141,15 @@ def test_an_urgent_verdict_by_a_rule_is_known_as_such() -> None:
     assert {v.by_rule for v in urgent} == {True, False}
     for verdict in urgent:
         assert verdict.by_rule == verdict.why.startswith("rule "), verdict
+
+
+def test_the_quick_checks_before_the_other_forms_say_what_the_full_ones_say() -> None:
+    """No repeated letter found by normalised(): _STRETCHED finds none either; on canonical text the
+    one-letter-words check finds what _SPACED finds."""
+    r = rules()
+    extra = ["Diiie", "zelfmoooord", "z e l f m o o r d", "i w a n t", "ÉÉÉ", "a'a'a", "x y z", " a b c d "]
+    for text in [*texts(), *extra, *(t.upper() for t in texts()[::5])]:
+        plain, triples = crisis.normalised(text)
+        assert triples or not crisis._STRETCHED.search(text), text
+        norm = r.canonical(plain)
+        assert bool(crisis._SPACED_WORDS.search(norm)) == bool(crisis._SPACED.search(norm)), text
