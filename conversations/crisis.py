@@ -14,7 +14,7 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -422,21 +422,12 @@ def likelier_rule(form: Form, category: str, probs: dict[str, float]) -> tuple[s
     return None
 
 
-def concern_hit(forms: list[Form]) -> str | None:
-    """The matched words of a concern rule, in any form of a text."""
+def first_hit(forms: list[Form], hit: Callable[[PatternSet, str, Candidates], str | None]) -> str | None:
+    """The matched words of the first form of a text that `hit` (PatternSet.concern_hit, .net_hit) finds."""
     for patterns, norm, candidates in forms:
-        hit = patterns.concern_hit(norm, candidates)
-        if hit:
-            return hit
-    return None
-
-
-def net_hit(forms: list[Form]) -> str | None:
-    """The matched words of a word of danger, in any form of a text."""
-    for patterns, norm, candidates in forms:
-        hit = patterns.net_hit(norm, candidates)
-        if hit:
-            return hit
+        words = hit(patterns, norm, candidates)
+        if words:
+            return words
     return None
 
 
@@ -696,7 +687,7 @@ class Detector:
             return Verdict("urgent", category, why, by_rule=True)
         _, clean, candidates = forms[0]
         if clean.count(" ") <= MIN_MODEL_WORDS:  # one word: too little for the model to say anything
-            concern = concern_hit(forms) or net_hit(forms)
+            concern = first_hit(forms, PatternSet.concern_hit) or first_hit(forms, PatternSet.net_hit)
             return Verdict("concern", None, f"rule concern: '{concern}'") if concern else NOTHING
         scored = self.model.score(clean, explain=explain)
         features = ", ".join(f"'{f}'" for f in scored.top)
@@ -710,10 +701,10 @@ class Detector:
                     why = f"model p={scored.urgent:.2f}: {features}; {because} (p={p_kind:.2f})"
                     return _model_kind(category, why, probs, KIND_KEPT_MODEL, by_rule=False)
             return Verdict("concern", None, f"model p={scored.urgent:.2f} without a cue word: {features}")
-        concern = concern_hit(forms)
+        concern = first_hit(forms, PatternSet.concern_hit)
         if concern:
             return Verdict("concern", None, f"rule concern: '{concern}'")
-        danger = net_hit(forms)
+        danger = first_hit(forms, PatternSet.net_hit)
         if danger:
             if (
                 len(forms) == 1  # not disguised nor stretched
