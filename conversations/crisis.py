@@ -102,6 +102,10 @@ CHILD_WHEN = (
     ("minor", frozenset({"overdose", "withdrawal", "violence"})),
     ("little", frozenset({"overdose", "withdrawal"})),
 )
+# The phrase file's sections of one list of patterns each, in the order of PatternSet's fields (and of the
+# patterns' numbers); SPELLED: those whose words the speller reads typos of (tools/crisis_spelling.py).
+SECTIONS = ("concern", "net", "history", "benign", "calm", "safe", "young", "minor", "little")
+SPELLED = ("concern", "net", "history", "benign")
 # When the model finds a message urgent, the kinds whose cue words a text has are its candidates (in this
 # order in the 'why'); the model's kind scores choose among them.
 CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide")
@@ -277,6 +281,11 @@ class PatternSet:
     index: LiteralIndex
     past: frozenset[int]  # the patterns that may match the mark of a past event, ' _past_ '
     owner: tuple[int, ...]  # pattern number → the first pattern number of its rule
+
+    @property
+    def every_rule(self) -> tuple[Rule, ...]:
+        """Every rule of the set: urgent, cues, then those of SECTIONS."""
+        return (*self.urgent, *self.cues, *(getattr(self, name) for name in SECTIONS))
 
     def candidates(self, norm: str) -> Candidates:
         """The patterns that may match a text, by rule."""
@@ -500,10 +509,7 @@ def _set(data: dict, shape, known: Known | None = None) -> PatternSet:  # type: 
     urgent = data["urgent"]
     urgent_rules = tuple(rule(cat, urgent[cat]) for cat in CATEGORIES)
     cues = tuple(rule(cat, data.get("cues", {}).get(cat, [])) for cat in CUE_ORDER)
-    concern, net = section("concern"), section("net")
-    history, benign = section("history"), section("benign")
-    calm, safe, young = section("calm"), section("safe"), section("young")
-    minor, little = section("minor"), section("little")
+    concern, net, history, benign, calm, safe, young, minor, little = (section(name) for name in SECTIONS)
     index = LiteralIndex.build(sources, literals)
     past = index.touched(" _past_ ")
     sections = (concern, net, history, benign, calm, safe, young, minor, little)
@@ -513,8 +519,7 @@ def _set(data: dict, shape, known: Known | None = None) -> PatternSet:  # type: 
 def _all_patterns(data: dict) -> list[str]:  # type: ignore[type-arg]
     """Every pattern of a phrase file's data."""
     out = [p for section in ("urgent", "cues") for ps in data.get(section, {}).values() for p in ps]
-    sections = ("concern", "net", "history", "benign", "calm", "safe", "young", "minor", "little")
-    return out + [p for s in sections for p in data.get(s, {}).get("patterns", [])]
+    return out + [p for s in SECTIONS for p in data.get(s, {}).get("patterns", [])]
 
 
 SHAPES = (str, collapse)  # the shapes of the patterns: as written (plain), and collapsed

@@ -115,15 +115,7 @@ def test_calm_words_are_found_among_the_candidates_of_the_text() -> None:
 def test_candidates_by_rule_are_each_rules_own_candidates_in_order() -> None:
     r = rules()
     for patterns in (r.plain, r.collapsed):
-        every = (
-            *patterns.urgent,
-            *patterns.cues,
-            patterns.concern,
-            patterns.net,
-            patterns.history,
-            patterns.benign,
-        )
-        every += (patterns.calm, patterns.safe, patterns.young, patterns.minor, patterns.little)
+        every = patterns.every_rule
         assert sorted(rule.first for rule in every) == sorted(set(patterns.owner))
         for text in texts():
             norm = r.canonical(normalise(text))

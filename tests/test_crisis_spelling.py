@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from content import CONTENT_DIR
-from conversations.crisis import assess, normalise
+from conversations.crisis import SPELLED, assess, normalise
 from conversations.spelling import Speller, load_speller, pattern_stems, pattern_words, stored_rule_words
 
 
@@ -57,8 +57,7 @@ def test_stored_lists_are_current() -> None:
     with (CONTENT_DIR / "crisis.toml").open("rb") as fh:
         data = tomllib.load(fh)
     patterns = [p for section in ("urgent", "cues") for ps in data[section].values() for p in ps]
-    sections = ("concern", "net", "history", "benign")  # as tools/crisis_spelling.py reads them
-    patterns += [p for section in sections for p in data[section]["patterns"]]
+    patterns += [p for section in SPELLED for p in data[section]["patterns"]]
     stored = stored_rule_words(CONTENT_DIR / "crisis_spelling.json")
     assert pattern_words(patterns) == stored, "run tools/crisis_spelling.py after editing crisis.toml"
 

@@ -193,8 +193,7 @@ def test_rules_with_the_index_match_as_every_pattern_would() -> None:
 
 def _every_rule(patterns: PatternSet) -> list[Rule]:
     """Every rule of a pattern set."""
-    sections = ("concern", "net", "history", "benign", "calm", "safe", "young", "minor", "little")
-    return [*patterns.urgent, *patterns.cues, *(getattr(patterns, s) for s in sections)]
+    return list(patterns.every_rule)
 
 
 def _plain_candidates(index: LiteralIndex, text: str) -> set[int]:

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from content import CONTENT_DIR  # noqa: E402
-from conversations.crisis import normalise  # noqa: E402
+from conversations.crisis import SPELLED, normalise  # noqa: E402
 from conversations.spelling import (  # noqa: E402
     MIN_TARGET,
     Speller,
@@ -46,7 +46,7 @@ def rule_patterns(path: Path) -> list[str]:
     for section in ("urgent", "cues"):
         for patterns in data.get(section, {}).values():
             out += patterns
-    for section in ("concern", "net", "history", "benign"):
+    for section in SPELLED:
         out += data.get(section, {}).get("patterns", [])
     return out
 
