@@ -441,11 +441,6 @@ def required_clauses(pattern: str) -> tuple[Clause, ...]:
     return tuple(_pruned(_facts(_info(parsed.data, ahead=True, behind=True))))
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """The most selective clause of required_clauses(pattern), or None."""
-    return next(iter(required_clauses(pattern)), None)
-
-
 def _grams(text: str) -> set[str]:
     """The pieces of GRAM characters in a text."""
     return set(map("".join, zip(text, text[1:], text[2:], strict=False)))
