@@ -21,6 +21,7 @@ from conversations.crisis import (
     read_labelled,
     rules,
 )
+from conversations.crisis_model import text_words
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "crisis"
@@ -149,6 +150,28 @@ def test_the_quick_disguise_check_is_the_regex_one() -> None:
             assert _disguised(text, plain) == expected, text
             seen[expected] += 1
     assert min(seen.values()) > 1000
+
+
+def test_the_words_given_to_the_model_are_the_words_it_reads() -> None:
+    """Detector.assess() gives the model the canonical words of a text instead of the text to split
+    (model_words): only when they are the words text_words() finds."""
+    r = rules()
+    said = {False: 0, True: 0}
+    extra = ["kben er klaar mee", "ik wil dood " * 50, "kwil dood", "ik ga dood van het lachen haha", ""]
+    for text in [*texts(), *(v for t in texts()[::7] for v in variants(t)), *extra]:
+        words, _ = crisis.normalised_words(text)
+        norm, canonical = r.canonical_words(words)
+        assert norm == r.canonical(normalise(text)), text
+        clean = r.forms(text, norm)[0][1]
+        given = crisis.model_words(norm, canonical, clean)
+        if given:
+            assert set(canonical) == text_words(clean), text
+        said[given] += 1
+    assert min(said.values()) > 100
+    for text in extra[:4]:  # two words in one ('kben'), cut, a look-alike blanked
+        words, _ = crisis.normalised_words(text)
+        norm, canonical = r.canonical_words(words)
+        assert not crisis.model_words(norm, canonical, r.forms(text, norm)[0][1]), text
 
 
 def test_calm_words_are_found_among_the_candidates_of_the_text() -> None:
