@@ -89,8 +89,11 @@ _STRETCHED = re.compile(r"([A-Za-z])\1\1")
 # _SPACED.search on ' word word ' text (a-z, 0-9, single spaces): four one-letter words in a row. Its literal
 # space lets the engine jump from space to space (a look-behind first is tried at every character).
 _SPACED_WORDS = re.compile(" [a-z] [a-z] [a-z] [a-z] ")
+# A word of letters and digits has both when a digit stands next to a letter: on ' word word ' text (a-z, 0-9,
+# single spaces) this finds what _MIXED finds, starting only at digits (_MIXED starts at every word: 26
+# times the instructions on the writers' held-out texts)
+_DIGIT_BY_LETTER = re.compile("[0-9](?:(?<=[a-z][0-9])|(?=[a-z]))")
 _DISGUISED = re.compile(r"[0-9@$€]")
-_SYMBOL = re.compile(r"[@$€]")
 # The order in which rules are tried: the first kind that matches decides the screen.
 CATEGORIES = ("child", "withdrawal", "overdose", "suicide", "selfharm", "violence")
 LEVELS = ("none", "concern", "urgent")
@@ -150,7 +153,8 @@ def deobfuscate(text: str) -> str:
 def _disguised(text: str, plain: str) -> bool:
     """Whether deobfuscate(text) may differ from `plain`, normalise(text): only symbols, digits inside a
     word or spaced letters change it (most digits are numbers: '30 pillen')."""
-    return bool(_SYMBOL.search(text) or _MIXED.search(plain) or _SPACED.search(plain))
+    symbol = "@" in text or "$" in text or "€" in text  # (each a quick scan; a regex tries every character)
+    return bool(symbol or _DIGIT_BY_LETTER.search(plain) or _SPACED_WORDS.search(plain))
 
 
 def collapse(text: str) -> str:
