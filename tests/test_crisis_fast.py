@@ -21,6 +21,7 @@ from conversations.crisis import (
     read_labelled,
     rules,
 )
+from conversations.crisis_model import text_words
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "crisis"
@@ -41,16 +42,16 @@ def texts() -> list[str]:
     return [r[3] for name in ("tune", "writers_tune") for r in read_labelled(DATA / f"{name}.tsv")] + ODD
 
 
-def plain_normalise(text: str) -> str:
+def plain_normalise(text: str, collapse: bool = True) -> str:
     """normalise() as first written: every letter repeated three times or more made two, always by sub (and
-    laughing emoji as 'haha', crisis7)."""
+    laughing emoji as 'haha', crisis7). `collapse=False`: letters left repeated."""
     text = text[:MAX_SCAN]
     if not text.isascii():
         text = re.sub("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605]+", " haha ", text)
         text = unicodedata.normalize("NFKD", text.translate(_ZERO_WIDTH))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NON_WORD.sub(" ", text.lower().translate(_APOSTROPHES))
-    return " " + _PLAIN_TRIPLES.sub(r"\1\1", text).strip() + " "
+    return " " + (_PLAIN_TRIPLES.sub(r"\1\1", text) if collapse else text).strip() + " "
 
 
 def plain_canonical(r: CrisisRules, norm: str) -> str:
@@ -61,6 +62,20 @@ def plain_canonical(r: CrisisRules, norm: str) -> str:
 def test_normalise_is_the_plain_normalise() -> None:
     for text in texts():
         assert normalise(text) == plain_normalise(text), text
+
+
+def test_normalised_reads_each_text_alike_with_a_cold_or_a_warm_word_set() -> None:
+    """normalised() skips the search for a letter three times in a row when it knows every word: the same
+    words and the same answer either way, and that answer is whether such a letter is there."""
+    for text in [*texts(), *(v for t in texts()[::7] for v in variants(t))]:
+        crisis._UNSTRETCHED.clear()
+        cold = crisis.normalised(text)
+        warm = crisis.normalised(text)
+        expected = plain_normalise(text)
+        assert cold == warm == (expected, expected != plain_normalise(text, collapse=False)), text
+        assert crisis.normalised_words(text)[0] == expected.split(), text
+    assert crisis.normalised("ZELFMOOOORD!") == (" zelfmoord ", True)
+    assert crisis.normalised("zelfmoord") == (" zelfmoord ", False)
 
 
 def test_canonical_reads_each_text_alike_with_a_cold_or_a_warm_cache() -> None:
@@ -101,6 +116,62 @@ def test_a_text_without_a_disguise_is_not_read_again_undisguised() -> None:
             assert deobfuscate(text) == plain, text
     assert _disguised("zelfm00rd", normalise("zelfm00rd"))
     assert not _disguised("30 pillen", normalise("30 pillen"))
+
+
+def variants(text: str) -> list[str]:
+    """A text as written and disguised or mangled: upper case, digits and symbols for letters, letters
+    stretched or spaced, accents, emoji, non-ASCII digits."""
+    leet = text.translate(str.maketrans("oieastgl", "01345791"))
+    return [
+        text,
+        text.upper(),
+        leet,
+        text.replace("s", "$").replace("a", "@").replace("e", "€"),
+        re.sub("([a-z])", r"\1\1\1", text, count=3),
+        " ".join(text[:12]) + text[12:],
+        text.replace("e", "é").replace("o", "ö") + " 😢😂",
+        text.replace("1", "①").replace("2", "²") + " x² 3d",
+        leet.replace(" ", "_"),
+    ]
+
+
+def test_the_quick_disguise_check_is_the_regex_one() -> None:
+    """_disguised() says what the regexes it replaced (crisis perf5) say, on every tune text and variants."""
+    mixed = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b")
+    spaced = re.compile(r"(?<![a-z0-9])(?:[a-z] ){3,}[a-z](?![a-z0-9])")
+    symbol = re.compile(r"[@$€]")
+    extra = ["zelfm00rd", "z e l f m o o r d", "k1ll m3", "$u1c1de", "30 pillen", "om 3 uur", "²³ ①"]
+    extra += ["a b c d", "1a", "a1", "11 aa", "a 1 b 2", "x_1", "3d 4e 5", "i w a n t", "€", "@", "$"]
+    seen = {False: 0, True: 0}
+    for original in texts() + extra:
+        for text in variants(original):
+            plain = normalise(text)
+            expected = bool(symbol.search(text) or mixed.search(plain) or spaced.search(plain))
+            assert _disguised(text, plain) == expected, text
+            seen[expected] += 1
+    assert min(seen.values()) > 1000
+
+
+def test_the_words_given_to_the_model_are_the_words_it_reads() -> None:
+    """Detector.assess() gives the model the canonical words of a text instead of the text to split
+    (model_words): only when they are the words text_words() finds."""
+    r = rules()
+    said = {False: 0, True: 0}
+    extra = ["kben er klaar mee", "ik wil dood " * 50, "kwil dood", "ik ga dood van het lachen haha", ""]
+    for text in [*texts(), *(v for t in texts()[::7] for v in variants(t)), *extra]:
+        words, _ = crisis.normalised_words(text)
+        norm, canonical = r.canonical_words(words)
+        assert norm == r.canonical(normalise(text)), text
+        clean = r.forms(text, norm)[0][1]
+        given = crisis.model_words(norm, canonical, clean)
+        if given:
+            assert set(canonical) == text_words(clean), text
+        said[given] += 1
+    assert min(said.values()) > 100
+    for text in extra[:4]:  # two words in one ('kben'), cut, a look-alike blanked
+        words, _ = crisis.normalised_words(text)
+        norm, canonical = r.canonical_words(words)
+        assert not crisis.model_words(norm, canonical, r.forms(text, norm)[0][1]), text
 
 
 def test_calm_words_are_found_among_the_candidates_of_the_text() -> None:

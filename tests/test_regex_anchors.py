@@ -347,6 +347,58 @@ def test_alternatives_joined_by_first_letter_match_as_written() -> None:
                 assert (a and a.groups()) == (b and b.groups()), (pattern, text, start)
 
 
+def test_leading_branches_and_look_behinds_written_out_match_as_written() -> None:
+    """A branch or an optional part at an alternative's start written out, and look-behinds moved after a
+    branch's first letters: the same match from every start, also where a look-behind or the order decides."""
+    cases = [
+        "(?:(?:zie|ziet|see) (?:\\w+ ){0,2}x|zo|(?:had|heeft) y)",  # a branch first: written out
+        "(?:ik denk dat )?(?:ik|i) (?:het|it) doe",  # an optional part first
+        "(?:(?:ab)?a|a)b?",  # with and without it: the first that fits wins
+        "(?<!geen )(?<!no )(?:tril\\w*|beef|(?:zie|see) x|[0-9]+ y|(?:a )?z)",
+        "x (?:\\w+ ){0,3}(?<!niet )(?:wil|wou|(?:zie|z) x)",  # look-behinds after a stretch
+        "(?<=ik )(?:wil|zie)",  # a look-behind that must hold
+        "(?:a|b)?c",
+        "(?:(?:a|)b)",  # an alternative that matches nothing
+    ]
+    texts = [
+        " ik zie een x zo had y heeft y ziet x ",
+        " ik denk dat ik het doe i it doe ",
+        " ab aab abb b a aba abab abaa ",
+        " geen tril no beef tril zie x see x no see x 12 y a z z ",
+        " x geen wil x een niet zie x x a b wil x z x ",
+        " ik wil jij zie ik zie ",
+        " ac bc c abc ",
+    ]
+    for pattern in cases:
+        written, joined = re.compile(pattern), compile_grouped(pattern)
+        for text in texts:
+            for start in range(len(text)):
+                a, b = written.search(text, start), joined.search(text, start)
+                assert (a and a.span()) == (b and b.span()), (pattern, text, start)
+
+
+def test_every_phrase_pattern_compiled_grouped_matches_as_written() -> None:
+    """Every pattern of the phrase file in both shapes, as the detector compiles it (branches joined by first
+    letter, leading branches written out, look-behinds moved) and as re.compile reads it: the same match in
+    normalised and canonical tune texts, from the start and after each match's start."""
+    with (ROOT / "content" / "crisis.toml").open("rb") as fh:
+        patterns = _all_patterns(tomllib.load(fh))
+    sources = sorted({_compile(shape(p)) for p in patterns for shape in (str, collapse)})
+    rows = [row[3] for name in ("tune", "writers_tune") for row in read_labelled(DATA / f"{name}.tsv")]
+    texts = [normalise(text) for text in rows[::23]]
+    texts += [rules().canonical(t) for t in texts] + [collapse(t) for t in texts]
+    for source in sources:
+        written, grouped = re.compile(source), compile_grouped(source)
+        for text in texts:
+            pos = 0
+            while True:
+                a, b = written.search(text, pos), grouped.search(text, pos)
+                assert (a and a.span()) == (b and b.span()), (source, text, pos)
+                if a is None:
+                    break
+                pos = a.start() + 1
+
+
 def test_compile_grouped_falls_back_to_re_compile_when_the_private_compiler_differs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
