@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial, reduce
+from functools import cache, partial, reduce
 from itertools import filterfalse, repeat
 from operator import and_, itemgetter, or_
 from typing import Any
@@ -597,16 +597,21 @@ CHECK_CHANCE = 0.5  # a clause likelier than this to be in a text is not checked
 GROUPS_CAP = 256  # a phrase is checked when its word sets make at most this many groups (see _groups)
 
 
-def _groups(sets: Iterable[frozenset[str]]) -> list[frozenset[str]]:
+@cache
+def _groups(sets: tuple[frozenset[str], ...]) -> tuple[frozenset[str], ...]:
     """The smallest sets of words that hold a word of each of these sets (sorted). A text holds every word of
-    one of `sets` exactly when it holds a word of each group ({a, b} or {a, c}: {a}, {b, c})."""
+    one of `sets` exactly when it holds a word of each group ({a, b} or {a, c}: {a}, {b, c}). (Remembered:
+    the patterns as written and collapsed share some phrases.)"""
     found = [frozenset[str]()]
     for words in sets:
-        grown = {g if not g.isdisjoint(words) else g | {w} for g in found for w in words}
-        found = [g for g in grown if not any(o < g for o in grown)]
+        grown = sorted({g if not g.isdisjoint(words) else g | {w} for g in found for w in words}, key=len)
+        found = []
+        for group in grown:  # those holding a smaller one left out
+            if not any(k <= group for k in found):
+                found.append(group)
         if len(found) > GROUPS_CAP:
             break
-    return sorted(found, key=sorted)
+    return tuple(sorted(found, key=sorted))
 
 
 @dataclass(frozen=True, slots=True)

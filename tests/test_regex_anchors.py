@@ -244,12 +244,12 @@ def test_phrase_groups_say_what_the_word_sets_say() -> None:
     vocabulary = "abcdefg"
     for _ in range(300):
         sets = [frozenset(rng.sample(vocabulary, rng.randint(1, 3))) for _ in range(rng.randint(1, 5))]
-        groups = _groups(sets)
+        groups = _groups(tuple(sets))
         for size in range(len(vocabulary) + 1):
             for words in map(frozenset, itertools.combinations(vocabulary, size)):
                 expected = any(s <= words for s in sets)
                 assert all(not g.isdisjoint(words) for g in groups) == expected, (sets, groups, words)
-    assert _groups([frozenset("a"), frozenset("bc")]) == [frozenset("ab"), frozenset("ac")]
+    assert _groups((frozenset("a"), frozenset("bc"))) == (frozenset("ab"), frozenset("ac"))
 
 
 def test_words_are_learned_again_when_the_cache_is_full(monkeypatch: pytest.MonkeyPatch) -> None:
