@@ -604,9 +604,10 @@ def _groups(sets: tuple[frozenset[str], ...]) -> tuple[frozenset[str], ...]:
     the patterns as written and collapsed share some phrases.)"""
     found = [frozenset[str]()]
     for words in sets:
-        grown = sorted({g if not g.isdisjoint(words) else g | {w} for g in found for w in words}, key=len)
-        found = []
-        for group in grown:  # those holding a smaller one left out
+        held = [g for g in found if not g.isdisjoint(words)]  # (each the smallest: none holds another)
+        grown = {g | {w} for g in found if g.isdisjoint(words) for w in words}
+        found = held
+        for group in sorted(grown, key=len):  # those holding a smaller one left out
             if not any(k <= group for k in found):
                 found.append(group)
         if len(found) > GROUPS_CAP:
