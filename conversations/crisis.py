@@ -324,18 +324,20 @@ class PatternSet:
     def urgent_hit(self, norm: str, candidates: Candidates) -> tuple[str, str] | None:
         """(category, matched words) of the first kind of urgent rule that matches a stripped text."""
         for rule in self.urgent:
-            words = rule.search(norm, candidates)
-            if words:
-                return rule.name, words
+            if rule.first in candidates:  # (most rules have no candidate: no call)
+                words = rule.search(norm, candidates)
+                if words:
+                    return rule.name, words
         return None
 
     def cues_in(self, norm: str, candidates: Candidates) -> dict[str, str]:
         """Kind → the cue words of that kind a text has."""
         found = {}
         for rule in self.cues:
-            words = rule.search(norm, candidates)
-            if words:
-                found[rule.name] = words
+            if rule.first in candidates:
+                words = rule.search(norm, candidates)
+                if words:
+                    found[rule.name] = words
         return found
 
     def concern_hit(self, norm: str, candidates: Candidates) -> str | None:
