@@ -21,6 +21,7 @@ from conversations.crisis import (
     read_labelled,
     rules,
 )
+from conversations.crisis_model import text_words
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "crisis"
@@ -41,16 +42,16 @@ def texts() -> list[str]:
     return [r[3] for name in ("tune", "writers_tune") for r in read_labelled(DATA / f"{name}.tsv")] + ODD
 
 
-def plain_normalise(text: str) -> str:
+def plain_normalise(text: str, collapse: bool = True) -> str:
     """normalise() as first written: every letter repeated three times or more made two, always by sub (and
-    laughing emoji as 'haha', crisis7)."""
+    laughing emoji as 'haha', crisis7). `collapse=False`: letters left repeated."""
     text = text[:MAX_SCAN]
     if not text.isascii():
         text = re.sub("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605]+", " haha ", text)
         text = unicodedata.normalize("NFKD", text.translate(_ZERO_WIDTH))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NON_WORD.sub(" ", text.lower().translate(_APOSTROPHES))
-    return " " + _PLAIN_TRIPLES.sub(r"\1\1", text).strip() + " "
+    return " " + (_PLAIN_TRIPLES.sub(r"\1\1", text) if collapse else text).strip() + " "
 
 
 def plain_canonical(r: CrisisRules, norm: str) -> str:
@@ -61,6 +62,20 @@ def plain_canonical(r: CrisisRules, norm: str) -> str:
 def test_normalise_is_the_plain_normalise() -> None:
     for text in texts():
         assert normalise(text) == plain_normalise(text), text
+
+
+def test_normalised_reads_each_text_alike_with_a_cold_or_a_warm_word_set() -> None:
+    """normalised() skips the search for a letter three times in a row when it knows every word: the same
+    words and the same answer either way, and that answer is whether such a letter is there."""
+    for text in [*texts(), *(v for t in texts()[::7] for v in variants(t))]:
+        crisis._UNSTRETCHED.clear()
+        cold = crisis.normalised(text)
+        warm = crisis.normalised(text)
+        expected = plain_normalise(text)
+        assert cold == warm == (expected, expected != plain_normalise(text, collapse=False)), text
+        assert crisis.normalised_words(text)[0] == expected.split(), text
+    assert crisis.normalised("ZELFMOOOORD!") == (" zelfmoord ", True)
+    assert crisis.normalised("zelfmoord") == (" zelfmoord ", False)
 
 
 def test_canonical_reads_each_text_alike_with_a_cold_or_a_warm_cache() -> None:
@@ -135,6 +150,28 @@ def test_the_quick_disguise_check_is_the_regex_one() -> None:
             assert _disguised(text, plain) == expected, text
             seen[expected] += 1
     assert min(seen.values()) > 1000
+
+
+def test_the_words_given_to_the_model_are_the_words_it_reads() -> None:
+    """Detector.assess() gives the model the canonical words of a text instead of the text to split
+    (model_words): only when they are the words text_words() finds."""
+    r = rules()
+    said = {False: 0, True: 0}
+    extra = ["kben er klaar mee", "ik wil dood " * 50, "kwil dood", "ik ga dood van het lachen haha", ""]
+    for text in [*texts(), *(v for t in texts()[::7] for v in variants(t)), *extra]:
+        words, _ = crisis.normalised_words(text)
+        norm, canonical = r.canonical_words(words)
+        assert norm == r.canonical(normalise(text)), text
+        clean = r.forms(text, norm)[0][1]
+        given = crisis.model_words(norm, canonical, clean)
+        if given:
+            assert set(canonical) == text_words(clean), text
+        said[given] += 1
+    assert min(said.values()) > 100
+    for text in extra[:4]:  # two words in one ('kben'), cut, a look-alike blanked
+        words, _ = crisis.normalised_words(text)
+        norm, canonical = r.canonical_words(words)
+        assert not crisis.model_words(norm, canonical, r.forms(text, norm)[0][1]), text
 
 
 def test_calm_words_are_found_among_the_candidates_of_the_text() -> None:
