@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import tomllib
 
 import pytest
 
+from conversations import regex_anchors
 from conversations.crisis import (
     Candidates,
     PatternSet,
@@ -22,6 +24,7 @@ from conversations.crisis import (
 )
 from conversations.regex_anchors import (
     LiteralIndex,
+    _groups,
     compile_grouped,
     indexed_clauses,
     required_clauses,
@@ -232,6 +235,38 @@ def test_candidates_read_word_by_word_are_those_of_every_literal(kind: str) -> N
             check(form)
     for form in extra:  # after every word of every text is remembered
         check(form)
+
+
+def test_phrase_groups_say_what_the_word_sets_say() -> None:
+    """A text holds every word of one of the sets exactly when it holds a word of each group (_groups), on
+    random families of word sets and every set of their words."""
+    rng = random.Random(14)
+    vocabulary = "abcdefg"
+    for _ in range(300):
+        sets = [frozenset(rng.sample(vocabulary, rng.randint(1, 3))) for _ in range(rng.randint(1, 5))]
+        groups = _groups(sets)
+        for size in range(len(vocabulary) + 1):
+            for words in map(frozenset, itertools.combinations(vocabulary, size)):
+                expected = any(s <= words for s in sets)
+                assert all(not g.isdisjoint(words) for g in groups) == expected, (sets, groups, words)
+    assert _groups([frozenset("a"), frozenset("bc")]) == [frozenset("ab"), frozenset("ac")]
+
+
+def test_words_are_learned_again_when_the_cache_is_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text of more new words than the cache holds, and texts after it: the same candidates."""
+    monkeypatch.setattr(regex_anchors, "WORD_CACHE", 5)
+    index = rules().plain.index
+    index.masks.clear()
+    index.found.clear()
+    texts = [row[3] for row in read_labelled(DATA / "tune.tsv")][:200]
+    most = 5  # words remembered at most: the cache's size, or all those of one text
+    for text in texts:
+        norm = normalise(text)
+        most = max(most, len(set(norm.split(" "))))
+        assert index.candidates(norm) == _plain_candidates(index, norm), text
+        assert len(index.masks) <= most
+    index.masks.clear()
+    index.found.clear()
 
 
 @pytest.mark.parametrize("kind", ["plain", "collapsed"])
