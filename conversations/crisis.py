@@ -348,18 +348,20 @@ class PatternSet:
     def urgent_hit(self, norm: str, candidates: Candidates) -> tuple[str, str] | None:
         """(category, matched words) of the first kind of urgent rule that matches a stripped text."""
         for rule in self.urgent:
-            words = rule.search(norm, candidates)
-            if words:
-                return rule.name, words
+            if rule.first in candidates:  # (most rules have no candidate: no call)
+                words = rule.search(norm, candidates)
+                if words:
+                    return rule.name, words
         return None
 
     def cues_in(self, norm: str, candidates: Candidates) -> dict[str, str]:
         """Kind → the cue words of that kind a text has."""
         found = {}
         for rule in self.cues:
-            words = rule.search(norm, candidates)
-            if words:
-                found[rule.name] = words
+            if rule.first in candidates:
+                words = rule.search(norm, candidates)
+                if words:
+                    found[rule.name] = words
         return found
 
     def concern_hit(self, norm: str, candidates: Candidates) -> str | None:
@@ -385,6 +387,8 @@ class CrisisRules:
     speller: Speller
     words: dict[str, str]  # chat spelling → the words it stands for ('kben' → 'ik ben'); and as texts are
     # read, each other word → its canonical form (the speller's answer), up to CANONICAL_CACHE words
+    # the text canonical_words() wrote last with its words, when they are its split() (words_of)
+    split: list[tuple[str, list[str]]] = field(default_factory=list, compare=False, repr=False)
 
     def canonical(self, norm: str) -> str:
         """A normalised text with chat spellings written out and typos in rule words undone."""
@@ -402,12 +406,22 @@ class CrisisRules:
             words = [w or fix(s) for w, s in zip(seen, split, strict=True)]
             if len(known) < CANONICAL_CACHE:
                 known.update(zip(split, words, strict=True))
-        return " " + " ".join(words) + " ", words
+        norm = " " + " ".join(words) + " "
+        # these are its words when none is two words ('ik ben': a space but those between them) nor empty
+        # (two spaces in a row): words_of(norm) then needs no split
+        self.split[:] = [(norm, words)] if norm.count(" ") == len(words) + 1 and "  " not in norm else ()
+        return norm, words
+
+    def words_of(self, norm: str) -> list[str]:
+        """norm.split(): without splitting it when `norm` is the very text canonical_words() wrote last, and
+        its words are those (a split costs ~5,000 instructions a message on the writers' held-out texts)."""
+        split = self.split
+        return split[0][1] if split and split[0][0] is norm else norm.split()
 
     def loosely(self, norm: str) -> Form | None:
         """A canonical text with rare real words also read as the rule word they are one typo from ('laaste'
         → 'laatste'): tried for urgent rules only when nothing else matched. None when no word changes."""
-        words = norm.split()
+        words = self.words_of(norm)
         if self.speller.rare.isdisjoint(words):  # no rare word: nothing to read (the common case)
             return None
         loose = [self.speller.loose(w) for w in words]
@@ -629,19 +643,6 @@ def load_rules(path: Path, speller: Speller | None = None, known: Known | None =
         raise ValueError(f"{path.name}: bad pattern: {exc}") from exc
 
 
-def model_words(norm: str, canonical: list[str], clean: str) -> bool:
-    """Whether the words canonical() wrote `norm` of are the words the model reads of `clean` (text_words):
-    `clean` is `norm` (nothing blanked), not cut (MAX_CHARS), no word is two (no space but those between
-    them) and none is empty (no two spaces in a row). The model then needs not split the text and hash each
-    new word again (14,000 instructions a message on the writers' held-out texts; these checks 600)."""
-    return (
-        clean is norm
-        and len(norm) <= MAX_CHARS
-        and norm.count(" ") == len(canonical) + 1
-        and "  " not in norm
-    )
-
-
 def _model_kind(
     category: str, why: str, probs: dict[str, float], kept: frozenset[str] = KIND_KEPT, by_rule: bool = True
 ) -> Verdict:
@@ -670,19 +671,19 @@ class Detector:
         """The level, kind and reason for one message."""
         words, triples = normalised_words(text)  # (split once: normalised() and canonical() split too)
         plain_text = " " + " ".join(words) + " "
-        norm, canonical = self.rules.canonical_words(words)
+        norm = self.rules.canonical_words(words)[0]
         forms = self.rules.forms(text, norm, plain_text, triples or len(text) > MAX_SCAN)
         clean = forms[0][1]  # what the model reads; a disguised or stretched text ('z e l f m o o r d') is
         # read by the rules in another form, so the model has no say there
-        if model_words(norm, canonical, clean):
-            self.model.give_words(clean, canonical)
+        if clean is norm and len(norm) <= MAX_CHARS:  # (nothing blanked, not cut: the words of norm)
+            self.model.give_words(clean, self.rules.words_of(norm))
         verdict = self._checked(norm, forms, explain)
         if (
             verdict.urgent
             and len(forms) == 1
-            and len(text.split()) > VETO_MIN_WORDS
             and verdict.by_rule
             and clean.count(" ") > MIN_MODEL_WORDS
+            and len(text.split()) > VETO_MIN_WORDS  # (the dearest check last)
         ):
             scored = self.model.score(clean)  # a rule's urgent verdict that the model finds very unlikely
             if scored.urgent < VETO_URGENT and scored.any < VETO_ANY:

@@ -109,9 +109,11 @@ EXPAND_CAP = 64
 def _expanded(state: Any, alt: Any) -> list[Any]:
     """An alternative that starts with a branch (or an optional part) as one alternative per way it can start
     ('(?:zie|see) x' → 'zie x|see x'; '(?:ik denk dat )?ik x' → 'ik denk dat ik x|ik x'), each then joined
-    with the others of its first letter. The same matches in the same order: the engine tries the inner
-    alternatives in order, each followed by the rest (a greedy optional part: first with it, then without).
-    Not in patterns with groups (a group would be written twice)."""
+    with the others of its first letter; and one that starts with a repeated character with that character
+    read once before the loop ('[0-9]+ x' → '[0-9][0-9]* x': the engine tests a class first at once). The
+    same matches in the same order: the engine tries the inner alternatives in order, each followed by the
+    rest (a greedy optional part: first with it, then without). Not in patterns with groups (a group would
+    be written twice)."""
     if not alt.data or state.groups > 1:
         return [alt]
     (op, av), rest = alt.data[0], alt.data[1:]
@@ -119,11 +121,19 @@ def _expanded(state: Any, alt: Any) -> list[Any]:
         inner = [av[2], _sequence(state, [])]  # (a part that may match nothing is repeated differently)
     elif op is _c.BRANCH:
         inner = av[1]
+    elif str(op) == "MAX_REPEAT" and av[0] >= 1 and _one_char(av[2]):  # '[0-9]+' → '[0-9][0-9]*'
+        more = av[1] - 1 if av[1] != _c.MAXREPEAT else av[1]
+        return [_sequence(state, [av[2].data[0], (op, (av[0] - 1, more, av[2])), *rest])]
     else:
         return [alt]
     if len(inner) * len(rest) > EXPAND_CAP:
         return [alt]
     return [out for a in inner for out in _expanded(state, _sequence(state, [*a.data, *rest]))]
+
+
+def _one_char(part: Any) -> bool:
+    """Whether a parsed sequence is one character of a class (a letter, a class, any character)."""
+    return len(part.data) == 1 and part.data[0][0] in (_c.LITERAL, _c.IN, _c.NOT_LITERAL, _c.ANY)
 
 
 def _by_first_letter(state: Any, alternatives: list[Any]) -> list[Any]:

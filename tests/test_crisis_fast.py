@@ -21,7 +21,7 @@ from conversations.crisis import (
     read_labelled,
     rules,
 )
-from conversations.crisis_model import text_words
+from conversations.crisis_model import MAX_CHARS
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "crisis"
@@ -152,26 +152,39 @@ def test_the_quick_disguise_check_is_the_regex_one() -> None:
     assert min(seen.values()) > 1000
 
 
-def test_the_words_given_to_the_model_are_the_words_it_reads() -> None:
-    """Detector.assess() gives the model the canonical words of a text instead of the text to split
-    (model_words): only when they are the words text_words() finds."""
-    r = rules()
+def test_the_words_of_a_canonical_text_are_its_split() -> None:
+    """words_of() (what loosely() and the model read) skips the split of the text canonical_words() wrote
+    last: only when its words are the words of its split."""
+    r = replace(rules(), split=[])
     said = {False: 0, True: 0}
     extra = ["kben er klaar mee", "ik wil dood " * 50, "kwil dood", "ik ga dood van het lachen haha", ""]
     for text in [*texts(), *(v for t in texts()[::7] for v in variants(t)), *extra]:
-        words, _ = crisis.normalised_words(text)
-        norm, canonical = r.canonical_words(words)
+        norm, canonical = r.canonical_words(crisis.normalised_words(text)[0])
         assert norm == r.canonical(normalise(text)), text
-        clean = r.forms(text, norm)[0][1]
-        given = crisis.model_words(norm, canonical, clean)
-        if given:
-            assert set(canonical) == text_words(clean), text
+        norm, canonical = r.canonical_words(crisis.normalised_words(text)[0])  # (canonical() wrote another)
+        given = bool(r.split) and r.split[0][0] is norm
+        assert r.words_of(norm) == norm.split() == r.words_of(norm[:1] + norm[1:]), text
+        assert given == (canonical == norm.split() != []), text  # (a text of no words: split anyway)
         said[given] += 1
     assert min(said.values()) > 100
-    for text in extra[:4]:  # two words in one ('kben'), cut, a look-alike blanked
-        words, _ = crisis.normalised_words(text)
-        norm, canonical = r.canonical_words(words)
-        assert not crisis.model_words(norm, canonical, r.forms(text, norm)[0][1]), text
+    for text in extra[:3:2]:  # two words in one ('kben')
+        norm, canonical = r.canonical_words(crisis.normalised_words(text)[0])
+        assert not r.split, text
+
+
+def test_the_model_scores_a_text_alike_with_its_words_given() -> None:
+    """score() of a text whose words were given (give_words) is score() of the text split by itself."""
+    model = detector().model
+    for text in texts()[::3]:
+        norm = rules().canonical(normalise(text))
+        if len(norm) > MAX_CHARS:
+            continue
+        model.last.clear()
+        model.given.clear()
+        alone = model.score(norm)
+        model.last.clear()
+        model.give_words(norm, norm.split())
+        assert model.score(norm) == alone, text
 
 
 def test_calm_words_are_found_among_the_candidates_of_the_text() -> None:

@@ -348,8 +348,9 @@ def test_alternatives_joined_by_first_letter_match_as_written() -> None:
 
 
 def test_leading_branches_and_look_behinds_written_out_match_as_written() -> None:
-    """A branch or an optional part at an alternative's start written out, and look-behinds moved after a
-    branch's first letters: the same match from every start, also where a look-behind or the order decides."""
+    """A branch or an optional part at an alternative's start written out, a repeated character's first one
+    read before its loop, and look-behinds moved after a branch's first letters: the same match from every
+    start, also where a look-behind or the order decides."""
     cases = [
         "(?:(?:zie|ziet|see) (?:\\w+ ){0,2}x|zo|(?:had|heeft) y)",  # a branch first: written out
         "(?:ik denk dat )?(?:ik|i) (?:het|it) doe",  # an optional part first
@@ -359,6 +360,8 @@ def test_leading_branches_and_look_behinds_written_out_match_as_written() -> Non
         "(?<=ik )(?:wil|zie)",  # a look-behind that must hold
         "(?:a|b)?c",
         "(?:(?:a|)b)",  # an alternative that matches nothing
+        "(?:[0-9]+|een) x|[1-9][0-9]|\\w+ y",  # a repeated character first: one read before the loop
+        "a{2,5}b|ab|a{1,2}",
     ]
     texts = [
         " ik zie een x zo had y heeft y ziet x ",
@@ -368,6 +371,7 @@ def test_leading_branches_and_look_behinds_written_out_match_as_written() -> Non
         " x geen wil x een niet zie x x a b wil x z x ",
         " ik wil jij zie ik zie ",
         " ac bc c abc ",
+        " 12 x een x 7 x 99 zz y aaab aaaaaab aab ab a ",
     ]
     for pattern in cases:
         written, joined = re.compile(pattern), compile_grouped(pattern)
