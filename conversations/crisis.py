@@ -387,16 +387,14 @@ class CrisisRules:
     speller: Speller
     words: dict[str, str]  # chat spelling → the words it stands for ('kben' → 'ik ben'); and as texts are
     # read, each other word → its canonical form (the speller's answer), up to CANONICAL_CACHE words
-    # the text canonical_words() wrote last with its words, when they are its split() (words_of)
-    split: list[tuple[str, list[str]]] = field(default_factory=list, compare=False, repr=False)
 
     def canonical(self, norm: str) -> str:
         """A normalised text with chat spellings written out and typos in rule words undone."""
         return self.canonical_words(norm.split())[0]
 
     def canonical_words(self, split: list[str]) -> tuple[str, list[str]]:
-        """canonical() of the text of these words (normalised), and the canonical form of each (one may be
-        two words: 'kben' → 'ik ben')."""
+        """canonical() of the text of these words (normalised), and its words (its split(): what loosely()
+        and the model read, without splitting it again)."""
         known = self.words
         seen = list(map(known.get, split))
         if all(seen):
@@ -407,21 +405,17 @@ class CrisisRules:
             if len(known) < CANONICAL_CACHE:
                 known.update(zip(split, words, strict=True))
         norm = " " + " ".join(words) + " "
-        # these are its words when none is two words ('ik ben': a space but those between them) nor empty
-        # (two spaces in a row): words_of(norm) then needs no split
-        self.split[:] = [(norm, words)] if norm.count(" ") == len(words) + 1 and "  " not in norm else ()
+        # these are its split() unless one is two words ('kben' → 'ik ben': more spaces than between words)
+        # or empty (two spaces in a row); a split costs ~5,000 instructions a message (writers' held-out)
+        if norm.count(" ") != len(words) + 1 or "  " in norm:
+            words = norm.split()
         return norm, words
 
-    def words_of(self, norm: str) -> list[str]:
-        """norm.split(): without splitting it when `norm` is the very text canonical_words() wrote last, and
-        its words are those (a split costs ~5,000 instructions a message on the writers' held-out texts)."""
-        split = self.split
-        return split[0][1] if split and split[0][0] is norm else norm.split()
-
-    def loosely(self, norm: str) -> Form | None:
+    def loosely(self, norm: str, words: list[str] | None = None) -> Form | None:
         """A canonical text with rare real words also read as the rule word they are one typo from ('laaste'
-        → 'laatste'): tried for urgent rules only when nothing else matched. None when no word changes."""
-        words = self.words_of(norm)
+        → 'laatste'): tried for urgent rules only when nothing else matched. None when no word changes.
+        `words`: norm.split(), when known."""
+        words = norm.split() if words is None else words
         if self.speller.rare.isdisjoint(words):  # no rare word: nothing to read (the common case)
             return None
         loose = [self.speller.loose(w) for w in words]
@@ -671,13 +665,13 @@ class Detector:
         """The level, kind and reason for one message."""
         words, triples = normalised_words(text)  # (split once: normalised() and canonical() split too)
         plain_text = " " + " ".join(words) + " "
-        norm = self.rules.canonical_words(words)[0]
+        norm, words = self.rules.canonical_words(words)
         forms = self.rules.forms(text, norm, plain_text, triples or len(text) > MAX_SCAN)
         clean = forms[0][1]  # what the model reads; a disguised or stretched text ('z e l f m o o r d') is
         # read by the rules in another form, so the model has no say there
         if clean is norm and len(norm) <= MAX_CHARS:  # (nothing blanked, not cut: the words of norm)
-            self.model.give_words(clean, self.rules.words_of(norm))
-        verdict = self._checked(norm, forms, explain)
+            self.model.give_words(clean, words)
+        verdict = self._checked(norm, words, forms, explain)
         if (
             verdict.urgent
             and len(forms) == 1
@@ -692,9 +686,9 @@ class Detector:
                 return Verdict("concern", None, why)
         return verdict
 
-    def _checked(self, norm: str, forms: list[Form], explain: int) -> Verdict:
-        """assess() before the model's veto (VETO_URGENT)."""
-        verdict = self._assess(norm, forms, explain)
+    def _checked(self, norm: str, words: list[str], forms: list[Form], explain: int) -> Verdict:
+        """assess() before the model's veto (VETO_URGENT); `words` are those of `norm`."""
+        verdict = self._assess(norm, words, forms, explain)
         plain = self.rules.plain
         if verdict.category == "suicide":  # a thought said to come without a plan: concern
             calm = plain.calm.search(norm, forms[0][2])  # (candidates of `norm`, or more)
@@ -728,17 +722,17 @@ class Detector:
             category = likelier[0]
         return _model_kind(category, why, probs)
 
-    def _assess(self, norm: str, forms: list[Form], explain: int) -> Verdict:
-        """assess() before a 'no plan' statement is taken into account; `norm` is the canonical text and
-        `forms` are its forms."""
+    def _assess(self, norm: str, words: list[str], forms: list[Form], explain: int) -> Verdict:
+        """assess() before a 'no plan' statement is taken into account; `norm` is the canonical text, `words`
+        its words and `forms` its forms."""
         hit = urgent_hit(forms)
         if hit:
             return self._rule_kind(hit, forms)
-        loose = self.rules.loosely(norm)
+        loose = self.rules.loosely(norm, words)
         hit = urgent_hit([loose]) if loose else None
         if hit and " " in hit[1]:  # a phrase, not the one word that was read as a typo ('deler' → 'delier')
-            category, words = hit
-            why = f"rule {category}: '{words}' (a real word read as a typo)"
+            category, matched = hit
+            why = f"rule {category}: '{matched}' (a real word read as a typo)"
             return Verdict("urgent", category, why, by_rule=True)
         _, clean, candidates = forms[0]
         if clean.count(" ") <= MIN_MODEL_WORDS:  # one word: too little for the model to say anything
