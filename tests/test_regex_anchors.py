@@ -318,6 +318,17 @@ def test_patterns_without_captures_match_the_same_words() -> None:
             assert (a and a.span()) == (b and b.span()), (written.pattern, text)
 
 
+def assert_matches_as_written(pattern: str, texts: list[str]) -> None:
+    """compile_grouped(pattern) finds what re.compile(pattern) finds (span and groups) in each text, from
+    every start."""
+    written, joined = re.compile(pattern), compile_grouped(pattern)
+    for text in texts:
+        for start in range(len(text)):
+            a, b = written.search(text, start), joined.search(text, start)
+            assert (a and a.span()) == (b and b.span()), (pattern, text, start)
+            assert (a and a.groups()) == (b and b.groups()), (pattern, text, start)
+
+
 def test_alternatives_joined_by_first_letter_match_as_written() -> None:
     """Joining alternatives by first letter keeps the order that decides a match: an alternative never moves
     past one that could start at the same place ('\\w+', a class, a group holding its letter)."""
@@ -338,13 +349,8 @@ def test_alternatives_joined_by_first_letter_match_as_written() -> None:
         "ababcbabc",
     ]
     for pattern in cases:
-        written, joined = re.compile(pattern), compile_grouped(pattern)
-        assert joined.pattern == pattern
-        for text in texts:
-            for start in range(len(text)):
-                a, b = written.search(text, start), joined.search(text, start)
-                assert (a and a.span()) == (b and b.span()), (pattern, text, start)
-                assert (a and a.groups()) == (b and b.groups()), (pattern, text, start)
+        assert compile_grouped(pattern).pattern == pattern
+        assert_matches_as_written(pattern, texts)
 
 
 def test_leading_branches_and_look_behinds_written_out_match_as_written() -> None:
@@ -374,11 +380,7 @@ def test_leading_branches_and_look_behinds_written_out_match_as_written() -> Non
         " 12 x een x 7 x 99 zz y aaab aaaaaab aab ab a ",
     ]
     for pattern in cases:
-        written, joined = re.compile(pattern), compile_grouped(pattern)
-        for text in texts:
-            for start in range(len(text)):
-                a, b = written.search(text, start), joined.search(text, start)
-                assert (a and a.span()) == (b and b.span()), (pattern, text, start)
+        assert_matches_as_written(pattern, texts)
 
 
 def test_every_phrase_pattern_compiled_grouped_matches_as_written() -> None:
