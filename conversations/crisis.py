@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import cast
 
 from content import CONTENT_DIR
-from conversations.crisis_model import MAX_CHARS, LinearModel, likeliest, load_model
+from conversations.crisis_model import LinearModel, likeliest, load_model
 from conversations.regex_anchors import Indexed, LiteralIndex, compile_grouped, indexed_clauses, uncaptured
 from conversations.spelling import Speller, load_speller
 
@@ -669,9 +669,8 @@ class Detector:
         forms = self.rules.forms(text, norm, plain_text, triples or len(text) > MAX_SCAN)
         clean = forms[0][1]  # what the model reads; a disguised or stretched text ('z e l f m o o r d') is
         # read by the rules in another form, so the model has no say there
-        if clean is norm and len(norm) <= MAX_CHARS:  # (nothing blanked, not cut: the words of norm)
-            self.model.give_words(clean, words)
-        verdict = self._checked(norm, words, forms, explain)
+        read = words if clean is norm else None  # the words the model reads, when nothing was blanked
+        verdict = self._checked(norm, read, forms, explain)
         if (
             verdict.urgent
             and len(forms) == 1
@@ -679,16 +678,18 @@ class Detector:
             and clean.count(" ") > MIN_MODEL_WORDS
             and len(text.split()) > VETO_MIN_WORDS  # (the dearest check last)
         ):
-            scored = self.model.score(clean)  # a rule's urgent verdict that the model finds very unlikely
+            # a rule's urgent verdict that the model finds very unlikely
+            scored = self.model.score(clean, words=read)
             if scored.urgent < VETO_URGENT and scored.any < VETO_ANY:
                 odds = f"p={scored.urgent:.2f} (concern p={scored.any:.2f})"
                 why = f"{verdict.why}, but the model {odds}: concern"
                 return Verdict("concern", None, why)
         return verdict
 
-    def _checked(self, norm: str, words: list[str], forms: list[Form], explain: int) -> Verdict:
-        """assess() before the model's veto (VETO_URGENT); `words` are those of `norm`."""
-        verdict = self._assess(norm, words, forms, explain)
+    def _checked(self, norm: str, read: list[str] | None, forms: list[Form], explain: int) -> Verdict:
+        """assess() before the model's veto (VETO_URGENT); `read`: the words of `norm` when the model reads
+        `norm` itself (nothing blanked), else None."""
+        verdict = self._assess(norm, read, forms, explain)
         plain = self.rules.plain
         if verdict.category == "suicide":  # a thought said to come without a plan: concern
             calm = plain.calm.search(norm, forms[0][2])  # (candidates of `norm`, or more)
@@ -708,27 +709,28 @@ class Detector:
                         return Verdict("urgent", "child", why, verdict.by_rule)
         return verdict
 
-    def _rule_kind(self, hit: tuple[str, str], forms: list[Form]) -> Verdict:
-        """An urgent rule's verdict; a broad rule's kind checked by the model (see KIND_VOTED)."""
+    def _rule_kind(self, hit: tuple[str, str], forms: list[Form], read: list[str] | None) -> Verdict:
+        """An urgent rule's verdict; a broad rule's kind checked by the model (see KIND_VOTED). `read`: the
+        words the model reads, when known."""
         category, words = hit
         why = f"rule {category}: '{words}'"
         clean = forms[0][1]
         if category not in KIND_VOTED or clean.count(" ") <= MIN_MODEL_WORDS:  # a precise rule, or short
             return Verdict("urgent", category, why, by_rule=True)
-        probs = self.model.kind_probs(clean)
+        probs = self.model.kind_probs(clean, self.model.score(clean, words=read))
         likelier = likelier_rule(forms[0], category, probs)
         if likelier:  # rules of several kinds match: the model chooses among them
             why = f"rule {likelier[0]}: '{likelier[1]}' (rule {category} too; {likelier[0]} likelier)"
             category = likelier[0]
         return _model_kind(category, why, probs)
 
-    def _assess(self, norm: str, words: list[str], forms: list[Form], explain: int) -> Verdict:
-        """assess() before a 'no plan' statement is taken into account; `norm` is the canonical text, `words`
-        its words and `forms` its forms."""
+    def _assess(self, norm: str, read: list[str] | None, forms: list[Form], explain: int) -> Verdict:
+        """assess() before a 'no plan' statement is taken into account; `norm` is the canonical text, `forms`
+        its forms and `read` (see _checked) its words when the model reads it."""
         hit = urgent_hit(forms)
         if hit:
-            return self._rule_kind(hit, forms)
-        loose = self.rules.loosely(norm, words)
+            return self._rule_kind(hit, forms, read)
+        loose = self.rules.loosely(norm, read)
         hit = urgent_hit([loose]) if loose else None
         if hit and " " in hit[1]:  # a phrase, not the one word that was read as a typo ('deler' → 'delier')
             category, matched = hit
@@ -738,7 +740,7 @@ class Detector:
         if clean.count(" ") <= MIN_MODEL_WORDS:  # one word: too little for the model to say anything
             concern = first_hit(forms, PatternSet.concern_hit) or first_hit(forms, PatternSet.net_hit)
             return Verdict("concern", None, f"rule concern: '{concern}'") if concern else NOTHING
-        scored = self.model.score(clean, explain=explain)
+        scored = self.model.score(clean, explain, read)
         features = ", ".join(f"'{f}'" for f in scored.top)
         if scored.urgent >= self.model.urgent_threshold:
             cues = self.rules.plain.cues_in(clean, candidates)

@@ -98,8 +98,6 @@ class LinearModel:
     # the last text scored, with explain and its Scored: a rule verdict's kind check and the veto read the
     # same text (one score in nine on the writers' tune texts was the text just scored)
     last: list[tuple[str, int, Scored]] = field(default_factory=list, repr=False, compare=False)
-    # a text about to be scored and its words, from a caller that has them (give_words)
-    given: list[tuple[str, list[str]]] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def from_weights(
@@ -140,19 +138,19 @@ class LinearModel:
             self.counts[word] = len(feats)
         return found
 
-    def score(self, norm: str, explain: int = 0) -> Scored:
-        """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features."""
+    def score(self, norm: str, explain: int = 0, words: list[str] | None = None) -> Scored:
+        """P(urgent) and P(at least concern) of a normalised text; explain=n names the strongest features.
+        `words`: norm.split(), when the caller has it (not split again: ~14,000 instructions a message)."""
         last = self.last
         if last and last[0][1] == explain and last[0][0] == norm:
             return last[0][2]
-        given = self.given
-        words = set(given[0][1]) if given and given[0][0] is norm else text_words(norm)
+        read = set(words) if words is not None and len(norm) <= MAX_CHARS else text_words(norm)
         try:  # known words in C, summed in C (no (sum, count) pair to take apart: 6,500 instructions a text)
-            both = sum(map(self.words.__getitem__, words), 0j)  # in the same order as before: the same floats
-            count = sum(map(self.counts.__getitem__, words))
+            both = sum(map(self.words.__getitem__, read), 0j)  # in the same order as before: the same floats
+            count = sum(map(self.counts.__getitem__, read))
         except KeyError:
-            both = sum([self.words.get(w) or self._word(w) for w in words], 0j)  # (a set: the same order)
-            count = sum(len(word_features(w)) for w in words)
+            both = sum([self.words.get(w) or self._word(w) for w in read], 0j)  # (a set: the same order)
+            count = sum(len(word_features(w)) for w in read)
         scale = 1.0 / math.sqrt(count or 1)
         p_urgent = sigmoid(self.level_bias[0] + scale * both.real)
         p_any = sigmoid(self.level_bias[1] + scale * both.imag)
@@ -162,14 +160,9 @@ class LinearModel:
             found = [f for f in features(norm) if f in levels]
             ranked = sorted(found, key=lambda f: (-(levels[f].real + levels[f].imag), f))
             top = tuple(dict.fromkeys(f.removeprefix("w:").strip() for f in ranked[:explain]))
-        scored = Scored(p_urgent, p_any, top, (scale, words))
+        scored = Scored(p_urgent, p_any, top, (scale, read))
         last[:] = [(norm, explain, scored)]
         return scored
-
-    def give_words(self, norm: str, words: list[str]) -> None:
-        """Say that text_words(norm) is the set of `words` (score() then reads them when given this very
-        string, not another one equal to it)."""
-        self.given[:] = [(norm, words)]
 
     def kind_scores(self, norm: str, scored: Scored | None = None) -> list[float]:
         """The score of each kind of emergency for a normalised text (in the order of `categories`)."""
