@@ -121,14 +121,7 @@ CUE_ORDER = ("withdrawal", "overdose", "selfharm", "child", "violence", "suicide
 def normalise(text: str) -> str:
     """Lower case, no accents, no apostrophes, letters repeated at most twice, single spaces; laughing
     emoji as 'haha'."""
-    return normalised(text)[0]
-
-
-def normalised(text: str) -> tuple[str, bool]:
-    """normalise(text), and whether a letter or digit was repeated three times or more (else no letter of
-    `text` is: _STRETCHED cannot match its first MAX_SCAN characters)."""
-    words, triples = normalised_words(text)
-    return " " + " ".join(words) + " ", triples
+    return " " + " ".join(normalised_words(text)[0]) + " "
 
 
 def _ascii_words(text: str) -> str:
@@ -143,8 +136,8 @@ _UNSTRETCHED: set[str] = set()
 
 
 def normalised_words(text: str) -> tuple[list[str], bool]:
-    """The words of normalise(text), and whether a letter or digit was repeated three times or more (see
-    normalised())."""
+    """The words of normalise(text), and whether a letter or digit was repeated three times or more (else no
+    letter of `text` is: _STRETCHED cannot match its first MAX_SCAN characters)."""
     text = text[:MAX_SCAN]
     if text.isascii():
         text = _ascii_words(text)  # one pass: apostrophes out, other non-words spaces
@@ -429,8 +422,8 @@ class CrisisRules:
         """Each form of a text with the pattern set for it, benign phrases removed.
 
         The first is the canonical text `norm` (chat spelling written out, typos undone): what the model
-        reads. `plain`: normalise(text), when known; `stretched`: False when normalised() says no letter is
-        repeated three times (the check is then skipped: ~3 % of the instructions of a message)."""
+        reads. `plain`: normalise(text), when known; `stretched`: False when normalised_words() says no
+        letter is repeated three times (the check is then skipped: ~3 % of the instructions of a message)."""
         plain = plain if plain is not None else normalise(text)
         norm = norm if norm is not None else self.canonical(plain)
         out: list[Form] = [(self.plain, *self.plain.stripped(norm))]
@@ -663,7 +656,7 @@ class Detector:
 
     def assess(self, text: str, explain: int = 4) -> Verdict:
         """The level, kind and reason for one message."""
-        words, triples = normalised_words(text)  # (split once: normalised() and canonical() split too)
+        words, triples = normalised_words(text)  # (split once, for canonical_words() too)
         plain_text = " " + " ".join(words) + " "
         norm, words = self.rules.canonical_words(words)
         forms = self.rules.forms(text, norm, plain_text, triples or len(text) > MAX_SCAN)
